@@ -1,0 +1,419 @@
+"""Input validation and standardization: the one door every public function uses.
+
+Each check takes the public function's name (``func``) and the caller's
+parameter name (``name``) so that a message reads like
+``nps: 3 of 1,204 scores are outside the 0-10 scale (11, -1, 10.5)``.
+The functions return cleaned numpy arrays; code after them may assume clean
+input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal, TypeAlias
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+__all__ = [
+    "NAN_POLICIES",
+    "InputError",
+    "NanPolicy",
+    "Scale",
+    "check_confidence",
+    "check_option",
+    "check_points",
+    "check_positive_int",
+    "check_scale",
+    "check_scale_values",
+    "format_count",
+    "format_examples",
+    "make_rng",
+    "to_float_array",
+    "valid_values",
+]
+
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+NanPolicy: TypeAlias = Literal["omit", "raise", "propagate"]
+Scale: TypeAlias = tuple[int, int]
+
+NAN_POLICIES = ("omit", "raise", "propagate")
+_MAX_EXAMPLES = 3
+
+
+class InputError(ValueError):
+    """Bad input to a cxmetrics function.
+
+    The message names the function, the parameter, the rule that was broken,
+    how many values break it and a few of them. It subclasses `ValueError`,
+    so ``except ValueError`` catches it too.
+
+    Examples
+    --------
+    >>> import cxmetrics as cx
+    >>> try:
+    ...     cx.nps([10, 9, 11])
+    ... except cx.InputError as err:
+    ...     print(err)
+    nps: 1 of 3 scores are outside the 0-10 scale (11)
+    """
+
+
+def format_count(n: int) -> str:
+    """Format a count with thousands separators: ``1204 -> '1,204'``."""
+    return f"{n:,}"
+
+
+def _format_value(value: Any) -> str:
+    if isinstance(value, (float, np.floating)):
+        if np.isfinite(value) and float(value).is_integer():
+            return str(int(value))
+        return f"{float(value):g}"
+    if isinstance(value, (np.integer, np.bool_)):
+        return str(value.item())
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
+
+
+def format_examples(values: Iterable[Any]) -> str:
+    """Up to three distinct example values, comma separated, in first-seen order."""
+    seen: list[str] = []
+    for value in values:
+        text = _format_value(value)
+        if text not in seen:
+            seen.append(text)
+            if len(seen) == _MAX_EXAMPLES:
+                break
+    return ", ".join(seen)
+
+
+def check_option(func: str, name: str, value: object, allowed: Sequence[Any]) -> None:
+    """Raise `InputError` unless ``value`` is one of ``allowed``, listing them."""
+    if value not in allowed:
+        choices = ", ".join(repr(a) for a in allowed)
+        raise InputError(f"{func}: {name}={value!r} is not one of {choices}")
+
+
+def check_confidence(func: str, confidence: object) -> float:
+    """Return ``confidence`` as a float strictly between 0 and 1."""
+    if isinstance(confidence, bool) or not isinstance(
+        confidence, (int, float, np.integer, np.floating)
+    ):
+        raise InputError(
+            f"{func}: confidence must be a number between 0 and 1; got {confidence!r}"
+        )
+    level = float(confidence)
+    if not 0.0 < level < 1.0:
+        raise InputError(
+            f"{func}: confidence must be between 0 and 1 (exclusive); got {level:g}"
+        )
+    return level
+
+
+def check_positive_int(func: str, name: str, value: object) -> int:
+    """Return ``value`` as an int of at least 1."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise InputError(f"{func}: {name} must be a whole number; got {value!r}")
+    if value < 1:
+        raise InputError(f"{func}: {name} must be at least 1; got {value}")
+    return int(value)
+
+
+def make_rng(func: str, rng: object) -> np.random.Generator:
+    """Turn ``rng`` (None, an int seed, a SeedSequence or a Generator) into a Generator."""
+    if rng is None or isinstance(rng, (int, np.integer, np.random.SeedSequence)):
+        if isinstance(rng, bool):
+            raise InputError(f"{func}: rng must be a seed or a Generator; got {rng!r}")
+        return np.random.default_rng(rng)
+    if isinstance(rng, np.random.Generator):
+        return rng
+    raise InputError(
+        f"{func}: rng must be None, an int seed or a numpy.random.Generator; "
+        f"got {type(rng).__name__}"
+    )
+
+
+def check_scale(func: str, scale: object) -> Scale:
+    """Return ``scale`` as ``(low, high)``, two integers with low < high."""
+    if (
+        not isinstance(scale, (tuple, list))
+        or len(scale) != 2
+        or not all(
+            isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in scale
+        )
+    ):
+        raise InputError(
+            f"{func}: scale must be a pair of whole numbers (low, high); got {scale!r}"
+        )
+    low, high = int(scale[0]), int(scale[1])
+    if low >= high:
+        raise InputError(f"{func}: scale must have low < high; got ({low}, {high})")
+    return low, high
+
+
+def check_points(
+    func: str, name: str, points: object, scale: Scale
+) -> npt.NDArray[np.int64]:
+    """Return a set of scale points (``satisfied=``, ``easy=``) as sorted unique ints."""
+    if isinstance(points, (int, np.integer)) and not isinstance(points, bool):
+        points = [points]
+    if not isinstance(points, Iterable) or isinstance(points, (str, bytes)):
+        raise InputError(
+            f"{func}: {name} must be a collection of scale points; got {points!r}"
+        )
+    items = list(points)
+    if not items:
+        raise InputError(f"{func}: {name} must name at least one scale point")
+    low, high = scale
+    bad = [
+        p
+        for p in items
+        if isinstance(p, bool)
+        or not isinstance(p, (int, np.integer))
+        or not low <= p <= high
+    ]
+    if bad:
+        raise InputError(
+            f"{func}: {len(bad)} of {len(items)} {name} points are not whole points "
+            f"of the {low}-{high} scale ({format_examples(bad)})"
+        )
+    return np.unique(np.asarray(items, dtype=np.int64))
+
+
+def _describe_kind(values: npt.NDArray[Any]) -> str:
+    kind = values.dtype.kind
+    if kind in "Mm":
+        return "dates or times" if kind == "M" else "time spans"
+    if kind in "USO":
+        return "text"
+    if kind == "b":
+        return "booleans"
+    return f"values of type {values.dtype}"
+
+
+def to_float_array(
+    values: object,
+    *,
+    func: str,
+    name: str,
+    allow_bool: bool = True,
+) -> FloatArray:
+    """Coerce a one-dimensional array-like of numbers to float64, missing as NaN.
+
+    Accepts lists, tuples, numpy arrays, pandas Series (numpy or nullable
+    dtypes, ``pd.NA`` becomes NaN) and Categoricals of numbers. Text, dates
+    and other non-numbers raise `InputError`, naming a few of them.
+    """
+    if isinstance(values, (str, bytes, dict)) or values is None:
+        raise InputError(
+            f"{func}: {name} must be a one-dimensional array-like of numbers; "
+            f"got {type(values).__name__}"
+        )
+    if isinstance(
+        values, (pd.Series, pd.Index, pd.Categorical, pd.api.extensions.ExtensionArray)
+    ):
+        return _pandas_to_float(values, func=func, name=name, allow_bool=allow_bool)
+    try:
+        array = np.asarray(values)
+    except (ValueError, TypeError) as err:
+        raise InputError(
+            f"{func}: {name} could not be read as a one-dimensional array ({err})"
+        ) from None
+    if array.ndim != 1:
+        raise InputError(
+            f"{func}: {name} must be one-dimensional; got an array of shape {array.shape}"
+        )
+    kind = array.dtype.kind
+    if kind in "iuf":
+        return array.astype(np.float64, copy=False)
+    if kind == "b":
+        if not allow_bool:
+            raise InputError(f"{func}: {name} must be numbers; got booleans")
+        return array.astype(np.float64)
+    if kind == "O":
+        return _object_to_float(array, func=func, name=name, allow_bool=allow_bool)
+    raise InputError(
+        f"{func}: {name} must be numbers; got {_describe_kind(array)} such as "
+        f"{format_examples(array[:_MAX_EXAMPLES].tolist())}"
+    )
+
+
+def _pandas_to_float(
+    values: pd.Series[Any]
+    | pd.Index[Any]
+    | pd.Categorical
+    | pd.api.extensions.ExtensionArray,
+    *,
+    func: str,
+    name: str,
+    allow_bool: bool,
+) -> FloatArray:
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        categories = dtype.categories
+        if not pd.api.types.is_numeric_dtype(
+            categories.dtype
+        ) or pd.api.types.is_bool_dtype(categories.dtype):
+            raise InputError(
+                f"{func}: {name} is a Categorical of non-numbers such as "
+                f"{format_examples(categories[:_MAX_EXAMPLES].tolist())}"
+            )
+        series = pd.Series(values, copy=False)
+        return np.asarray(series.astype("float64"), dtype=np.float64)
+    if pd.api.types.is_bool_dtype(dtype):
+        if not allow_bool:
+            raise InputError(f"{func}: {name} must be numbers; got booleans")
+        return np.asarray(
+            pd.array(values, dtype="boolean").to_numpy(
+                dtype=np.float64, na_value=np.nan
+            ),
+            dtype=np.float64,
+        )
+    if pd.api.types.is_numeric_dtype(dtype):
+        return np.asarray(
+            pd.array(values).to_numpy(dtype=np.float64, na_value=np.nan),
+            dtype=np.float64,
+        )
+    array = np.asarray(values, dtype=object)
+    if pd.api.types.is_object_dtype(dtype):
+        return _object_to_float(array, func=func, name=name, allow_bool=allow_bool)
+    raise InputError(
+        f"{func}: {name} must be numbers; got {dtype} values such as "
+        f"{format_examples(array[:_MAX_EXAMPLES].tolist())}"
+    )
+
+
+def _object_to_float(
+    array: npt.NDArray[Any], *, func: str, name: str, allow_bool: bool
+) -> FloatArray:
+    missing = np.asarray(pd.isna(array), dtype=bool)
+    present = array[~missing]
+    is_bool = np.fromiter(
+        (isinstance(v, (bool, np.bool_)) for v in present),
+        dtype=bool,
+        count=present.size,
+    )
+    is_number = np.fromiter(
+        (isinstance(v, (int, float, np.integer, np.floating)) for v in present),
+        dtype=bool,
+        count=present.size,
+    )
+    if not allow_bool and is_bool.any():
+        raise InputError(
+            f"{func}: {name} must be numbers; got {int(is_bool.sum())} booleans"
+        )
+    bad = present[~(is_number | is_bool)]
+    if bad.size:
+        raise InputError(
+            f"{func}: {format_count(bad.size)} of {format_count(array.size)} {name} "
+            f"are not numbers ({format_examples(bad.tolist())})"
+        )
+    out = np.full(array.shape, np.nan)
+    out[~missing] = present.astype(np.float64)
+    return out
+
+
+@attrs.frozen
+class ValidValues:
+    """Values left after the missing ones are handled, with their weights."""
+
+    values: FloatArray
+    weights: FloatArray | None
+    n_missing: int
+    propagate: bool  # a missing value was seen under nan_policy="propagate"
+
+
+def valid_values(
+    values: FloatArray,
+    *,
+    func: str,
+    name: str,
+    nan_policy: object,
+    weights: object = None,
+) -> ValidValues:
+    """Apply ``nan_policy`` and check ``weights``; refuse empty input.
+
+    Weights must align with the values, be finite and non-negative, and not
+    all be zero among the values that remain. A missing value takes its
+    weight with it.
+    """
+    check_option(func, "nan_policy", nan_policy, NAN_POLICIES)
+    w = None if weights is None else _check_weights(weights, values.size, func=func)
+    if values.size == 0:
+        raise InputError(f"{func}: {name} is empty")
+    missing = np.isnan(values)
+    n_missing = int(np.count_nonzero(missing))
+    propagate = False
+    if n_missing:
+        if nan_policy == "raise":
+            raise InputError(
+                f"{func}: {format_count(n_missing)} of {format_count(values.size)} "
+                f"{name} are missing and nan_policy='raise'"
+            )
+        propagate = nan_policy == "propagate"
+        keep = ~missing
+        values = values[keep]
+        if w is not None:
+            w = w[keep]
+    if values.size == 0 and not propagate:
+        raise InputError(
+            f"{func}: no valid {name}: all {format_count(n_missing)} are missing"
+        )
+    if w is not None and values.size and not np.any(w > 0):
+        raise InputError(f"{func}: weights of the valid {name} are all zero")
+    return ValidValues(
+        values=values, weights=w, n_missing=n_missing, propagate=propagate
+    )
+
+
+def _check_weights(weights: object, n: int, *, func: str) -> FloatArray:
+    w = to_float_array(weights, func=func, name="weights", allow_bool=False)
+    if w.size != n:
+        raise InputError(
+            f"{func}: weights has {format_count(w.size)} values but there are "
+            f"{format_count(n)} scores; they must align one to one"
+        )
+    bad = ~np.isfinite(w)
+    if bad.any():
+        raise InputError(
+            f"{func}: {format_count(int(bad.sum()))} of {format_count(n)} weights are "
+            f"missing or infinite ({format_examples(w[bad])})"
+        )
+    negative = w < 0
+    if negative.any():
+        raise InputError(
+            f"{func}: {format_count(int(negative.sum()))} of {format_count(n)} weights "
+            f"are negative ({format_examples(w[negative])})"
+        )
+    return w
+
+
+def check_scale_values(
+    values: FloatArray, *, func: str, name: str, scale: Scale
+) -> npt.NDArray[np.intp]:
+    """Check that every value is a whole point of ``scale``; return ``value - low``.
+
+    The returned offsets index a histogram of the scale's points.
+    """
+    low, high = scale
+    if values.size == 0:
+        return np.empty(0, dtype=np.intp)
+    lo, hi = values.min(), values.max()
+    if lo < low or hi > high:
+        outside = values[(values < low) | (values > high)]
+        raise InputError(
+            f"{func}: {format_count(outside.size)} of {format_count(values.size)} "
+            f"{name} are outside the {low}-{high} scale ({format_examples(outside)})"
+        )
+    offsets = (values - low).astype(np.intp)
+    fractional = offsets != values - low
+    if fractional.any():
+        bad = values[fractional]
+        raise InputError(
+            f"{func}: {format_count(bad.size)} of {format_count(values.size)} {name} "
+            f"are not whole points of the {low}-{high} scale ({format_examples(bad)})"
+        )
+    return offsets

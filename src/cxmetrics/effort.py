@@ -1,0 +1,188 @@
+"""Customer Effort Score (CES) in its common variants."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from cxmetrics._summaries import (
+    check_mean_options,
+    check_net_score_options,
+    check_rate_options,
+    mean_from_histogram,
+    rate_from_histogram,
+    score_histogram,
+)
+from cxmetrics._validation import (
+    InputError,
+    NanPolicy,
+    Scale,
+    check_option,
+    check_points,
+    check_scale,
+    format_examples,
+)
+from cxmetrics.results import MeanResult, NetScoreResult, RateResult, estimate_net_score
+
+__all__ = ["CES_METHODS", "ces"]
+
+#: The CES variants: the mean rating, the share of easy answers, and the
+#: share easy minus the share difficult (Net Easy), in points.
+CES_METHODS = ("mean", "percent_easy", "net_easy")
+_DEFAULT_CI = {"mean": "t", "percent_easy": "wilson", "net_easy": "adjusted_wald"}
+
+
+def _halves(scale: Scale) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Points above and below the scale's midpoint: easy and difficult."""
+    points = np.arange(scale[0], scale[1] + 1, dtype=np.int64)
+    middle = (scale[0] + scale[1]) / 2
+    return points[points > middle], points[points < middle]
+
+
+def ces(
+    ratings: npt.ArrayLike,
+    *,
+    scale: Scale = (1, 7),
+    method: str = "mean",
+    easy: Sequence[int] | None = None,
+    difficult: Sequence[int] | None = None,
+    weights: npt.ArrayLike | None = None,
+    ci: str | None = "auto",
+    confidence: float = 0.95,
+    nan_policy: NanPolicy = "omit",
+    n_resamples: int = 10_000,
+    rng: np.random.Generator | int | None = None,
+) -> MeanResult | RateResult | NetScoreResult:
+    """Customer Effort Score: how easy customers found it to get what they needed.
+
+    The common question is "The company made it easy for me to handle my
+    issue", answered on a 1-7 agreement scale where 7 is easiest.
+
+    Parameters
+    ----------
+    ratings : array_like
+        Whole points on ``scale``; high means easy.
+    scale : tuple of int
+        ``(low, high)``, by default 1-7.
+    method : {'mean', 'percent_easy', 'net_easy'}
+        ``'mean'``: the mean rating (a `MeanResult`). ``'percent_easy'``: the
+        share of easy answers (a `RateResult`). ``'net_easy'``: the share
+        easy minus the share difficult, in points from -100 to 100 (a
+        `NetScoreResult`, with the interval methods of NPS).
+    easy, difficult : collection of int, optional
+        The points that count as easy and as difficult. By default the
+        points above and below the scale's midpoint: 5-7 and 1-3 on a 1-7
+        scale. They must not overlap.
+    weights : array_like, optional
+        Non-negative survey weights; intervals use Kish's effective n.
+    ci : str or None
+        Interval method. ``'auto'`` (default) picks the default of the
+        variant: ``'t'`` for the mean, ``'wilson'`` for percent easy,
+        ``'adjusted_wald'`` for Net Easy. Otherwise a method the variant
+        supports, or None for no interval.
+    confidence : float
+        Confidence level in (0, 1).
+    nan_policy : {'omit', 'raise', 'propagate'}
+        How to treat missing ratings.
+    n_resamples : int
+        Draws for the bootstrap and Bayesian Net Easy intervals.
+    rng : int or numpy.random.Generator, optional
+        Seed or generator for the bootstrap and Bayesian Net Easy intervals.
+
+    Returns
+    -------
+    MeanResult, RateResult or NetScoreResult
+        By ``method``, as described above.
+
+    Raises
+    ------
+    InputError
+        Bad ratings or weights, no valid ratings, ``easy`` and ``difficult``
+        points that overlap or fall outside the scale, an unknown option.
+
+    Notes
+    -----
+    Net Easy is computed like NPS: with :math:`p_e` and :math:`p_d` the
+    shares of easy and difficult answers,
+    :math:`\\mathrm{NetEasy} = 100\\,(p_e - p_d)` with the trinomial variance
+    :math:`(p_e + p_d - (p_e - p_d)^2) / n`.
+
+    Examples
+    --------
+    >>> import cxmetrics as cx
+    >>> ratings = [7, 6, 5, 5, 4, 3, 7, 2, 6, 7]
+    >>> print(cx.ces(ratings))
+    CES 5.20 (95% CI 3.95 to 6.45, Student t), n=10
+    >>> print(cx.ces(ratings, method="percent_easy"))
+    CES easy 70.0% (95% CI 39.7% to 89.2%, Wilson), n=10
+    >>> print(cx.ces(ratings, method="net_easy"))
+    Net Easy 50.0 (95% CI -5.7 to 82.6, adjusted Wald), n=10
+    """
+    func = "ces"
+    check_option(func, "method", method, CES_METHODS)
+    if ci == "auto":
+        ci = _DEFAULT_CI[method]
+    sc = check_scale(func, scale)
+    default_easy, default_difficult = _halves(sc)
+    easy_points = default_easy if easy is None else check_points(func, "easy", easy, sc)
+    difficult_points = (
+        default_difficult
+        if difficult is None
+        else check_points(func, "difficult", difficult, sc)
+    )
+    overlap = np.intersect1d(easy_points, difficult_points)
+    if overlap.size:
+        raise InputError(
+            f"{func}: {overlap.size} points are both easy and difficult "
+            f"({format_examples(overlap)}); the two sets must not overlap"
+        )
+    if method == "mean":
+        ci_method, level = check_mean_options(func, ci, confidence)
+    elif method == "percent_easy":
+        ci_method, level = check_rate_options(func, ci, confidence)
+    else:
+        ci_method, level, resamples, generator = check_net_score_options(
+            func, ci, confidence, n_resamples, rng
+        )
+    hist = score_histogram(
+        ratings,
+        func=func,
+        name="ratings",
+        scale=sc,
+        nan_policy=nan_policy,
+        weights=weights,
+    )
+    if method == "mean":
+        return mean_from_histogram(hist, ci=ci_method, confidence=level, label="CES")
+    if method == "percent_easy":
+        return rate_from_histogram(
+            hist, easy_points, ci=ci_method, confidence=level, label="CES easy"
+        )
+    positive = hist.total_at(np.isin(hist.points, easy_points))
+    negative = hist.total_at(np.isin(hist.points, difficult_points))
+    neutral = hist.total_weight - positive - negative
+    value, interval = estimate_net_score(
+        positive,
+        neutral,
+        negative,
+        effective_n=hist.effective_n,
+        ci=ci_method,
+        confidence=level,
+        n_resamples=resamples,
+        rng=generator,
+        propagate=hist.propagate,
+    )
+    as_count = float if hist.weighted else int
+    return NetScoreResult(
+        value=value,
+        n=hist.n,
+        positive=as_count(positive),
+        neutral=as_count(neutral),
+        negative=as_count(negative),
+        ci=interval,
+        n_missing=hist.n_missing,
+        effective_n=hist.effective_n,
+        label="Net Easy",
+    )

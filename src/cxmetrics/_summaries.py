@@ -162,19 +162,21 @@ def score_histogram(
     valid = valid_values(
         array, func=func, name=name, nan_policy=nan_policy, weights=weights
     )
-    offsets = check_scale_values(valid.values, func=func, name=name, scale=scale)
+    offsets = check_scale_values(valid.kept, func=func, name=name, scale=scale)
     if valid.weights is None:
         counts = np.bincount(offsets, minlength=size).astype(np.float64)
         squared = counts
     else:
         w = valid.weights
-        counts = np.bincount(offsets, weights=w, minlength=size)
-        squared = np.bincount(offsets, weights=w * w, minlength=size)
+        counts = np.asarray(np.bincount(offsets, weights=w, minlength=size), np.float64)
+        squared = np.asarray(
+            np.bincount(offsets, weights=w * w, minlength=size), np.float64
+        )
     return ScoreHistogram(
         scale=scale,
         counts=counts,
         squared=squared,
-        n=int(valid.values.size),
+        n=int(valid.kept.size),
         n_missing=valid.n_missing,
         weighted=valid.weights is not None,
         propagate=valid.propagate,

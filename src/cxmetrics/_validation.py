@@ -123,7 +123,7 @@ def check_positive_int(func: str, name: str, value: object) -> int:
 
 
 def make_rng(func: str, rng: object) -> np.random.Generator:
-    """Turn ``rng`` (None, an int seed, a SeedSequence or a Generator) into a Generator."""
+    """Turn ``rng`` (None, an int seed, a SeedSequence, a Generator) into one."""
     if rng is None or isinstance(rng, (int, np.integer, np.random.SeedSequence)):
         if isinstance(rng, bool):
             raise InputError(f"{func}: rng must be a seed or a Generator; got {rng!r}")
@@ -157,7 +157,7 @@ def check_scale(func: str, scale: object) -> Scale:
 def check_points(
     func: str, name: str, points: object, scale: Scale
 ) -> npt.NDArray[np.int64]:
-    """Return a set of scale points (``satisfied=``, ``easy=``) as sorted unique ints."""
+    """Return scale points (``satisfied=``, ``easy=``) as sorted unique ints."""
     if isinstance(points, (int, np.integer)) and not isinstance(points, bool):
         points = [points]
     if not isinstance(points, Iterable) or isinstance(points, (str, bytes)):
@@ -224,7 +224,7 @@ def to_float_array(
         ) from None
     if array.ndim != 1:
         raise InputError(
-            f"{func}: {name} must be one-dimensional; got an array of shape {array.shape}"
+            f"{func}: {name} must be one-dimensional; got shape {array.shape}"
         )
     kind = array.dtype.kind
     if kind in "iuf":
@@ -266,16 +266,14 @@ def _pandas_to_float(
     if pd.api.types.is_bool_dtype(dtype):
         if not allow_bool:
             raise InputError(f"{func}: {name} must be numbers; got booleans")
+        booleans = pd.Series(values, copy=False).astype("boolean")
         return np.asarray(
-            pd.array(values, dtype="boolean").to_numpy(
-                dtype=np.float64, na_value=np.nan
-            ),
-            dtype=np.float64,
+            booleans.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64
         )
     if pd.api.types.is_numeric_dtype(dtype):
+        numbers = pd.Series(values, copy=False)
         return np.asarray(
-            pd.array(values).to_numpy(dtype=np.float64, na_value=np.nan),
-            dtype=np.float64,
+            numbers.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64
         )
     array = np.asarray(values, dtype=object)
     if pd.api.types.is_object_dtype(dtype):
@@ -320,7 +318,7 @@ def _object_to_float(
 class ValidValues:
     """Values left after the missing ones are handled, with their weights."""
 
-    values: FloatArray
+    kept: FloatArray
     weights: FloatArray | None
     n_missing: int
     propagate: bool  # a missing value was seen under nan_policy="propagate"
@@ -364,9 +362,7 @@ def valid_values(
         )
     if w is not None and values.size and not np.any(w > 0):
         raise InputError(f"{func}: weights of the valid {name} are all zero")
-    return ValidValues(
-        values=values, weights=w, n_missing=n_missing, propagate=propagate
-    )
+    return ValidValues(kept=values, weights=w, n_missing=n_missing, propagate=propagate)
 
 
 def _check_weights(weights: object, n: int, *, func: str) -> FloatArray:

@@ -55,7 +55,7 @@ def ces(
     n_resamples: int = 10_000,
     rng: np.random.Generator | int | None = None,
 ) -> MeanResult | RateResult | NetScoreResult:
-    """Customer Effort Score: how easy customers found it to get what they needed.
+    r"""Customer Effort Score: how easy customers found it to get what they needed.
 
     The common question is "The company made it easy for me to handle my
     issue", answered on a 1-7 agreement scale where 7 is easiest.
@@ -106,7 +106,7 @@ def ces(
     -----
     Net Easy is computed like NPS: with :math:`p_e` and :math:`p_d` the
     shares of easy and difficult answers,
-    :math:`\\mathrm{NetEasy} = 100\\,(p_e - p_d)` with the trinomial variance
+    :math:`\mathrm{NetEasy} = 100\,(p_e - p_d)` with the trinomial variance
     :math:`(p_e + p_d - (p_e - p_d)^2) / n`.
 
     Examples

@@ -59,7 +59,7 @@ def nps(
     n_resamples: int = 10_000,
     rng: np.random.Generator | int | None = None,
 ) -> NPSResult:
-    """Net Promoter Score of 0-10 "how likely are you to recommend" answers.
+    r"""Net Promoter Score of 0-10 "how likely are you to recommend" answers.
 
     Promoters answer 9 or 10, passives 7 or 8, detractors 0 to 6. NPS is the
     share of promoters minus the share of detractors, in points from -100 to
@@ -107,8 +107,8 @@ def nps(
 
     .. math::
 
-        \\mathrm{NPS} = 100\\,(p_+ - p_-), \\qquad
-        \\operatorname{Var}(p_+ - p_-) = \\frac{p_+ + p_- - (p_+ - p_-)^2}{n}.
+        \mathrm{NPS} = 100\,(p_+ - p_-), \qquad
+        \operatorname{Var}(p_+ - p_-) = \frac{p_+ + p_- - (p_+ - p_-)^2}{n}.
 
     ``'wald'`` is the normal interval with that trinomial variance.
     ``'adjusted_wald'`` (the default) first adds 3/4 of a promoter, 3/2 of a
@@ -313,19 +313,19 @@ def nps_category(scores: Any) -> str | pd.Categorical | None:
     bad = (present < 0) | (present > 10) | (present != np.floor(present))
     if bad.any():
         raise InputError(
-            f"nps_category: {format_count(int(bad.sum()))} of {format_count(values.size)} "
-            f"scores are not whole points of the 0-10 scale ({format_examples(present[bad])})"
+            f"nps_category: {format_count(int(bad.sum()))} of "
+            f"{format_count(values.size)} scores are not whole points of the "
+            f"0-10 scale ({format_examples(present[bad])})"
         )
-    codes = np.full(values.shape, -1, dtype=np.int8)
+    codes = np.full(values.size, -1, dtype=np.int8)
     codes[values <= 6] = 0
     codes[(values >= 7) & (values <= 8)] = 1
     codes[values >= 9] = 2
-    categories = pd.Categorical.from_codes(
-        codes, categories=list(NPS_CATEGORIES), ordered=True
-    )
     if scalar:
-        return None if codes[0] < 0 else NPS_CATEGORIES[codes[0]]
-    return categories
+        return None if codes[0] < 0 else NPS_CATEGORIES[int(codes[0])]
+    return pd.Categorical.from_codes(
+        codes, categories=pd.Index(NPS_CATEGORIES), ordered=True
+    )
 
 
 def _default_top(scale: Scale, count: int) -> npt.NDArray[np.int64]:
@@ -342,7 +342,7 @@ def csat(
     confidence: float = 0.95,
     nan_policy: NanPolicy = "omit",
 ) -> RateResult:
-    """Customer Satisfaction (CSAT): the share of satisfied answers.
+    r"""Customer Satisfaction (CSAT): the share of satisfied answers.
 
     Parameters
     ----------
@@ -376,7 +376,7 @@ def csat(
 
     Notes
     -----
-    .. math:: \\mathrm{CSAT} = \\frac{\\sum_i w_i [x_i \\in S]}{\\sum_i w_i}
+    .. math:: \mathrm{CSAT} = \frac{\sum_i w_i [x_i \in S]}{\sum_i w_i}
 
     with :math:`S` the satisfied points and :math:`w_i = 1` without weights.
     The Wilson interval is the default: unlike Wald it keeps close to its
@@ -495,7 +495,7 @@ def mean_score(
     confidence: float = 0.95,
     nan_policy: NanPolicy = "omit",
 ) -> MeanResult:
-    """Mean rating on a scale, with a Student t interval.
+    r"""Mean rating on a scale, with a Student t interval.
 
     Parameters
     ----------
@@ -528,12 +528,12 @@ def mean_score(
     -----
     .. math::
 
-        \\bar x = \\frac{\\sum w_i x_i}{\\sum w_i}, \\quad
-        s^2 = \\frac{\\sum w_i (x_i - \\bar x)^2}{\\sum w_i}
-              \\cdot \\frac{n_\\mathrm{eff}}{n_\\mathrm{eff} - 1}, \\quad
-        \\bar x \\pm t_{n_\\mathrm{eff} - 1} \\frac{s}{\\sqrt{n_\\mathrm{eff}}}
+        \bar x = \frac{\sum w_i x_i}{\sum w_i}, \quad
+        s^2 = \frac{\sum w_i (x_i - \bar x)^2}{\sum w_i}
+              \cdot \frac{n_\mathrm{eff}}{n_\mathrm{eff} - 1}, \quad
+        \bar x \pm t_{n_\mathrm{eff} - 1} \frac{s}{\sqrt{n_\mathrm{eff}}}
 
-    with :math:`n_\\mathrm{eff} = (\\sum w_i)^2 / \\sum w_i^2`. Without
+    with :math:`n_\mathrm{eff} = (\sum w_i)^2 / \sum w_i^2`. Without
     weights this is the textbook t interval.
 
     Examples

@@ -82,7 +82,8 @@ class Interval:
     method: str
 
     def __str__(self) -> str:
-        return f"{_level_text(self.level)} CI {self.low:.4g} to {self.high:.4g}, {self.label}"
+        bounds = f"{self.low:.4g} to {self.high:.4g}"
+        return f"{_level_text(self.level)} CI {bounds}, {self.label}"
 
     @property
     def label(self) -> str:

@@ -8,6 +8,7 @@ confidence interval from the right model, comparisons and breakdowns.
 NPS 25.0 (95% CI -29.4 to 65.8, adjusted Wald), n=8
 """
 
+from cxmetrics import datasets
 from cxmetrics._validation import InputError
 from cxmetrics.effort import ces
 from cxmetrics.loyalty import (
@@ -37,6 +38,7 @@ __all__ = [
     "RateResult",
     "__version__",
     "ces",
+    "datasets",
     "csat",
     "mean_score",
     "nps",

@@ -1,0 +1,5 @@
+"""``python -m cxmetrics``: the ``cxmetrics`` command."""
+
+from cxmetrics.cli import main
+
+raise SystemExit(main())

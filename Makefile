@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-full lint typecheck docs bench bench-report clean
+.PHONY: demo test test-full lint typecheck docs bench-report clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -29,6 +29,9 @@ from cxmetrics.results import (
 
 __version__ = "0.1.0.dev0"
 
+# Show the public name in tracebacks and in the API reference.
+InputError.__module__ = "cxmetrics"
+
 __all__ = [
     "InputError",
     "Interval",

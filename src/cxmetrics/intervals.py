@@ -50,10 +50,14 @@ DIRICHLET_PRIOR: Final = (1.0, 1.0, 1.0)
 
 
 def z_critical(confidence: float) -> float:
-    """Two-sided standard normal critical value, ``Phi^-1(1 - alpha / 2)``."""
+    """Two-sided standard normal critical value, ``Phi^-1(1 - alpha / 2)``.
+
+    Computed from the tail probability ``alpha / 2``, which is exact in
+    floating point, rather than from ``1 - alpha / 2``, which is rounded.
+    """
     from scipy.special import ndtri
 
-    return float(ndtri(0.5 + confidence / 2.0))
+    return float(-ndtri((1.0 - confidence) / 2.0))
 
 
 def effective_sample_size(
@@ -143,7 +147,11 @@ def _wilson(q: FloatArray, n: FloatArray, z: float) -> tuple[FloatArray, FloatAr
     denom = 1.0 + z2 / n
     center = (q + z2 / (2.0 * n)) / denom
     dist = z * np.sqrt(q * (1.0 - q) / n + z2 / (4.0 * n * n)) / denom
-    return center - dist, center + dist
+    # The bounds are exactly 0 at q = 0 and 1 at q = 1; rounding must not move
+    # them past those ends, nor leave out an estimate of 0 or 1.
+    low = np.where(q <= 0.0, 0.0, np.clip(center - dist, 0.0, 1.0))
+    high = np.where(q >= 1.0, 1.0, np.clip(center + dist, 0.0, 1.0))
+    return low, high
 
 
 def _agresti_coull(

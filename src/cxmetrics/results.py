@@ -190,9 +190,15 @@ def _pooled_weights(
     return total, (total * total / squared if squared > 0 else 0.0)
 
 
-def _count(value: float) -> float:
-    """Keep whole counts as ints so unweighted results print as counts."""
-    return int(value) if float(value).is_integer() else float(value)
+def _count(total: float, *parts: float) -> float:
+    """A merged count: an int when every part is a count (unweighted), else a float.
+
+    Weighted counts stay floats even when their sum happens to be whole, so a
+    merged result has the types of the result on the data taken together.
+    """
+    if all(isinstance(part, (int, np.integer)) for part in parts):
+        return int(total)
+    return float(total)
 
 
 def _method_of(ci: Interval | None) -> tuple[str | None, float]:
@@ -295,7 +301,6 @@ def _merge_net(
     n_resamples: int,
     rng: np.random.Generator | int | None,
 ) -> tuple[tuple[float, float, float], dict[str, Any]]:
-    _check_mergeable(a, b)
     counts = (
         counts_a[0] + counts_b[0],
         counts_a[1] + counts_b[1],
@@ -320,7 +325,8 @@ def _merge_net(
         "n_missing": a.n_missing + b.n_missing,
         "effective_n": eff,
     }
-    return (_count(counts[0]), _count(counts[1]), _count(counts[2])), common
+    pos, neu, neg = (_count(counts[i], counts_a[i], counts_b[i]) for i in range(3))
+    return (pos, neu, neg), common
 
 
 @attrs.frozen(kw_only=True)
@@ -398,6 +404,7 @@ class NPSResult(_Record):
         >>> monday.merge(tuesday) == cx.nps([10, 9, 7, 3, 10, 2])
         True
         """
+        _check_mergeable(self, other)
         counts, common = _merge_net(
             self,
             other,
@@ -480,6 +487,7 @@ class NetScoreResult(_Record):
         rng: np.random.Generator | int | None = None,
     ) -> NetScoreResult:
         """The result on both samples together, from the summed counts."""
+        _check_mergeable(self, other)
         counts, common = _merge_net(
             self,
             other,
@@ -559,12 +567,12 @@ class RateResult(_Record):
         return attrs.evolve(
             self,
             value=value,
-            successes=_count(successes),
+            successes=_count(successes, self.successes, other.successes),
             n=self.n + other.n,
             ci=interval,
             n_missing=self.n_missing + other.n_missing,
             effective_n=eff,
-            total_weight=_count(total),
+            total_weight=_count(total, self.total_weight, other.total_weight),
         )
 
 
@@ -651,5 +659,5 @@ class MeanResult(_Record):
             ci=estimate_mean_interval(mean, std, eff, ci=method, confidence=level),
             n_missing=self.n_missing + other.n_missing,
             effective_n=eff,
-            total_weight=_count(total),
+            total_weight=_count(total, self.total_weight, other.total_weight),
         )

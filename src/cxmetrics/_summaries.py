@@ -23,9 +23,11 @@ from cxmetrics._validation import (
     check_confidence,
     check_option,
     check_positive_int,
+    check_rng,
     check_scale_values,
     format_count,
     format_examples,
+    format_scale,
     make_rng,
     to_float_array,
     valid_values,
@@ -46,6 +48,10 @@ __all__ = [
     "rate_from_histogram",
     "score_histogram",
 ]
+
+#: Scales starting at 0 up to this point are counted on the raw values; others
+#: subtract their low point first.
+_DIRECT_LOW_LIMIT = 1024
 
 
 @attrs.frozen
@@ -93,27 +99,33 @@ class ScoreHistogram:
 def _integer_histogram(
     raw: npt.NDArray[np.integer], *, func: str, name: str, scale: Scale
 ) -> FloatArray:
-    """Histogram of an integer array with no missing values; one bincount pass."""
+    """Histogram of an integer array with no missing values.
+
+    ``np.bincount`` allocates ``max + 1`` bins (and fails badly at the int64
+    maximum), so one ``max`` reduction bounds the values first. On a scale
+    that starts at 0 or above, the raw values are counted as they are, with no
+    subtraction pass: points below the scale land in the bins under ``low``
+    and negative values make ``bincount`` refuse.
+    """
     low, high = scale
-    offsets = raw - low if low != 0 else raw
-    try:
-        counts = np.bincount(offsets, minlength=high - low + 1)
-    except ValueError:  # a negative offset: a value below the scale
-        counts = None
-    except TypeError:  # an unsigned 64-bit array cannot be cast safely to intp
-        offsets = offsets.astype(np.int64)
-        counts = (
-            np.bincount(offsets, minlength=high - low + 1)
-            if offsets.min() >= 0
-            else None
-        )
-    if counts is None or counts.size > high - low + 1:
-        outside = raw[(raw < low) | (raw > high)]
-        raise InputError(
-            f"{func}: {format_count(outside.size)} of {format_count(raw.size)} {name} "
-            f"are outside the {low}-{high} scale ({format_examples(outside)})"
-        )
-    return counts.astype(np.float64)
+    if raw.max() <= high:
+        if 0 <= low <= _DIRECT_LOW_LIMIT:
+            # Older numpy refuses to cast uint64 to intp; the values fit here.
+            values = raw.astype(np.intp) if raw.dtype == np.uint64 else raw
+            try:
+                counts = np.bincount(values, minlength=high + 1)
+            except ValueError:  # a negative value: below the scale
+                counts = None
+            if counts is not None and not counts[:low].any():
+                return counts[low:].astype(np.float64)
+        elif raw.min() >= low:  # now raw - low can neither overflow nor go negative
+            offsets = raw.astype(np.intp, copy=False) - low
+            return np.bincount(offsets, minlength=high - low + 1).astype(np.float64)
+    outside = raw[(raw < low) | (raw > high)]
+    raise InputError(
+        f"{func}: {format_count(outside.size)} of {format_count(raw.size)} {name} "
+        f"are outside the {format_scale(scale)} scale ({format_examples(outside)})"
+    )
 
 
 def _raw_integer_array(values: object) -> npt.NDArray[np.integer] | None:
@@ -190,6 +202,7 @@ def check_net_score_options(
     check_option(func, "ci", ci, (*intervals.NET_SCORE_METHODS, None))
     level = check_confidence(func, confidence)
     resamples = check_positive_int(func, "n_resamples", n_resamples)
+    check_rng(func, rng)
     generator = make_rng(func, rng) if ci in ("bootstrap", "bayes") else None
     return ci, level, resamples, generator  # type: ignore[return-value]
 
@@ -252,7 +265,10 @@ def mean_from_histogram(
     if hist.propagate or total <= 0:
         mean = std = float("nan")
     else:
-        mean = float(points @ hist.counts) / total
+        # Shares first, so that answers all on one point give exactly that
+        # point; and rounding must not take the mean past the extreme answers.
+        answered = points[hist.counts > 0]
+        mean = float(np.clip(points @ (hist.counts / total), answered[0], answered[-1]))
         deviations = float(hist.counts @ (points - mean) ** 2)
         std = (
             float(np.sqrt(deviations / total * eff / (eff - 1.0)))

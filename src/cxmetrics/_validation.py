@@ -9,6 +9,8 @@ input.
 
 from __future__ import annotations
 
+import decimal
+import numbers
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal, TypeAlias
 
@@ -26,10 +28,12 @@ __all__ = [
     "check_option",
     "check_points",
     "check_positive_int",
+    "check_rng",
     "check_scale",
     "check_scale_values",
     "format_count",
     "format_examples",
+    "format_scale",
     "make_rng",
     "to_float_array",
     "valid_values",
@@ -78,6 +82,12 @@ def _format_value(value: Any) -> str:
     return str(value)
 
 
+def format_scale(scale: Scale) -> str:
+    """A scale as text: ``(0, 10) -> '0-10'``, ``(-3, 3) -> '-3 to 3'``."""
+    low, high = scale
+    return f"{low}-{high}" if low >= 0 else f"{low} to {high}"
+
+
 def format_examples(values: Iterable[Any]) -> str:
     """Up to three distinct example values, comma separated, in first-seen order."""
     seen: list[str] = []
@@ -92,7 +102,7 @@ def format_examples(values: Iterable[Any]) -> str:
 
 def check_option(func: str, name: str, value: object, allowed: Sequence[Any]) -> None:
     """Raise `InputError` unless ``value`` is one of ``allowed``, listing them."""
-    if value not in allowed:
+    if not (value is None or isinstance(value, str)) or value not in allowed:
         choices = ", ".join(repr(a) for a in allowed)
         raise InputError(f"{func}: {name}={value!r} is not one of {choices}")
 
@@ -122,31 +132,44 @@ def check_positive_int(func: str, name: str, value: object) -> int:
     return int(value)
 
 
+def check_rng(func: str, rng: object) -> None:
+    """Raise `InputError` unless ``rng`` is None, a seed or a Generator.
+
+    Checked even where the interval method draws no random numbers, so a bad
+    ``rng`` is an error whatever ``ci`` is.
+    """
+    valid = rng is None or isinstance(
+        rng, (np.random.Generator, np.random.SeedSequence)
+    )
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, (bool, np.bool_)):
+        valid = bool(rng >= 0)
+    if not valid:
+        raise InputError(
+            f"{func}: rng must be None, a non-negative int seed or a "
+            f"numpy.random.Generator; got {rng!r}"
+        )
+
+
 def make_rng(func: str, rng: object) -> np.random.Generator:
     """Turn ``rng`` (None, an int seed, a SeedSequence, a Generator) into one."""
-    if rng is None or isinstance(rng, (int, np.integer, np.random.SeedSequence)):
-        if isinstance(rng, bool):
-            raise InputError(f"{func}: rng must be a seed or a Generator; got {rng!r}")
-        return np.random.default_rng(rng)
+    check_rng(func, rng)
     if isinstance(rng, np.random.Generator):
         return rng
-    raise InputError(
-        f"{func}: rng must be None, an int seed or a numpy.random.Generator; "
-        f"got {type(rng).__name__}"
-    )
+    return np.random.default_rng(rng)  # type: ignore[arg-type]
 
 
 def check_scale(func: str, scale: object) -> Scale:
     """Return ``scale`` as ``(low, high)``, two integers with low < high."""
     if (
-        not isinstance(scale, (tuple, list))
+        not isinstance(scale, (tuple, list, np.ndarray))
         or len(scale) != 2
         or not all(
             isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in scale
         )
     ):
+        shown = tuple(scale.tolist()) if isinstance(scale, np.ndarray) else scale
         raise InputError(
-            f"{func}: scale must be a pair of whole numbers (low, high); got {scale!r}"
+            f"{func}: scale must be a pair of whole numbers (low, high); got {shown!r}"
         )
     low, high = int(scale[0]), int(scale[1])
     if low >= high:
@@ -167,18 +190,20 @@ def check_points(
     items = list(points)
     if not items:
         raise InputError(f"{func}: {name} must name at least one scale point")
-    low, high = scale
-    bad = [
-        p
-        for p in items
-        if isinstance(p, bool)
-        or not isinstance(p, (int, np.integer))
-        or not low <= p <= high
+    not_whole = [
+        p for p in items if isinstance(p, bool) or not isinstance(p, (int, np.integer))
     ]
-    if bad:
+    if not_whole:
         raise InputError(
-            f"{func}: {len(bad)} of {len(items)} {name} points are not whole points "
-            f"of the {low}-{high} scale ({format_examples(bad)})"
+            f"{func}: {name} must be whole numbers; got "
+            f"{', '.join(repr(p) for p in not_whole[:_MAX_EXAMPLES])}"
+        )
+    low, high = scale
+    outside = [p for p in items if not low <= p <= high]
+    if outside:
+        raise InputError(
+            f"{func}: {len(outside)} of {len(items)} {name} points are outside the "
+            f"{format_scale(scale)} scale ({format_examples(outside)})"
         )
     return np.unique(np.asarray(items, dtype=np.int64))
 
@@ -187,10 +212,8 @@ def _describe_kind(values: npt.NDArray[Any]) -> str:
     kind = values.dtype.kind
     if kind in "Mm":
         return "dates or times" if kind == "M" else "time spans"
-    if kind in "USO":
+    if kind in "US":
         return "text"
-    if kind == "b":
-        return "booleans"
     return f"values of type {values.dtype}"
 
 
@@ -222,6 +245,11 @@ def to_float_array(
         raise InputError(
             f"{func}: {name} could not be read as a one-dimensional array ({err})"
         ) from None
+    if array.ndim == 0:
+        raise InputError(
+            f"{func}: {name} must be a one-dimensional array-like of numbers; "
+            f"got a single {type(values).__name__}"
+        )
     if array.ndim != 1:
         raise InputError(
             f"{func}: {name} must be one-dimensional; got shape {array.shape}"
@@ -295,13 +323,15 @@ def _object_to_float(
         count=present.size,
     )
     is_number = np.fromiter(
-        (isinstance(v, (int, float, np.integer, np.floating)) for v in present),
+        (isinstance(v, (numbers.Real, decimal.Decimal)) for v in present),
         dtype=bool,
         count=present.size,
     )
     if not allow_bool and is_bool.any():
         raise InputError(
-            f"{func}: {name} must be numbers; got {int(is_bool.sum())} booleans"
+            f"{func}: {format_count(int(is_bool.sum()))} of {format_count(array.size)} "
+            f"{name} are booleans ({format_examples(present[is_bool])}); "
+            f"{name} must be numbers"
         )
     bad = present[~(is_number | is_bool)]
     if bad.size:
@@ -339,7 +369,11 @@ def valid_values(
     weight with it.
     """
     check_option(func, "nan_policy", nan_policy, NAN_POLICIES)
-    w = None if weights is None else _check_weights(weights, values.size, func=func)
+    w = (
+        None
+        if weights is None
+        else _check_weights(weights, values.size, func=func, name=name)
+    )
     if values.size == 0:
         raise InputError(f"{func}: {name} is empty")
     missing = np.isnan(values)
@@ -365,12 +399,12 @@ def valid_values(
     return ValidValues(kept=values, weights=w, n_missing=n_missing, propagate=propagate)
 
 
-def _check_weights(weights: object, n: int, *, func: str) -> FloatArray:
+def _check_weights(weights: object, n: int, *, func: str, name: str) -> FloatArray:
     w = to_float_array(weights, func=func, name="weights", allow_bool=False)
     if w.size != n:
         raise InputError(
             f"{func}: weights has {format_count(w.size)} values but there are "
-            f"{format_count(n)} scores; they must align one to one"
+            f"{format_count(n)} {name}; they must align one to one"
         )
     bad = ~np.isfinite(w)
     if bad.any():
@@ -402,7 +436,8 @@ def check_scale_values(
         outside = values[(values < low) | (values > high)]
         raise InputError(
             f"{func}: {format_count(outside.size)} of {format_count(values.size)} "
-            f"{name} are outside the {low}-{high} scale ({format_examples(outside)})"
+            f"{name} are outside the {format_scale(scale)} scale "
+            f"({format_examples(outside)})"
         )
     offsets = (values - low).astype(np.intp)
     fractional = offsets != values - low
@@ -410,6 +445,7 @@ def check_scale_values(
         bad = values[fractional]
         raise InputError(
             f"{func}: {format_count(bad.size)} of {format_count(values.size)} {name} "
-            f"are not whole points of the {low}-{high} scale ({format_examples(bad)})"
+            f"are not whole points of the {format_scale(scale)} scale "
+            f"({format_examples(bad)})"
         )
     return offsets

@@ -21,6 +21,8 @@ from cxmetrics._validation import (
     Scale,
     check_option,
     check_points,
+    check_positive_int,
+    check_rng,
     check_scale,
     format_examples,
 )
@@ -135,9 +137,13 @@ def ces(
     overlap = np.intersect1d(easy_points, difficult_points)
     if overlap.size:
         raise InputError(
-            f"{func}: {overlap.size} points are both easy and difficult "
-            f"({format_examples(overlap)}); the two sets must not overlap"
+            f"{func}: easy and difficult must not overlap; both contain "
+            f"{format_examples(overlap)}"
         )
+    if method != "net_easy":
+        # Only Net Easy resamples, but a bad option is an error whatever the method.
+        check_positive_int(func, "n_resamples", n_resamples)
+        check_rng(func, rng)
     if method == "mean":
         ci_method, level = check_mean_options(func, ci, confidence)
     elif method == "percent_easy":

@@ -28,8 +28,8 @@ from cxmetrics._validation import (
     check_points,
     check_positive_int,
     check_scale,
-    format_count,
-    format_examples,
+    check_scale_values,
+    format_scale,
     to_float_array,
 )
 from cxmetrics.results import MeanResult, NPSResult, RateResult, estimate_net_score
@@ -302,21 +302,17 @@ def nps_category(scores: Any) -> str | pd.Categorical | None:
     >>> list(cx.nps_category([0, 7, 10]))
     ['detractor', 'passive', 'promoter']
     """
-    scalar = np.ndim(scores) == 0 and not isinstance(scores, (str, bytes))
+    func = "nps_category"
+    try:
+        scalar = np.ndim(scores) == 0 and not isinstance(scores, (str, bytes))
+    except ValueError:  # a ragged nested sequence; to_float_array says so
+        scalar = False
     values = to_float_array(
-        [scores] if scalar else scores,
-        func="nps_category",
-        name="scores",
-        allow_bool=False,
+        [scores] if scalar else scores, func=func, name="scores", allow_bool=False
     )
-    present = values[~np.isnan(values)]
-    bad = (present < 0) | (present > 10) | (present != np.floor(present))
-    if bad.any():
-        raise InputError(
-            f"nps_category: {format_count(int(bad.sum()))} of "
-            f"{format_count(values.size)} scores are not whole points of the "
-            f"0-10 scale ({format_examples(present[bad])})"
-        )
+    check_scale_values(
+        values[~np.isnan(values)], func=func, name="scores", scale=NPS_SCALE
+    )
     codes = np.full(values.size, -1, dtype=np.int8)
     codes[values <= 6] = 0
     codes[(values >= 7) & (values <= 8)] = 1
@@ -470,7 +466,7 @@ def top_box(
     if count > n_points:
         raise InputError(
             f"{func}: boxes={count} is more than the {n_points} points of the "
-            f"{sc[0]}-{sc[1]} scale"
+            f"{format_scale(sc)} scale"
         )
     hist = score_histogram(
         ratings,

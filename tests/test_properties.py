@@ -91,18 +91,11 @@ def test_nps_and_its_interval_lie_in_minus_100_to_100(scores, method, confidence
 def test_weighted_nps_lies_in_minus_100_to_100(data, method):
     scores, weights = data
     result = cx.nps(scores, weights=weights, ci=method, n_resamples=200, rng=0)
-    # One unit in the last place of slack until the value is computed as
-    # 100 * ((p - n) / total): see test_weighted_nps_of_one_category_is_exact.
-    assert -100.0 - 1e-12 <= result.value <= 100.0 + 1e-12
+    assert -100.0 <= result.value <= 100.0
     assert -100.0 <= result.ci.low <= result.ci.high <= 100.0
     assert 1.0 - 1e-9 <= result.effective_n <= len(scores) + 1e-9
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="results.estimate_net_score computes (100 * (p - n)) / total, which "
-    "rounds past -100 here; 100 * ((p - n) / total) cannot leave [-100, 100]",
-)
 def test_weighted_nps_of_one_category_is_exact():
     # A hypothesis find: one detractor with weight 3.034989181041361.
     assert cx.nps([0], weights=[3.034989181041361]).value == -100.0

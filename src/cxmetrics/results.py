@@ -229,7 +229,8 @@ def estimate_net_score(
     total = positive + neutral + negative
     if propagate or total <= 0:
         return math.nan, _nan_interval(ci, confidence)
-    value = 100.0 * (positive - negative) / total
+    # Divide first: 100 * ((p - n) / total) cannot round past +-100.
+    value = 100.0 * ((positive - negative) / total)
     if ci is None:
         return value, None
     low, high = intervals.net_score_interval(

@@ -705,3 +705,25 @@ def test_weighted_propagate_all_missing_has_no_effective_n():
     result = cx.nps([None, None], weights=[1.0, 2.0], nan_policy="propagate")
     assert math.isnan(result.value)
     assert result.effective_n == 0.0
+
+
+def test_zero_weight_does_not_hide_an_out_of_scale_integer_score():
+    # The weighted integer path counts with bincount(weights=...); a score of
+    # 11 with weight 0 would add nothing to the counts, so the range is checked
+    # on the scores themselves.
+    scores = np.array([10, 11, 3], dtype=np.int64)
+    with pytest.raises(cx.InputError, match=r"^nps: 1 of 3 scores are outside"):
+        cx.nps(scores, weights=[1.0, 0.0, 1.0])
+
+
+def test_weighted_integer_scores_equal_weighted_float_scores():
+    # Same data through the integer fast path and the float path.
+    rng = np.random.default_rng(7)
+    scores = rng.integers(0, 11, 500)
+    weights = rng.uniform(0.2, 3.0, 500)
+    a = cx.nps(scores, weights=weights)
+    b = cx.nps(scores.astype(float), weights=weights)
+    assert a == b
+    # Hand check of the weighted counts against a plain numpy sum.
+    assert a.promoters == pytest.approx(weights[scores >= 9].sum(), rel=1e-12)
+    assert a.detractors == pytest.approx(weights[scores <= 6].sum(), rel=1e-12)

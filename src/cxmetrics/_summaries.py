@@ -9,6 +9,8 @@ one pass where it can.
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import attrs
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +27,7 @@ from cxmetrics._validation import (
     check_positive_int,
     check_rng,
     check_scale_values,
+    check_weights,
     format_count,
     format_examples,
     format_scale,
@@ -121,6 +124,38 @@ def _integer_histogram(
         elif raw.min() >= low:  # now raw - low can neither overflow nor go negative
             offsets = raw.astype(np.intp, copy=False) - low
             return np.bincount(offsets, minlength=high - low + 1).astype(np.float64)
+    _raise_outside(raw, func=func, name=name, scale=scale)
+
+
+def _weighted_integer_histogram(
+    raw: npt.NDArray[np.integer],
+    weights: FloatArray,
+    *,
+    func: str,
+    name: str,
+    scale: Scale,
+) -> tuple[FloatArray, FloatArray]:
+    """Weighted counts and sums of squared weights of an integer array.
+
+    A zero weight must not hide a value outside the scale, so the range is
+    checked on the values themselves, with one ``min`` and one ``max``.
+    """
+    low, high = scale
+    if raw.min() < low or raw.max() > high:
+        _raise_outside(raw, func=func, name=name, scale=scale)
+    offsets = raw.astype(np.intp, copy=False)
+    if low:
+        offsets = offsets - low
+    size = high - low + 1
+    counts = np.bincount(offsets, weights=weights, minlength=size)
+    squared = np.bincount(offsets, weights=weights * weights, minlength=size)
+    return np.asarray(counts, np.float64), np.asarray(squared, np.float64)
+
+
+def _raise_outside(
+    raw: npt.NDArray[np.integer], *, func: str, name: str, scale: Scale
+) -> NoReturn:
+    low, high = scale
     outside = raw[(raw < low) | (raw > high)]
     raise InputError(
         f"{func}: {format_count(outside.size)} of {format_count(raw.size)} {name} "
@@ -157,17 +192,26 @@ def score_histogram(
     """
     size = scale[1] - scale[0] + 1
     raw = _raw_integer_array(values)
-    if raw is not None and weights is None:
+    if raw is not None:
         # Fast path: integers cannot be missing or fractional.
         check_option(func, "nan_policy", nan_policy, NAN_POLICIES)
-        counts = _integer_histogram(raw, func=func, name=name, scale=scale)
+        if weights is None:
+            counts = _integer_histogram(raw, func=func, name=name, scale=scale)
+            squared = counts
+        else:
+            w = check_weights(weights, raw.size, func=func, name=name)
+            if not w.max() > 0:
+                raise InputError(f"{func}: weights of the valid {name} are all zero")
+            counts, squared = _weighted_integer_histogram(
+                raw, w, func=func, name=name, scale=scale
+            )
         return ScoreHistogram(
             scale=scale,
             counts=counts,
-            squared=counts,
+            squared=squared,
             n=int(raw.size),
             n_missing=0,
-            weighted=False,
+            weighted=weights is not None,
             propagate=False,
         )
     array = to_float_array(values, func=func, name=name, allow_bool=False)

@@ -31,6 +31,7 @@ __all__ = [
     "check_rng",
     "check_scale",
     "check_scale_values",
+    "check_weights",
     "format_count",
     "format_examples",
     "format_scale",
@@ -372,7 +373,7 @@ def valid_values(
     w = (
         None
         if weights is None
-        else _check_weights(weights, values.size, func=func, name=name)
+        else check_weights(weights, values.size, func=func, name=name)
     )
     if values.size == 0:
         raise InputError(f"{func}: {name} is empty")
@@ -394,18 +395,26 @@ def valid_values(
         raise InputError(
             f"{func}: no valid {name}: all {format_count(n_missing)} are missing"
         )
-    if w is not None and values.size and not np.any(w > 0):
+    if w is not None and values.size and not w.max() > 0:
         raise InputError(f"{func}: weights of the valid {name} are all zero")
     return ValidValues(kept=values, weights=w, n_missing=n_missing, propagate=propagate)
 
 
-def _check_weights(weights: object, n: int, *, func: str, name: str) -> FloatArray:
+def check_weights(weights: object, n: int, *, func: str, name: str) -> FloatArray:
+    """Return ``weights`` as float64: aligned with ``n`` values, finite, >= 0.
+
+    ``name`` is the caller's word for the values ("scores", "ratings").
+    Valid weights cost two reductions; the masks that name the bad values
+    are built only when a check fails.
+    """
     w = to_float_array(weights, func=func, name="weights", allow_bool=False)
     if w.size != n:
         raise InputError(
             f"{func}: weights has {format_count(w.size)} values but there are "
             f"{format_count(n)} {name}; they must align one to one"
         )
+    if w.size == 0 or (w.min() >= 0 and np.isfinite(w.max())):
+        return w  # NaN fails both comparisons above and falls through
     bad = ~np.isfinite(w)
     if bad.any():
         raise InputError(
@@ -413,12 +422,10 @@ def _check_weights(weights: object, n: int, *, func: str, name: str) -> FloatArr
             f"missing or infinite ({format_examples(w[bad])})"
         )
     negative = w < 0
-    if negative.any():
-        raise InputError(
-            f"{func}: {format_count(int(negative.sum()))} of {format_count(n)} weights "
-            f"are negative ({format_examples(w[negative])})"
-        )
-    return w
+    raise InputError(
+        f"{func}: {format_count(int(negative.sum()))} of {format_count(n)} weights "
+        f"are negative ({format_examples(w[negative])})"
+    )
 
 
 def check_scale_values(
@@ -439,8 +446,9 @@ def check_scale_values(
             f"{name} are outside the {format_scale(scale)} scale "
             f"({format_examples(outside)})"
         )
-    offsets = (values - low).astype(np.intp)
-    fractional = offsets != values - low
+    shifted = values - low if low else values
+    offsets = shifted.astype(np.intp)
+    fractional = offsets != shifted
     if fractional.any():
         bad = values[fractional]
         raise InputError(

@@ -195,7 +195,7 @@ DATA_CASES: dict[str, Callable[[Target], tuple[object, str]]] = {
     ),
     "string dtype": lambda t: (
         pd.Series(["4", None], dtype="string"),
-        f"{t.func}: {t.noun} must be numbers; got string values such as '4', <NA>",
+        f"{t.func}: {t.noun} must be numbers; got text such as '4', <NA>",
     ),
     "datetime64": lambda t: (
         np.array(["2024-01-01", "2024-01-02"], dtype="datetime64[D]"),
@@ -208,7 +208,7 @@ DATA_CASES: dict[str, Callable[[Target], tuple[object, str]]] = {
     ),
     "pandas dates": lambda t: (
         pd.Series(pd.to_datetime(["2024-03-01"])),
-        f"{t.func}: {t.noun} must be numbers; got datetime64[ns] values such as "
+        f"{t.func}: {t.noun} must be numbers; got dates or times such as "
         "2024-03-01 00:00:00",
     ),
     "datetime objects": lambda t: (

@@ -269,11 +269,12 @@ def test_numpy_booleans_where_allowed():
     [
         (
             pd.Series(pd.period_range("2024-01", periods=2, freq="M")),
-            "f: x must be numbers; got period[M] values such as 2024-01, 2024-02",
+            "f: x must be numbers; got values of type period[M] such as "
+            "2024-01, 2024-02",
         ),
         (
             pd.Series(pd.to_timedelta([5], unit="s")),
-            "f: x must be numbers; got timedelta64[ns] values such as 0 days 00:00:05",
+            "f: x must be numbers; got time spans such as 0 days 00:00:05",
         ),
         (
             pd.Categorical([True, False]),

@@ -308,9 +308,20 @@ def _pandas_to_float(
     if pd.api.types.is_object_dtype(dtype):
         return _object_to_float(array, func=func, name=name, allow_bool=allow_bool)
     raise InputError(
-        f"{func}: {name} must be numbers; got {dtype} values such as "
-        f"{format_examples(array[:_MAX_EXAMPLES].tolist())}"
+        f"{func}: {name} must be numbers; got {_describe_pandas_kind(dtype)} "
+        f"such as {format_examples(array[:_MAX_EXAMPLES].tolist())}"
     )
+
+
+def _describe_pandas_kind(dtype: Any) -> str:
+    """Name a non-numeric pandas dtype by what it holds, not by its unit."""
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "dates or times"
+    if pd.api.types.is_timedelta64_dtype(dtype):
+        return "time spans"
+    if pd.api.types.is_string_dtype(dtype):
+        return "text"
+    return f"values of type {dtype}"
 
 
 def _object_to_float(

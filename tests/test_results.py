@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from typing import Any
 
 import attrs
@@ -564,7 +565,9 @@ def test_ces_mean_merge_equals_whole() -> None:
     ids=["nps+csat", "nps+net_easy", "net_easy+nps", "csat+mean", "mean+csat"],
 )
 def test_merge_refuses_another_kind(a: Any, b: Any) -> None:
-    with pytest.raises(InputError, match="merges only with another of the same kind"):
+    kind, other = type(a).__name__, type(b).__name__
+    message = rf"^merge: {kind} merges only with {kind}; got {other}$"
+    with pytest.raises(InputError, match=message):
         a.merge(b)
 
 
@@ -582,7 +585,11 @@ def test_merge_refuses_another_kind(a: Any, b: Any) -> None:
     ids=["csat+top_box", "top_box+top2", "ces_easy+csat", "mean+ces"],
 )
 def test_merge_refuses_another_label(a: Any, b: Any) -> None:
-    with pytest.raises(InputError, match=r"merge: a \w+ \(.+\) merges only"):
+    message = (
+        rf"^merge: {type(a).__name__} results merge only when their labels match; "
+        rf"got '{re.escape(a.label)}' and '{re.escape(b.label)}'$"
+    )
+    with pytest.raises(InputError, match=message):
         a.merge(b)
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "check_mean_options",
     "check_net_score_options",
     "check_rate_options",
+    "check_resampling_options",
     "mean_from_histogram",
     "rate_from_histogram",
     "score_histogram",
@@ -245,10 +246,24 @@ def check_net_score_options(
     """Validate the interval options shared by every net score."""
     check_option(func, "ci", ci, (*intervals.NET_SCORE_METHODS, None))
     level = check_confidence(func, confidence)
-    resamples = check_positive_int(func, "n_resamples", n_resamples)
-    check_rng(func, rng)
-    generator = make_rng(func, rng) if ci in ("bootstrap", "bayes") else None
+    resamples, generator = check_resampling_options(
+        func, n_resamples, rng, draws=ci in ("bootstrap", "bayes")
+    )
     return ci, level, resamples, generator  # type: ignore[return-value]
+
+
+def check_resampling_options(
+    func: str, n_resamples: object, rng: object, *, draws: bool
+) -> tuple[int, np.random.Generator | None]:
+    """Validate ``n_resamples`` and ``rng``; make a Generator only if ``draws``.
+
+    A bad option is an error even where the interval draws nothing.
+    """
+    resamples = check_positive_int(func, "n_resamples", n_resamples)
+    if not draws:
+        check_rng(func, rng)
+        return resamples, None
+    return resamples, make_rng(func, rng)
 
 
 def check_rate_options(

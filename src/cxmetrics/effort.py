@@ -11,6 +11,7 @@ from cxmetrics._summaries import (
     check_mean_options,
     check_net_score_options,
     check_rate_options,
+    check_resampling_options,
     mean_from_histogram,
     rate_from_histogram,
     score_histogram,
@@ -21,8 +22,6 @@ from cxmetrics._validation import (
     Scale,
     check_option,
     check_points,
-    check_positive_int,
-    check_rng,
     check_scale,
     format_examples,
 )
@@ -141,9 +140,7 @@ def ces(
             f"{format_examples(overlap)}"
         )
     if method != "net_easy":
-        # Only Net Easy resamples, but a bad option is an error whatever the method.
-        check_positive_int(func, "n_resamples", n_resamples)
-        check_rng(func, rng)
+        check_resampling_options(func, n_resamples, rng, draws=False)
     if method == "mean":
         ci_method, level = check_mean_options(func, ci, confidence)
     elif method == "percent_easy":

@@ -150,11 +150,16 @@ def _n_text(n: int, effective_n: float, n_missing: int) -> str:
 
 def _check_mergeable(a: _Record, b: object) -> None:
     """Both results are of one kind, one label and one interval method and level."""
-    label_a = getattr(a, "label", type(a).__name__)
-    if type(b) is not type(a) or getattr(b, "label", label_a) != label_a:
+    kind = type(a).__name__
+    if type(b) is not type(a):
         raise InputError(
-            f"merge: a {type(a).__name__} ({label_a}) merges only with another of the "
-            f"same kind; got {type(b).__name__}"
+            f"merge: {kind} merges only with {kind}; got {type(b).__name__}"
+        )
+    label_a, label_b = getattr(a, "label", None), getattr(b, "label", None)
+    if label_a != label_b:
+        raise InputError(
+            f"merge: {kind} results merge only when their labels match; "
+            f"got {label_a!r} and {label_b!r}"
         )
     ci_a: Interval | None = getattr(a, "ci", None)
     ci_b: Interval | None = getattr(b, "ci", None)

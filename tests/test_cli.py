@@ -29,6 +29,7 @@ from cxmetrics.cli import (
     Report,
     Row,
     Section,
+    Table,
     build_demo_report,
     render_json,
     render_table,
@@ -401,7 +402,7 @@ def test_extra_sections_join_the_report_aligned() -> None:
     assert metrics["service"]["ci_method"] == "wald"
 
 
-def test_non_finite_values_print_as_na_and_serialize_as_null() -> None:
+def test_non_finite_values_print_as_na_or_inf_and_serialize_as_null() -> None:
     row = Row(
         key="nps",
         label="NPS",
@@ -415,7 +416,7 @@ def test_non_finite_values_print_as_na_and_serialize_as_null() -> None:
     section = Section(key="s", title="S", note="", rows=(row, blank))
     report = Report(title="T", confidence=0.95, sections=(section,))
     table = render_table(report)
-    assert "n/a to n/a" in table
+    assert "n/a to inf" in table  # NaN has no value; an unbounded side is inf
     assert table.splitlines()[2] == "S"
     assert table_row(table, "Other") == ["0.50"]
     metrics = json.loads(render_json(report))["sections"][0]["metrics"]
@@ -423,3 +424,33 @@ def test_non_finite_values_print_as_na_and_serialize_as_null() -> None:
     assert metrics["nps"]["ci_low"] is None
     assert metrics["nps"]["ci_high"] is None
     assert metrics["other"]["ci_method"] is None
+
+
+def test_table_blocks_align_on_their_own_and_serialize_as_records() -> None:
+    table = Table(
+        key="plan",
+        title="Plan",
+        note="two intervals",
+        columns=("interval", "agents", "service level", "ASA"),
+        units=("number", "number", "share", "seconds"),
+        rows=(("09:00", 12.0, 0.8312, 14.26), ("09:30", 9.0, math.nan, math.inf)),
+    )
+    report = Report(title="T", confidence=0.95, sections=(table,))
+    text = render_table(report)
+    assert text.splitlines()[2:] == [
+        "Plan: two intervals",
+        "interval  agents  service level     ASA",
+        "--------  ------  -------------  ------",
+        "09:00         12          83.1%  14.3 s",
+        "09:30          9            n/a     inf",
+    ]
+    block = json.loads(render_json(report))["sections"][0]
+    assert block["columns"] == ["interval", "agents", "service level", "ASA"]
+    assert block["rows"][0] == {
+        "interval": "09:00",
+        "agents": 12.0,
+        "service level": 0.8312,
+        "ASA": 14.26,
+    }
+    assert block["rows"][1]["service level"] is None
+    assert block["rows"][1]["ASA"] is None

@@ -225,6 +225,7 @@ def test_rate_and_mean_to_dict() -> None:
         "effective_n": 5.0,
         "total_weight": 5,
         "label": "CSAT",
+        "n_pending": 0,
     }
     mean = cx.ces([7, 6, 5, 4, 3, 2, 1])
     as_dict = mean.to_dict()

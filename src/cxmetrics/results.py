@@ -19,11 +19,18 @@ from cxmetrics import intervals
 from cxmetrics._validation import InputError
 
 __all__ = [
+    "CohortTable",
+    "Comparison",
+    "DurationResult",
+    "ErlangCResult",
     "Interval",
     "MeanResult",
     "NPSResult",
     "NetScoreResult",
     "RateResult",
+    "RevenueRetentionResult",
+    "StaffingResult",
+    "SurvivalCurve",
 ]
 
 _METHOD_LABELS = {
@@ -36,6 +43,11 @@ _METHOD_LABELS = {
     "clopper_pearson": "Clopper-Pearson",
     "jeffreys": "Jeffreys",
     "t": "Student t",
+    "order_statistic": "order statistic",
+    "brookmeyer_crowley": "Brookmeyer-Crowley",
+    "newcombe": "Newcombe",
+    "welch": "Welch",
+    "logrank": "log-rank",
 }
 
 
@@ -533,6 +545,9 @@ class RateResult(_Record):
         Sum of the weights; equals ``n`` without weights.
     label : str
         What the rate is called, e.g. ``"CSAT"``.
+    n_pending : int
+        Items not yet decided and so not in ``n`` (a ticket still open and
+        within its target, for example); 0 for metrics without that notion.
     """
 
     value: float
@@ -543,12 +558,16 @@ class RateResult(_Record):
     effective_n: float
     total_weight: float
     label: str = "Rate"
+    n_pending: int = 0
 
     def __str__(self) -> str:
-        return (
+        text = (
             f"{self.label} {100 * self.value:.1f}%{_ci_text(self.ci, 100.0, '%', 1)}, "
             f"{_n_text(self.n, self.effective_n, self.n_missing)}"
         )
+        if self.n_pending:
+            text += f", {self.n_pending:,} pending"
+        return text
 
     def merge(self, other: RateResult) -> RateResult:
         """The result on both samples together, from the summed counts.
@@ -579,6 +598,7 @@ class RateResult(_Record):
             n_missing=self.n_missing + other.n_missing,
             effective_n=eff,
             total_weight=_count(total, self.total_weight, other.total_weight),
+            n_pending=self.n_pending + other.n_pending,
         )
 
 
@@ -666,4 +686,508 @@ class MeanResult(_Record):
             n_missing=self.n_missing + other.n_missing,
             effective_n=eff,
             total_weight=_count(total, self.total_weight, other.total_weight),
+        )
+
+
+# ---------------------------------------------------------------------------
+# Durations
+
+
+def _format_duration(value: float, unit: str) -> str:
+    return f"{value:.3g} {unit}" if math.isfinite(value) else f"{value} {unit}"
+
+
+@attrs.frozen(kw_only=True)
+class DurationResult(_Record):
+    """A summary of durations: first response, resolution, handle time, ...
+
+    Durations are not additive, so there is no ``merge``; the sorted values
+    are kept (``values``) for comparisons that resample them.
+
+    Attributes
+    ----------
+    n : int
+        Items with a valid duration (both ends present, end not before start).
+    n_pending : int
+        Items with a start but no end yet (still open); not in ``n``.
+    n_missing : int
+        Items left out for other reasons (missing start, or an end before its
+        start under ``nan_policy="omit"``); not in ``n``.
+    mean, median : float
+        Of the ``n`` durations, in ``unit``.
+    percentiles : dict of float to float
+        Requested percentiles (0-100) and their values, in ``unit``.
+    median_ci : Interval or None
+        Distribution-free (order-statistic) interval for the median.
+    unit : str
+        ``"s"``, ``"min"``, ``"h"`` or ``"d"``.
+    label : str
+        What is measured, e.g. ``"Resolution time"``.
+    values : numpy.ndarray
+        The ``n`` durations, sorted ascending (left out of ``to_dict``).
+    """
+
+    n: int
+    n_pending: int = 0
+    n_missing: int = 0
+    mean: float
+    median: float
+    percentiles: dict[float, float] = attrs.field(factory=dict)
+    median_ci: Interval | None
+    unit: str
+    label: str = "Duration"
+    values: np.ndarray[Any, np.dtype[np.float64]] = attrs.field(
+        eq=False, repr=False, factory=lambda: np.empty(0)
+    )
+
+    def __str__(self) -> str:
+        text = f"{self.label}: median {_format_duration(self.median, self.unit)}"
+        if self.median_ci is not None:
+            ci = self.median_ci
+            text += (
+                f" ({_level_text(ci.level)} CI {ci.low:.3g} to {ci.high:.3g}), "
+                f"mean {_format_duration(self.mean, self.unit)}"
+            )
+        else:
+            text += f", mean {_format_duration(self.mean, self.unit)}"
+        text += f", n={self.n:,}"
+        if self.n_pending:
+            text += f", {self.n_pending:,} pending"
+        if self.n_missing:
+            text += f", {self.n_missing:,} missing"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain Python values, without the ``values`` array."""
+        fields = attrs.asdict(self, filter=lambda a, _: a.name != "values")
+        return {k: _plain(v) for k, v in fields.items()}
+
+
+# ---------------------------------------------------------------------------
+# Comparisons
+
+
+@attrs.frozen(kw_only=True)
+class Comparison(_Record):
+    """The difference between two results, with its interval and test.
+
+    Attributes
+    ----------
+    difference : float
+        ``a - b`` in the unit of the metric (points for NPS, a fraction for
+        rates); NaN for tests without an effect size, such as the log-rank
+        test.
+    ci : Interval or None
+        Confidence interval for the difference.
+    p_value : float
+        Two-sided p-value of the test of no difference.
+    statistic : float
+        The test statistic (z, t or chi-squared, per ``method``).
+    method : str
+        The method's name, e.g. ``"wald"``, ``"newcombe"``, ``"welch"``,
+        ``"logrank"``.
+    a, b : object
+        The two results compared.
+    label : str
+        What is compared, e.g. ``"NPS"``.
+    """
+
+    difference: float
+    ci: Interval | None
+    p_value: float
+    statistic: float
+    method: str
+    a: Any = attrs.field(eq=False, repr=False)
+    b: Any = attrs.field(eq=False, repr=False)
+    label: str = "Difference"
+
+    def __str__(self) -> str:
+        name = _METHOD_LABELS.get(self.method, self.method)
+        if math.isnan(self.difference):
+            text = f"{self.label}: {name} statistic {self.statistic:.4g}"
+        else:
+            text = f"{self.label} difference {self.difference:.4g}"
+            if self.ci is not None:
+                text += (
+                    f" ({_level_text(self.ci.level)} CI {self.ci.low:.4g} to "
+                    f"{self.ci.high:.4g}, {self.ci.label})"
+                )
+        return f"{text}, p={self.p_value:.3g}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain Python values; ``a`` and ``b`` as their dicts."""
+        fields = attrs.asdict(self, recurse=False)
+        fields["ci"] = None if self.ci is None else self.ci.to_dict()
+        for side in ("a", "b"):
+            value = fields[side]
+            fields[side] = value.to_dict() if hasattr(value, "to_dict") else value
+        return {k: _plain(v) for k, v in fields.items()}
+
+
+# ---------------------------------------------------------------------------
+# Queueing and staffing
+
+#: A number, or an array of numbers (one per interval); agent counts are int64.
+FloatOrArray = float | np.ndarray[Any, np.dtype[Any]]
+
+
+def _frame_of(record: Any, names: tuple[str, ...]) -> Any:
+    import pandas as pd
+
+    columns = {name: np.atleast_1d(getattr(record, name)) for name in names}
+    size = max(len(column) for column in columns.values())
+    return pd.DataFrame(
+        {name: np.broadcast_to(col, (size,)) for name, col in columns.items()}
+    )
+
+
+_ERLANG_FIELDS = (
+    "arrival_rate",
+    "aht",
+    "interval",
+    "target_time",
+    "traffic",
+    "agents",
+    "prob_wait",
+    "service_level",
+    "asa",
+    "occupancy",
+)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class ErlangCResult(_Record):
+    """Erlang C measures of a queue; arrays when the inputs are arrays.
+
+    Attributes
+    ----------
+    arrival_rate : float or numpy.ndarray
+        Contacts offered per interval.
+    aht : float or numpy.ndarray
+        Average handle time, seconds.
+    interval : float or numpy.ndarray
+        Interval length, seconds.
+    target_time : float or numpy.ndarray
+        The service-level threshold, seconds.
+    traffic : float or numpy.ndarray
+        Offered load in Erlangs, ``arrival_rate * aht / interval``.
+    agents : int or numpy.ndarray
+        Agents on the queue.
+    prob_wait : float or numpy.ndarray
+        Probability that a contact waits (Erlang C); 1 when the queue is
+        unstable (``agents <= traffic``).
+    service_level : float or numpy.ndarray
+        Share answered within ``target_time``; 0 when unstable.
+    asa : float or numpy.ndarray
+        Average speed of answer, seconds; inf when unstable.
+    occupancy : float or numpy.ndarray
+        ``traffic / agents``, capped at 1.
+    """
+
+    arrival_rate: FloatOrArray
+    aht: FloatOrArray
+    interval: FloatOrArray
+    target_time: FloatOrArray
+    traffic: FloatOrArray
+    agents: FloatOrArray
+    prob_wait: FloatOrArray
+    service_level: FloatOrArray
+    asa: FloatOrArray
+    occupancy: FloatOrArray
+
+    def __str__(self) -> str:
+        if np.ndim(self.traffic) == 0:
+            return (
+                f"Erlang C: {float(self.traffic):.4g} Erlangs on "
+                f"{int(np.asarray(self.agents))} agents: P(wait) "
+                f"{float(self.prob_wait):.1%}, service level "
+                f"{float(self.service_level):.1%} in {float(self.target_time):g} s, "
+                f"ASA {float(self.asa):.4g} s, occupancy {float(self.occupancy):.1%}"
+            )
+        return f"Erlang C for {np.size(self.traffic):,} intervals (see .to_frame())"
+
+    def to_frame(self) -> Any:
+        """One row per interval, one column per field (a pandas DataFrame)."""
+        return _frame_of(self, _ERLANG_FIELDS)
+
+
+_STAFFING_FIELDS = (
+    "arrival_rate",
+    "aht",
+    "interval",
+    "target_time",
+    "target_service_level",
+    "max_occupancy",
+    "shrinkage",
+    "traffic",
+    "agents_on_queue",
+    "agents",
+    "prob_wait",
+    "service_level",
+    "asa",
+    "occupancy",
+)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class StaffingResult(_Record):
+    """Agents needed to meet a service target; arrays when the inputs are arrays.
+
+    Attributes
+    ----------
+    agents : int or numpy.ndarray
+        Headcount to schedule, after shrinkage:
+        ``ceil(agents_on_queue / (1 - shrinkage))``.
+    agents_on_queue : int or numpy.ndarray
+        The least number of agents on the queue meeting every target.
+    traffic, prob_wait, service_level, asa, occupancy : float or numpy.ndarray
+        The Erlang C measures at ``agents_on_queue`` (see `ErlangCResult`).
+    arrival_rate, aht, interval, target_time : float or numpy.ndarray
+        The inputs, as in `ErlangCResult`.
+    target_service_level : float
+        The share to answer within ``target_time``.
+    max_occupancy : float or None
+        The occupancy cap, when one was given.
+    shrinkage : float
+        Share of paid time agents are not on the queue.
+    """
+
+    arrival_rate: FloatOrArray
+    aht: FloatOrArray
+    interval: FloatOrArray
+    target_time: FloatOrArray
+    target_service_level: float
+    max_occupancy: float | None
+    shrinkage: float
+    traffic: FloatOrArray
+    agents_on_queue: FloatOrArray
+    agents: FloatOrArray
+    prob_wait: FloatOrArray
+    service_level: FloatOrArray
+    asa: FloatOrArray
+    occupancy: FloatOrArray
+
+    def __str__(self) -> str:
+        if np.ndim(self.traffic) == 0:
+            text = (
+                f"Staffing: {int(np.asarray(self.agents))} agents to schedule "
+                f"({int(np.asarray(self.agents_on_queue))} on the queue) for "
+                f"{float(self.traffic):.4g} Erlangs: service level "
+                f"{float(self.service_level):.1%} in {float(self.target_time):g} s, "
+                f"ASA {float(self.asa):.4g} s, occupancy {float(self.occupancy):.1%}"
+            )
+            if self.shrinkage:
+                text += f", shrinkage {self.shrinkage:.0%}"
+            return text
+        total = int(np.sum(self.agents))
+        return (
+            f"Staffing for {np.size(self.traffic):,} intervals: "
+            f"{total:,} agent-intervals to schedule (see .to_frame())"
+        )
+
+    def to_frame(self) -> Any:
+        """One row per interval, one column per field (a pandas DataFrame)."""
+        return _frame_of(self, _STAFFING_FIELDS)
+
+
+# ---------------------------------------------------------------------------
+# Survival
+
+
+_SURVIVAL_COLUMNS = (
+    "timeline",
+    "at_risk",
+    "events",
+    "censored",
+    "survival",
+    "ci_low",
+    "ci_high",
+)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class SurvivalCurve(_Record):
+    """A Kaplan-Meier survival curve with its pointwise interval.
+
+    The curve is a right-continuous step function: ``survival[i]`` holds from
+    ``timeline[i]`` up to (not including) ``timeline[i + 1]``; before the
+    first time it is 1.
+
+    Attributes
+    ----------
+    timeline : numpy.ndarray
+        The distinct times at which an event or a censoring happened, sorted.
+    survival : numpy.ndarray
+        S(t) just after each time.
+    ci_low, ci_high : numpy.ndarray
+        Pointwise log(-log) Greenwood bounds at ``confidence``.
+    at_risk, events, censored : numpy.ndarray
+        Number at risk just before each time, events and censorings at it
+        (weighted when weighted).
+    median : float
+        The first time with S(t) <= 0.5; inf when the curve stays above.
+    median_ci : Interval or None
+        Interval for the median from where the bounds cross 0.5.
+    confidence : float
+        The level of the bounds.
+    n : int
+        Number of subjects.
+    n_missing : int
+        Subjects left out for missing values.
+    """
+
+    timeline: np.ndarray[Any, np.dtype[np.float64]]
+    survival: np.ndarray[Any, np.dtype[np.float64]]
+    ci_low: np.ndarray[Any, np.dtype[np.float64]]
+    ci_high: np.ndarray[Any, np.dtype[np.float64]]
+    at_risk: np.ndarray[Any, np.dtype[np.float64]]
+    events: np.ndarray[Any, np.dtype[np.float64]]
+    censored: np.ndarray[Any, np.dtype[np.float64]]
+    median: float
+    median_ci: Interval | None
+    confidence: float = 0.95
+    n: int
+    n_missing: int = 0
+
+    def __str__(self) -> str:
+        events = float(np.sum(self.events))
+        text = f"Kaplan-Meier: median {self.median:.4g}"
+        if self.median_ci is not None:
+            ci = self.median_ci
+            text += f" ({_level_text(ci.level)} CI {ci.low:.4g} to {ci.high:.4g})"
+        text += f", n={self.n:,}, events={events:,.0f}"
+        if self.n_missing:
+            text += f", {self.n_missing:,} missing"
+        return text
+
+    def at(self, t: Any) -> Any:
+        """S(t) read off the step function; a float for a scalar ``t``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from cxmetrics.results import SurvivalCurve
+        >>> curve = SurvivalCurve(
+        ...     timeline=np.array([2.0, 5.0]), survival=np.array([0.5, 0.25]),
+        ...     ci_low=np.array([0.1, 0.05]), ci_high=np.array([0.9, 0.6]),
+        ...     at_risk=np.array([4.0, 2.0]), events=np.array([2.0, 1.0]),
+        ...     censored=np.array([0.0, 1.0]), median=2.0, median_ci=None, n=4)
+        >>> curve.at([0, 2, 4.9, 5, 99]).tolist()
+        [1.0, 0.5, 0.5, 0.25, 0.25]
+        """
+        times = np.asarray(t, dtype=np.float64)
+        index = np.searchsorted(self.timeline, times, side="right") - 1
+        # A curve of NaN (nan_policy="propagate") is NaN everywhere, 0 included.
+        start = math.nan if np.isnan(self.survival).all() and self.n else 1.0
+        padded = np.concatenate(([start], self.survival))
+        values = padded[index + 1]
+        return float(values) if values.ndim == 0 else values
+
+    def to_frame(self) -> Any:
+        """The curve as a DataFrame, one row per time (a pandas DataFrame)."""
+        import pandas as pd
+
+        return pd.DataFrame({name: getattr(self, name) for name in _SURVIVAL_COLUMNS})
+
+
+# ---------------------------------------------------------------------------
+# Cohorts and revenue
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class CohortTable(_Record):
+    """A cohort retention table.
+
+    Attributes
+    ----------
+    counts : pandas.DataFrame
+        Cohort (a PeriodIndex named ``"cohort"``) by period offset (columns
+        0..K): customers active (classic) or active then or later (rolling);
+        sums of ``values`` for revenue cohorts. Cells not yet observable are
+        NaN.
+    rates : pandas.DataFrame
+        ``counts`` divided by the cohort's size.
+    sizes : pandas.Series
+        Customers of each cohort (revenue at offset 0 for revenue cohorts).
+    kind : str
+        ``"classic"`` or ``"rolling"``.
+    freq : str
+        The period frequency, e.g. ``"M"``.
+    measure : str
+        ``"customers"`` or ``"revenue"``.
+    """
+
+    counts: Any
+    rates: Any
+    sizes: Any
+    kind: str
+    freq: str
+    measure: str = "customers"
+
+    def __str__(self) -> str:
+        return (
+            f"Cohort table ({self.kind}, {self.measure}, freq {self.freq}): "
+            f"{len(self.sizes):,} cohorts x {self.counts.shape[1]:,} periods"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain Python values: the tables as ``{cohort: {offset: value}}``."""
+
+        def table(frame: Any) -> dict[str, dict[int, float | None]]:
+            return {
+                str(cohort): {
+                    int(k): (None if math.isnan(v) else float(v))
+                    for k, v in row.items()
+                }
+                for cohort, row in frame.iterrows()
+            }
+
+        return {
+            "kind": self.kind,
+            "freq": self.freq,
+            "measure": self.measure,
+            "sizes": {str(k): _plain(v) for k, v in self.sizes.items()},
+            "counts": table(self.counts),
+            "rates": table(self.rates),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class RevenueRetentionResult(_Record):
+    """Recurring revenue kept and grown from one date to the next.
+
+    Attributes
+    ----------
+    starting, ending : float
+        Total MRR at the start and at the end.
+    new : float
+        MRR at the end from customers with none at the start.
+    expansion, contraction : float
+        Increases and decreases (as a positive amount) of customers with MRR
+        at both dates.
+    churned : float
+        Starting MRR of customers with none at the end.
+    nrr : float
+        Net revenue retention,
+        ``(starting + expansion - contraction - churned) / starting``.
+    grr : float
+        Gross revenue retention, ``(starting - contraction - churned) / starting``.
+    quick_ratio : float
+        ``(new + expansion) / (contraction + churned)``; inf when nothing was lost.
+    """
+
+    starting: float
+    ending: float
+    new: float
+    expansion: float
+    contraction: float
+    churned: float
+    nrr: float
+    grr: float
+    quick_ratio: float
+
+    def __str__(self) -> str:
+        return (
+            f"NRR {self.nrr:.1%}, GRR {self.grr:.1%}, quick ratio "
+            f"{self.quick_ratio:.2f} (MRR {self.starting:,.2f} to {self.ending:,.2f})"
         )

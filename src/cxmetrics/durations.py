@@ -1,0 +1,568 @@
+"""Elapsed times and duration summaries: first response and resolution time.
+
+`elapsed` measures aligned starts and ends, in calendar time or on a
+`BusinessCalendar`'s business clock. `first_response_time` and
+`resolution_time` summarize those durations: mean, median with a
+distribution-free interval, percentiles, and counts of items still pending
+and of items left out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any, TypeAlias
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from cxmetrics._validation import (
+    NAN_POLICIES,
+    FloatArray,
+    InputError,
+    NanPolicy,
+    check_confidence,
+    check_option,
+    format_count,
+    format_examples,
+)
+from cxmetrics.business_hours import (
+    BusinessCalendar,
+    Timestamps,
+    elapsed_ns,
+    format_timestamp,
+    to_timestamps,
+)
+from cxmetrics.results import DurationResult, Interval
+
+__all__ = ["elapsed", "first_response_time", "resolution_time"]
+
+BoolArray: TypeAlias = npt.NDArray[np.bool_]
+
+#: Nanoseconds per unit; a day is 24 hours of counted time.
+UNITS = {"s": 1e9, "min": 60e9, "h": 3600e9, "d": 86_400e9}
+#: The interval method of `DurationResult.median_ci`.
+MEDIAN_CI_METHOD = "order_statistic"
+
+
+@attrs.frozen
+class _Names:
+    """How the messages name the two timestamps of an item."""
+
+    start: str  # parameter names
+    end: str
+    starts: str  # plural nouns
+    ends: str
+
+
+_ELAPSED = _Names("start", "end", "starts", "ends")
+_FIRST_RESPONSE = _Names(
+    "created", "first_response", "created times", "first responses"
+)
+_RESOLUTION = _Names("created", "resolved", "created times", "resolution times")
+
+
+@attrs.frozen(eq=False)
+class _Spans:
+    """Durations of aligned items and why some have none.
+
+    ``durations`` is NaN where the start or the end is missing, and signed
+    where the end is before the start (negative, or zero when both fall in
+    the same closed hours).
+    """
+
+    durations: FloatArray
+    pending: BoolArray  # a start but no end yet
+    missing: BoolArray  # no start
+    backwards: BoolArray  # the end before the start
+
+
+def _backwards_error(
+    func: str, names: _Names, start: Timestamps, end: Timestamps, bad: BoolArray
+) -> InputError:
+    aware = bool(start.aware)
+    pairs = [
+        f"{format_timestamp(int(e), aware=aware)} before "
+        f"{format_timestamp(int(s), aware=aware)}"
+        for s, e in zip(start.ns[bad][:3], end.ns[bad][:3], strict=True)
+    ]
+    return InputError(
+        f"{func}: {format_count(int(bad.sum()))} of {format_count(start.size)} "
+        f"{names.ends} are before their {names.starts} ({', '.join(pairs)})"
+    )
+
+
+def _measure(
+    func: str,
+    names: _Names,
+    start: object,
+    end: object,
+    *,
+    calendar: object,
+    unit: object,
+    nan_policy: object,
+) -> _Spans:
+    """Validate the options and the timestamps, and measure each item."""
+    check_option(func, "unit", unit, tuple(UNITS))
+    check_option(func, "nan_policy", nan_policy, NAN_POLICIES)
+    if calendar is not None and not isinstance(calendar, BusinessCalendar):
+        raise InputError(
+            f"{func}: calendar must be a BusinessCalendar or None; "
+            f"got {type(calendar).__name__}"
+        )
+    starts = to_timestamps(start, func=func, name=names.start)
+    ends = to_timestamps(end, func=func, name=names.end)
+    diff, both = elapsed_ns(starts, ends, calendar, func=func)
+    if starts.size == 0:
+        raise InputError(f"{func}: {names.start} and {names.end} are empty")
+    # An end before its start, or (with a calendar) whose business time is
+    # negative: a naive start in a clock change's gap can read later than an
+    # end written after it.
+    backwards = both & ((ends.ns < starts.ns) | (diff < 0))
+    if nan_policy == "raise":
+        if starts.missing.any():
+            raise InputError(
+                f"{func}: {format_count(int(starts.missing.sum()))} of "
+                f"{format_count(starts.size)} {names.starts} are missing and "
+                "nan_policy='raise'"
+            )
+        if backwards.any():
+            raise _backwards_error(func, names, starts, ends, backwards)
+    durations = diff.astype(np.float64)
+    durations /= UNITS[str(unit)]
+    durations[~both] = np.nan
+    return _Spans(
+        durations=durations,
+        pending=~starts.missing & ends.missing,
+        missing=starts.missing,
+        backwards=backwards,
+    )
+
+
+def elapsed(
+    start: npt.ArrayLike,
+    end: npt.ArrayLike,
+    *,
+    calendar: BusinessCalendar | None = None,
+    unit: str = "h",
+    nan_policy: NanPolicy = "omit",
+) -> FloatArray:
+    r"""Time from each start to its end, in calendar time or business hours.
+
+    Parameters
+    ----------
+    start, end : array_like
+        Aligned timestamps: numpy datetime64, pandas Series or DatetimeIndex
+        (naive or tz-aware), Python datetimes or ISO 8601 strings (with or
+        without a UTC offset). None, NaN, NaT and empty strings are missing.
+        Naive and aware timestamps may not be mixed.
+    calendar : BusinessCalendar, optional
+        Count only open hours. Naive timestamps are read as wall-clock times
+        in the calendar's zone; aware ones are converted to it.
+    unit : {'s', 'min', 'h', 'd'}
+        Unit of the result; ``'d'`` is 24 hours of counted time, not a
+        business day.
+    nan_policy : {'omit', 'raise', 'propagate'}
+        What to do with a missing start or an end before its start:
+        ``'omit'`` gives NaN; ``'raise'`` raises `InputError`;
+        ``'propagate'`` checks nothing, so a missing start gives NaN and an
+        end before its start its signed duration (negative, or zero when
+        both fall in the same closed hours). A missing end is an item still
+        open: NaN under every policy.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float durations in ``unit``, aligned with the input.
+
+    Raises
+    ------
+    InputError
+        Values that are not timestamps, naive mixed with aware, aware
+        timestamps with a calendar without a zone, misaligned or empty
+        input, an unknown option; under ``nan_policy='raise'`` a missing
+        start or an end before its start.
+
+    Notes
+    -----
+    Without a calendar the duration is real elapsed time for aware
+    timestamps; for naive ones it is the difference of the wall-clock
+    readings (a clock change in between is not seen). With a calendar it is
+
+    .. math:: d = B(t_\mathrm{end}) - B(t_\mathrm{start}),
+
+    where the business clock :math:`B(t)` counts the open time up to
+    :math:`t` (see `BusinessCalendar`). An end counts as before its start
+    when it is earlier, or when its business time is negative (a naive start
+    inside a clock change's gap is read an hour later, see
+    `BusinessCalendar`).
+
+    Examples
+    --------
+    >>> import cxmetrics as cx
+    >>> cx.elapsed(["2026-01-05 09:00", "2026-01-05 09:30"],
+    ...            ["2026-01-05 10:30", None])
+    array([1.5, nan])
+
+    On a 09:00-17:00 weekday calendar, Friday 16:00 to Monday 10:00 is two
+    business hours:
+
+    >>> cal = cx.BusinessCalendar(hours="09:00-17:00", days="Mon-Fri")
+    >>> cx.elapsed(["2026-01-09 16:00"], ["2026-01-12 10:00"], calendar=cal)
+    array([2.])
+    """
+    spans = _measure(
+        "elapsed",
+        _ELAPSED,
+        start,
+        end,
+        calendar=calendar,
+        unit=unit,
+        nan_policy=nan_policy,
+    )
+    durations = spans.durations
+    if nan_policy == "omit":
+        durations[spans.backwards] = np.nan
+    return durations
+
+
+def _check_percentiles(func: str, percentiles: object) -> tuple[float, ...]:
+    """Percentiles as distinct floats from 0 to 100, in the order given."""
+    if isinstance(percentiles, (int, float, np.integer, np.floating)):
+        items: list[Any] = [percentiles]
+    elif isinstance(percentiles, Iterable) and not isinstance(
+        percentiles, (str, bytes)
+    ):
+        items = list(percentiles)
+    else:
+        raise InputError(
+            f"{func}: percentiles must be numbers from 0 to 100; got {percentiles!r}"
+        )
+    bad = [
+        p
+        for p in items
+        if isinstance(p, (bool, np.bool_))
+        or not isinstance(p, (int, float, np.integer, np.floating))
+        or not 0 <= p <= 100
+    ]
+    if bad:
+        raise InputError(
+            f"{func}: percentiles must be numbers from 0 to 100; got "
+            f"{format_examples(bad)}"
+        )
+    return tuple(dict.fromkeys(float(p) for p in items))
+
+
+def _median_ranks(n: int, confidence: float) -> tuple[int, int] | None:
+    r"""1-based ranks (l, n + 1 - l) of the order-statistic interval for the median.
+
+    ``l`` is the largest rank with :math:`P(K \le l - 1) \le \alpha/2` for
+    :math:`K \sim \mathrm{Binomial}(n, 1/2)`; None when even ``l = 1``
+    misses, that is when :math:`2^{1-n} > \alpha`.
+    """
+    from scipy import stats
+
+    tail = (1.0 - confidence) / 2.0
+    # ppf gives the smallest k with P(K <= k) >= tail; the rank wanted is one
+    # above the largest k with P(K <= k) <= tail, which is that k itself only
+    # when the two are equal (up to rounding of the CDF).
+    k = int(stats.binom.ppf(tail, n, 0.5))
+    if stats.binom.cdf(k, n, 0.5) > tail * (1.0 + 1e-12):
+        k -= 1
+    low = k + 1
+    if low < 1:
+        return None
+    return low, n + 1 - low
+
+
+def _median_interval(values: FloatArray, confidence: float) -> Interval:
+    """Distribution-free interval for the median of sorted ``values``."""
+    ranks = _median_ranks(values.size, confidence) if values.size else None
+    if ranks is None:
+        return Interval(math.nan, math.nan, confidence, MEDIAN_CI_METHOD)
+    low, high = ranks
+    return Interval(
+        float(values[low - 1]), float(values[high - 1]), confidence, MEDIAN_CI_METHOD
+    )
+
+
+def _summarize_durations(
+    durations: FloatArray,
+    *,
+    unit: str,
+    percentiles: tuple[float, ...] = (50.0, 90.0),
+    confidence: float = 0.95,
+    label: str = "Duration",
+    n_pending: int = 0,
+    n_missing: int = 0,
+    propagate: bool = False,
+) -> DurationResult:
+    """Summarize valid durations: mean, median, its interval, percentiles.
+
+    Assumes the arguments are already validated: ``durations`` are finite
+    numbers in ``unit``, ``percentiles`` are from 0 to 100 and
+    ``confidence`` is in (0, 1). With ``propagate`` (a missing value was
+    seen under ``nan_policy='propagate'``) every estimate is NaN. Shared by
+    every module that summarizes durations.
+    """
+    values = np.sort(np.asarray(durations, dtype=np.float64))
+    if propagate or values.size == 0:
+        nan = math.nan
+        return DurationResult(
+            n=int(values.size),
+            n_pending=n_pending,
+            n_missing=n_missing,
+            mean=nan,
+            median=nan,
+            percentiles=dict.fromkeys(percentiles, nan),
+            median_ci=Interval(nan, nan, confidence, MEDIAN_CI_METHOD),
+            unit=unit,
+            label=label,
+            values=values,
+        )
+    quantiles: list[float] = (
+        np.percentile(values, percentiles).tolist() if percentiles else []
+    )
+    return DurationResult(
+        n=int(values.size),
+        n_pending=n_pending,
+        n_missing=n_missing,
+        mean=float(values.mean()),
+        median=float(np.median(values)),
+        percentiles=dict(zip(percentiles, quantiles, strict=True)),
+        median_ci=_median_interval(values, confidence),
+        unit=unit,
+        label=label,
+        values=values,
+    )
+
+
+def _duration_summary(
+    func: str,
+    label: str,
+    names: _Names,
+    start: object,
+    end: object,
+    *,
+    calendar: object,
+    unit: object,
+    percentiles: object,
+    confidence: object,
+    nan_policy: object,
+) -> DurationResult:
+    points = _check_percentiles(func, percentiles)
+    level = check_confidence(func, confidence)
+    spans = _measure(
+        func,
+        names,
+        start,
+        end,
+        calendar=calendar,
+        unit=unit,
+        nan_policy=nan_policy,
+    )
+    left_out = spans.missing | spans.backwards
+    n_missing = int(left_out.sum())
+    n_pending = int(spans.pending.sum())
+    durations = spans.durations[~(left_out | spans.pending)]
+    propagate = nan_policy == "propagate" and n_missing > 0
+    if durations.size == 0 and not propagate:
+        raise InputError(
+            f"{func}: no valid durations among {format_count(spans.durations.size)} "
+            f"items ({format_count(n_pending)} pending, "
+            f"{format_count(n_missing)} missing)"
+        )
+    return _summarize_durations(
+        durations,
+        unit=str(unit),
+        percentiles=points,
+        confidence=level,
+        label=label,
+        n_pending=n_pending,
+        n_missing=n_missing,
+        propagate=propagate,
+    )
+
+
+def first_response_time(
+    created: npt.ArrayLike,
+    first_response: npt.ArrayLike,
+    *,
+    calendar: BusinessCalendar | None = None,
+    unit: str = "h",
+    percentiles: Iterable[float] = (50, 90),
+    confidence: float = 0.95,
+    nan_policy: NanPolicy = "omit",
+) -> DurationResult:
+    r"""First response time: from creation to the first reply, summarized.
+
+    Parameters
+    ----------
+    created, first_response : array_like
+        Aligned timestamps (see `elapsed`). A missing first response is an
+        item still waiting: counted in ``n_pending``, not in ``n``.
+    calendar : BusinessCalendar, optional
+        Count business hours only.
+    unit : {'s', 'min', 'h', 'd'}
+        Unit of the durations; ``'d'`` is 24 hours of counted time.
+    percentiles : iterable of float
+        Percentiles (0-100) to report.
+    confidence : float
+        Level of the median's interval, in (0, 1).
+    nan_policy : {'omit', 'raise', 'propagate'}
+        What to do with a missing created time or a first response before
+        its created time: ``'omit'`` leaves the item out and counts it in
+        ``n_missing``; ``'raise'`` raises `InputError`; ``'propagate'``
+        makes every estimate NaN.
+
+    Returns
+    -------
+    DurationResult
+        ``n``, ``n_pending``, ``n_missing``, ``mean``, ``median``,
+        ``percentiles``, ``median_ci`` (method ``"order_statistic"``),
+        ``unit``, ``label`` and the sorted durations in ``values``.
+
+    Raises
+    ------
+    InputError
+        As for `elapsed`; also bad percentiles or confidence, and no valid
+        duration at all.
+
+    Notes
+    -----
+    The median's interval is the distribution-free order-statistic interval
+    :math:`[x_{(l)}, x_{(n+1-l)}]` of the sorted durations, with :math:`l`
+    the largest rank such that
+
+    .. math:: P(K \le l - 1) \le \frac{1 - \gamma}{2}, \qquad
+              K \sim \mathrm{Binomial}(n, 1/2),
+
+    for confidence :math:`\gamma`. Its coverage is at least :math:`\gamma`
+    for any distribution of durations, skewed or with ties (exactly
+    :math:`1 - 2 P(K \le l - 1)` for continuous ones) [1]_. With too few
+    durations for the confidence asked (fewer than 6 at 95%, when
+    :math:`2^{1-n} > 1 - \gamma`) both bounds are NaN. Percentiles
+    interpolate linearly between order statistics (numpy's default).
+
+    References
+    ----------
+    .. [1] Conover, W. J. (1999). *Practical Nonparametric Statistics*, 3rd
+       ed., section 3.2 (confidence interval for a quantile). Wiley.
+
+    Examples
+    --------
+    >>> import cxmetrics as cx
+    >>> created = ["2026-01-05 09:00"] * 8
+    >>> replied = ["2026-01-05 09:30", "2026-01-05 10:00", "2026-01-05 10:00",
+    ...            "2026-01-05 11:00", "2026-01-05 12:00", "2026-01-05 13:00",
+    ...            "2026-01-05 17:00", None]
+    >>> result = cx.first_response_time(created, replied)
+    >>> print(result)
+    First response time: median 2 h (95% CI 0.5 to 8), mean 2.79 h, n=7, 1 pending
+    >>> result.percentiles
+    {50.0: 2.0, 90.0: 5.6}
+    """
+    return _duration_summary(
+        "first_response_time",
+        "First response time",
+        _FIRST_RESPONSE,
+        created,
+        first_response,
+        calendar=calendar,
+        unit=unit,
+        percentiles=percentiles,
+        confidence=confidence,
+        nan_policy=nan_policy,
+    )
+
+
+def resolution_time(
+    created: npt.ArrayLike,
+    resolved: npt.ArrayLike,
+    *,
+    calendar: BusinessCalendar | None = None,
+    unit: str = "h",
+    percentiles: Iterable[float] = (50, 90),
+    confidence: float = 0.95,
+    nan_policy: NanPolicy = "omit",
+) -> DurationResult:
+    r"""Resolution time: from creation to resolution, summarized.
+
+    Parameters
+    ----------
+    created, resolved : array_like
+        Aligned timestamps (see `elapsed`). A missing resolution is an item
+        still open: counted in ``n_pending``, not in ``n``.
+    calendar : BusinessCalendar, optional
+        Count business hours only.
+    unit : {'s', 'min', 'h', 'd'}
+        Unit of the durations; ``'d'`` is 24 hours of counted time.
+    percentiles : iterable of float
+        Percentiles (0-100) to report.
+    confidence : float
+        Level of the median's interval, in (0, 1).
+    nan_policy : {'omit', 'raise', 'propagate'}
+        What to do with a missing created time or a resolution before its
+        created time: ``'omit'`` leaves the item out and counts it in
+        ``n_missing``; ``'raise'`` raises `InputError`; ``'propagate'``
+        makes every estimate NaN.
+
+    Returns
+    -------
+    DurationResult
+        As from `first_response_time`, labelled ``"Resolution time"``.
+
+    Raises
+    ------
+    InputError
+        As for `first_response_time`.
+
+    Notes
+    -----
+    The median's interval is the distribution-free order-statistic interval
+    :math:`[x_{(l)}, x_{(n+1-l)}]` of the sorted durations, with :math:`l`
+    the largest rank such that
+
+    .. math:: P(K \le l - 1) \le \frac{1 - \gamma}{2}, \qquad
+              K \sim \mathrm{Binomial}(n, 1/2),
+
+    for confidence :math:`\gamma`. Its coverage is at least :math:`\gamma`
+    for any distribution of durations, skewed or with ties (exactly
+    :math:`1 - 2 P(K \le l - 1)` for continuous ones) [1]_. With too few
+    durations for the confidence asked (fewer than 6 at 95%, when
+    :math:`2^{1-n} > 1 - \gamma`) both bounds are NaN. Percentiles
+    interpolate linearly between order statistics (numpy's default).
+
+    References
+    ----------
+    .. [1] Conover, W. J. (1999). *Practical Nonparametric Statistics*, 3rd
+       ed., section 3.2 (confidence interval for a quantile). Wiley.
+
+    Examples
+    --------
+    Business hours on a 09:00-17:00 weekday calendar, in Berlin:
+
+    >>> import cxmetrics as cx
+    >>> cal = cx.BusinessCalendar(tz="Europe/Berlin")
+    >>> result = cx.resolution_time(
+    ...     ["2026-01-09 16:00", "2026-01-12 09:00", "2026-01-12 15:00"],
+    ...     ["2026-01-12 10:00", "2026-01-12 13:00", None],
+    ...     calendar=cal)
+    >>> print(result)
+    Resolution time: median 3 h (95% CI nan to nan), mean 3 h, n=2, 1 pending
+    >>> result.values
+    array([2., 4.])
+    """
+    return _duration_summary(
+        "resolution_time",
+        "Resolution time",
+        _RESOLUTION,
+        created,
+        resolved,
+        calendar=calendar,
+        unit=unit,
+        percentiles=percentiles,
+        confidence=confidence,
+        nan_policy=nan_policy,
+    )

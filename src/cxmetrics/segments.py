@@ -1,0 +1,970 @@
+"""Metrics by segment and over time, with tests against the rest and corrections.
+
+Both functions run a metric's two steps on many groups at once: the rows are
+validated by the metric's own rules and their sufficient statistics summed
+per group in one pass (one ``groupby`` and one ``bincount`` per statistic),
+then every group's value, interval and two-sample test come from one
+vectorized call. No Python loop runs per segment or per period.
+
+`compare` and `adjust_pvalues` live in `cxmetrics.comparisons` and are
+re-exported here, with the functions that use them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from typing import Any, TypeAlias
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from cxmetrics import _dask
+from cxmetrics._metric_specs import (
+    DurationPlan,
+    GroupedDurations,
+    MetricSpec,
+    Plan,
+    Stats,
+    find_spec,
+    supported_names,
+)
+from cxmetrics._validation import (
+    InputError,
+    check_confidence,
+    check_option,
+    check_positive_int,
+    format_count,
+    format_examples,
+)
+from cxmetrics.comparisons import adjust_pvalues, compare
+
+__all__ = [
+    "CORRECTIONS",
+    "FREQUENCIES",
+    "adjust_pvalues",
+    "by_segment",
+    "compare",
+    "over_time",
+]
+
+#: Multiple-testing corrections `by_segment` accepts (None: no correction).
+CORRECTIONS = ("holm", "bonferroni", "fdr_bh", None)
+#: Period frequencies `over_time` accepts: day, week (Monday to Sunday),
+#: month, quarter, year.
+FREQUENCIES = ("D", "W", "M", "Q", "Y")
+
+Frame: TypeAlias = Any  # a pandas DataFrame, or a dask DataFrame
+Columns: TypeAlias = dict[str, npt.NDArray[Any]]
+#: The frame that holds a part's key columns.
+KeysOf: TypeAlias = Callable[[pd.DataFrame], pd.DataFrame]
+
+#: Output columns that a key column must not be named after.
+_RESERVED = frozenset(
+    (
+        "n",
+        "value",
+        "ci_low",
+        "ci_high",
+        "n_missing",
+        "effective_n",
+        "difference",
+        "difference_ci_low",
+        "difference_ci_high",
+        "p_value",
+        "p_adjusted",
+        "significant",
+        "low_n",
+    )
+)
+_MAX_COLUMNS_SHOWN = 10
+
+
+# ---------------------------------------------------------------------------
+# The request: which metric, on which columns, with which options
+
+
+@contextlib.contextmanager
+def _reraised(func: str, spec: MetricSpec, label: str) -> Iterator[None]:
+    """Re-raise the metric's own `InputError` under the caller's name.
+
+    ``nps: 1 of 9 scores are outside the 0-10 scale (11)`` becomes
+    ``by_segment: cx.nps on 'score': 1 of 9 scores are outside ...``.
+    """
+    try:
+        yield
+    except InputError as err:
+        text = str(err)
+        own = f"{spec.name}: "
+        if text.startswith(own):
+            text = text[len(own) :]
+        raise InputError(f"{func}: {label}: {text}") from None
+
+
+@attrs.frozen(kw_only=True)
+class _Request:
+    """A metric call resolved against a frame's columns, its options checked."""
+
+    func: str
+    spec: MetricSpec
+    plan: Plan | DurationPlan
+    columns: dict[str, Hashable]  # data parameter -> column of the frame
+    scalars: dict[str, Any]  # data parameter -> one value for every row
+    options: dict[str, Any]  # the metric's own options
+    label: str  # "cx.nps on 'score'"
+
+    def data(self, part: pd.DataFrame) -> dict[str, Any]:
+        """The metric's data arguments from the rows of ``part``."""
+        return {
+            **{param: part[name] for param, name in self.columns.items()},
+            **self.scalars,
+        }
+
+    def errors(self) -> contextlib.AbstractContextManager[None]:
+        """Report the metric's own errors under the caller's name."""
+        return _reraised(self.func, self.spec, self.label)
+
+    def raise_as_metric(self, frame: pd.DataFrame) -> None:
+        """Call the metric on every row, for its own error when nothing is valid."""
+        with self.errors():
+            self.spec.function(**self.data(frame), **self.options)
+
+
+def _check_frame(func: str, frame: object) -> bool:
+    """Whether ``frame`` is a dask DataFrame; raise unless it is a DataFrame."""
+    if isinstance(frame, pd.DataFrame):
+        if not len(frame.index):
+            raise InputError(f"{func}: frame has no rows")
+        return False
+    if _dask.is_dask_frame(frame):
+        return True
+    raise InputError(
+        f"{func}: frame must be a pandas or dask DataFrame; got {type(frame).__name__}"
+    )
+
+
+def _columns_text(columns: Sequence[Hashable]) -> str:
+    shown = ", ".join(repr(c) for c in list(columns)[:_MAX_COLUMNS_SHOWN])
+    more = len(columns) - _MAX_COLUMNS_SHOWN
+    return shown + (f" and {format_count(more)} more" if more > 0 else "")
+
+
+def _check_column(func: str, frame: Frame, role: str, name: object) -> Hashable:
+    columns = list(frame.columns)
+    if name not in columns:
+        raise InputError(
+            f"{func}: {role} {name!r} is not a column of frame (its columns: "
+            f"{_columns_text(columns)})"
+        )
+    return name
+
+
+def _names(value: object) -> list[Any]:
+    """One column name, or several as a list or tuple."""
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _find_spec(func: str, metric: object) -> MetricSpec:
+    spec = find_spec(metric)
+    if spec is None:
+        shown = getattr(metric, "__name__", None) or type(metric).__name__
+        raise InputError(
+            f"{func}: metric must be one of the cxmetrics metric functions "
+            f"({supported_names()}); got {shown}"
+        )
+    return spec
+
+
+def _data_columns(
+    func: str, frame: Frame, spec: MetricSpec, column: object, options: dict[str, Any]
+) -> tuple[dict[str, Hashable], dict[str, Any], int]:
+    """Map ``column`` and the column options onto the metric's data parameters.
+
+    Returns the columns and the single values by parameter, and how many
+    parameters ``column`` named. Pops the data options from ``options``.
+    """
+    names = _names(column)
+    if not names or len(names) > len(spec.data):
+        takes = str(spec.required)
+        if len(spec.data) > spec.required:
+            takes += f" to {len(spec.data)}"
+        raise InputError(
+            f"{func}: column names {format_count(len(names))} columns but "
+            f"cx.{spec.name} takes {takes} ({', '.join(spec.data)})"
+        )
+    columns = {
+        param: _check_column(func, frame, "column", name)
+        for param, name in zip(spec.data, names, strict=False)
+    }
+    twice = [param for param in spec.data[: len(names)] if param in options]
+    if twice:
+        raise InputError(
+            f"{func}: {twice[0]} is given twice, in column= and as {twice[0]}="
+        )
+    scalars: dict[str, Any] = {}
+    for param in (*spec.data[len(names) :], *spec.column_options):
+        value = options.pop(param, None)
+        if value is None:
+            continue
+        if param in spec.scalar_or_column and not isinstance(value, str):
+            scalars[param] = value
+        else:
+            columns[param] = _check_column(func, frame, param, value)
+    for param in spec.data[: spec.required]:
+        if param not in columns and param not in scalars:
+            raise InputError(
+                f"{func}: cx.{spec.name} needs {param}: name its column in "
+                f"column=(...) or pass {param}=..."
+            )
+    return columns, scalars, len(names)
+
+
+def _request(
+    func: str,
+    frame: Frame,
+    metric: object,
+    column: object,
+    metric_options: dict[str, Any],
+    confidence: float,
+) -> _Request:
+    """Resolve the columns, then check the metric's options as it would."""
+    spec = _find_spec(func, metric)
+    options = dict(metric_options)
+    columns, scalars, named = _data_columns(func, frame, spec, column, options)
+    unknown = sorted(set(options) - set(spec.options), key=str)
+    if unknown:
+        raise InputError(
+            f"{func}: {unknown[0]!r} is not an option of cx.{spec.name} (its "
+            f"options: {', '.join(o for o in spec.options if o != 'confidence')})"
+        )
+    options["confidence"] = confidence
+    label = f"cx.{spec.name} on " + ", ".join(
+        repr(columns[param]) for param in spec.data[:named]
+    )
+    with _reraised(func, spec, label):
+        plan = spec.plan(options, frozenset((*columns, *scalars)))
+    return _Request(
+        func=func,
+        spec=spec,
+        plan=plan,
+        columns=columns,
+        scalars=scalars,
+        options=options,
+        label=label,
+    )
+
+
+def _not_additive(request: _Request) -> InputError:
+    return InputError(
+        f"{request.func}: cx.{request.spec.name} is not additive (medians and "
+        "percentiles of parts do not add up to those of the whole), so it "
+        "cannot run on a dask DataFrame; compute it to a pandas DataFrame first"
+    )
+
+
+# ---------------------------------------------------------------------------
+# Summing per group: one frame, or one dask partition
+
+
+#: Key combinations up to this many (or as many as there are rows) are coded
+#: with one bincount over the dense space of combinations; beyond it, with
+#: pandas' groupby.
+_DENSE_COMBINATIONS = 1 << 22
+
+
+def _codes(grouped: Any) -> tuple[npt.NDArray[np.intp], pd.Index]:
+    """Each row's group number and the groups' keys, from a pandas groupby."""
+    return np.asarray(grouped.ngroup(), dtype=np.intp), grouped.size().index
+
+
+def _group_rows(
+    frame: pd.DataFrame, keys: list[Hashable]
+) -> tuple[npt.NDArray[np.intp], pd.DataFrame]:
+    """Each row's group number, and one row of keys per group, in key order.
+
+    Each key is factorized on its own (sorted, the missing value last) and
+    the codes are combined in mixed radix; one ``bincount`` over the space
+    of combinations finds those that occur, already in key order. This is
+    what pandas' grouping on several keys does, without sorting the rows.
+    """
+    rows = len(frame.index)
+    combined = np.zeros(rows, dtype=np.int64)
+    levels: list[pd.Index] = []
+    space = 1
+    for key in keys:
+        codes, uniques = pd.factorize(frame[key], sort=True, use_na_sentinel=False)
+        space *= max(len(uniques), 1)
+        if space > max(_DENSE_COMBINATIONS, rows):
+            grouped = frame.groupby(keys, sort=True, observed=True, dropna=False)
+            numbers, index = _codes(grouped)
+            return numbers, index.to_frame(index=False)
+        combined = combined * len(uniques) + codes
+        levels.append(uniques)
+    present = np.flatnonzero(np.bincount(combined, minlength=space))
+    rank = np.zeros(space, dtype=np.intp)
+    rank[present] = np.arange(present.size)
+    columns: dict[Hashable, pd.Series[Any]] = {}
+    rest = present
+    for key, uniques in zip(reversed(keys), reversed(levels), strict=True):
+        rest, digit = np.divmod(rest, max(len(uniques), 1))
+        columns[key] = pd.Series(uniques.take(digit), name=key)
+    table = pd.DataFrame({key: columns[key] for key in keys})
+    return rank[combined], table
+
+
+def _summarize_part(
+    part: pd.DataFrame,
+    request: _Request,
+    plan: Plan,
+    keys: list[Hashable],
+    keys_of: KeysOf,
+) -> pd.DataFrame:
+    """The statistics of each group of ``part``, the keys as leading columns."""
+    codes, table = _group_rows(keys_of(part), keys)
+    if len(part.index):
+        with request.errors():
+            stats = plan.summarize(request.data(part), codes, len(table.index))
+    else:  # an empty dask partition, or the frame dask shows as its meta
+        stats = {name: np.zeros(0, dtype=np.int64) for name in plan.stat_names}
+    for name in plan.stat_names:
+        table[name] = stats[name]
+    return table
+
+
+def _grouped_stats(
+    frame: Frame,
+    request: _Request,
+    plan: Plan,
+    keys: list[Hashable],
+    keys_of: KeysOf,
+    *,
+    dask: bool,
+) -> tuple[Stats, pd.Index]:
+    """Statistics per group, in key order with the missing key last.
+
+    Each part (the frame, or each dask partition) is summed per group; the
+    partial sums are summed again by key, which also gives the groups the
+    index pandas gives them.
+    """
+
+    def part_stats(part: pd.DataFrame) -> pd.DataFrame:
+        return _summarize_part(part, request, plan, keys, keys_of)
+
+    partials = (
+        _dask.summed_partials(frame, part_stats, keys) if dask else part_stats(frame)
+    )
+    table = partials.groupby(keys, sort=True, observed=True, dropna=False).sum()
+    if not len(table.index):
+        raise InputError(f"{request.func}: frame has no rows")
+    stats = {name: table[name].to_numpy() for name in plan.stat_names}
+    return stats, table.index
+
+
+def _check_some_valid(
+    request: _Request, n: int, usable: bool, frame: Frame, *, dask: bool
+) -> None:
+    """Raise as the metric does when no row at all can be used.
+
+    A group without valid rows is no error (its value is NaN); data without
+    any is. For a pandas frame the metric itself is called on every row, so
+    the message is its own.
+    """
+    if usable:
+        return
+    if not dask:
+        request.raise_as_metric(frame)
+        return  # nan_policy="propagate": the metric returns NaN, and so do we
+    if request.options.get("nan_policy") == "propagate":
+        return
+    reason = "the weights of the valid rows are all zero" if n else "no valid rows"
+    raise InputError(f"{request.func}: {request.label}: {reason}")
+
+
+def _additive_usable(plan: Plan, total: Stats) -> tuple[int, bool]:
+    n = int(np.sum(total["n"]))
+    return n, n > 0 and float(np.sum(plan.total_weight(total))) > 0
+
+
+# ---------------------------------------------------------------------------
+# Tables
+
+
+def _table(stats: Stats, estimates: Mapping[str, npt.NDArray[Any]]) -> Columns:
+    """n, value, interval, the metric's counts, n_missing, effective_n."""
+    columns: Columns = {"n": np.asarray(stats["n"], np.int64)}
+    columns.update(estimates)
+    effective = columns.pop("effective_n")
+    columns["n_missing"] = np.asarray(stats["n_missing"], np.int64)
+    columns["effective_n"] = effective
+    return columns
+
+
+def _without_interval(columns: Columns, interval: str | None) -> Columns:
+    if interval is None:
+        columns.pop("ci_low", None)
+        columns.pop("ci_high", None)
+    return columns
+
+
+def _total(stats: Stats) -> Stats:
+    return {
+        name: np.asarray(values).sum(keepdims=True) for name, values in stats.items()
+    }
+
+
+def _rest(stats: Stats, total: Stats) -> Stats:
+    """Everything but each group: the total less the group, no second pass.
+
+    A difference of float sums can land a hair below zero; it is clipped to
+    zero, and the floats of a rest without rows are zero.
+    """
+    empty = (total["n"] + total["n_missing"] - stats["n"] - stats["n_missing"]) == 0
+    rest: Stats = {}
+    for name, values in stats.items():
+        left = total[name] - values
+        if left.dtype.kind == "f":
+            left = np.where(empty, 0.0, np.maximum(left, 0.0))
+        rest[name] = left
+    return rest
+
+
+def _repeat(stats: Stats, size: int) -> Stats:
+    return {name: np.repeat(values, size) for name, values in stats.items()}
+
+
+def _significance(
+    p_value: npt.NDArray[np.float64], correction: str | None, confidence: float
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    if correction is None:
+        adjusted = np.array(p_value, dtype=np.float64)
+    else:
+        adjusted = np.asarray(adjust_pvalues(p_value, method=correction), np.float64)
+    with np.errstate(invalid="ignore"):
+        significant = adjusted < 1.0 - confidence
+    return adjusted, np.asarray(significant, dtype=bool)
+
+
+def _segments_additive(
+    plan: Plan, stats: Stats, compare_to: str, confidence: float
+) -> Columns:
+    """Estimates of every segment and its test against the rest (or the whole)."""
+    total = _total(stats)
+    columns = _table(stats, plan.estimate(stats))
+    rest = _rest(stats, total)
+    diff, low, high, _, p_value = plan.difference(stats, rest, confidence)
+    if compare_to == "overall":
+        size = stats["n"].size
+        whole = _repeat(total, size)
+        overall = plan.estimate(whole)["value"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # segment - whole = W_rest / W_whole * (segment - rest), exactly.
+            share = plan.total_weight(rest) / plan.total_weight(whole)
+        diff = np.asarray(columns["value"] - overall, dtype=np.float64)
+        low, high = share * low, share * high
+    columns.update(
+        {
+            "difference": diff,
+            "difference_ci_low": low,
+            "difference_ci_high": high,
+            "p_value": p_value,
+        }
+    )
+    return _without_interval(columns, plan.interval)
+
+
+def _duration_columns(plan: DurationPlan, grouped: GroupedDurations) -> Columns:
+    columns: Columns = {"n": grouped.n}
+    columns.update(plan.estimate(grouped))
+    columns["n_missing"] = grouped.n_missing
+    return columns
+
+
+def _segments_durations(
+    plan: DurationPlan, grouped: GroupedDurations, compare_to: str
+) -> Columns:
+    """Medians of every segment, and Mood's median test against the rest."""
+    columns = _duration_columns(plan, grouped)
+    medians, rest_medians, p_value = plan.versus_rest(grouped)
+    if compare_to == "overall":
+        everything = np.sort(grouped.sorted_values)
+        overall = float(np.median(everything)) if everything.size else np.nan
+        if grouped.propagated.any():
+            overall = np.nan
+        diff = medians - overall
+    else:
+        diff = medians - rest_medians
+    nothing = np.full(diff.size, np.nan)
+    columns.update(
+        {
+            "difference": diff,
+            "difference_ci_low": nothing,
+            "difference_ci_high": nothing.copy(),
+            "p_value": p_value,
+        }
+    )
+    return columns
+
+
+def by_segment(
+    frame: Frame,
+    metric: Callable[..., Any],
+    *,
+    column: Hashable | Sequence[Hashable],
+    by: Hashable | Sequence[Hashable],
+    compare_to: str = "rest",
+    correction: str | None = "holm",
+    min_n: int = 30,
+    confidence: float = 0.95,
+    **metric_options: Any,
+) -> pd.DataFrame:
+    r"""A metric for each segment, tested against the rest, with a correction.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or dask.dataframe.DataFrame
+        One row per response, ticket, call or visitor. A dask DataFrame is
+        accepted for every metric but the durations (see Notes).
+    metric : callable
+        The public metric function itself: `cxmetrics.nps`,
+        `cxmetrics.csat`, `cxmetrics.top_box`, `cxmetrics.mean_score`,
+        `cxmetrics.ces`, `cxmetrics.fcr_rate`, `cxmetrics.reopen_rate`,
+        `cxmetrics.conversion_rate`, `cxmetrics.abandonment_rate`,
+        `cxmetrics.service_level`, `cxmetrics.sla_attainment`,
+        `cxmetrics.average_speed_of_answer`,
+        `cxmetrics.average_handle_time`, `cxmetrics.first_response_time` or
+        `cxmetrics.resolution_time`.
+    column : column name or tuple of column names
+        The metric's data, in the order of its data arguments: ``"score"``
+        for ``cx.nps(scores)``; ``("wait", "answered")`` for
+        ``cx.service_level(wait_time, answered)``; ``("created",
+        "resolved")`` for ``cx.resolution_time(created, resolved)``.
+    by : column name or list of column names
+        The segment keys; each distinct combination of their values is a
+        segment.
+    compare_to : {'rest', 'overall'}
+        What each segment's ``difference`` is measured from: all the other
+        rows (the default), or all the rows. Both use the same test (see
+        Notes).
+    correction : {'holm', 'bonferroni', 'fdr_bh', None}
+        How the p-values of all segments are adjusted together.
+    min_n : int
+        Segments with fewer valid rows than this are flagged ``low_n``.
+    confidence : float
+        Confidence level of every interval; an adjusted p-value below
+        ``1 - confidence`` is ``significant``.
+    **metric_options
+        The metric's own options (``ci``, ``scale``, ``method``,
+        ``nan_policy``, ``threshold``, ...), with its defaults and its
+        checks. Options that hold data name a column: ``weights="w"``;
+        ``wait_time="wait"`` for ``cx.abandonment_rate``; ``pending="open"``
+        for ``cx.sla_attainment``. The ``targets`` of
+        ``cx.sla_attainment`` and the ``hold`` and ``wrap`` of
+        ``cx.average_handle_time`` are a column name or one value for every
+        row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per segment, in key order, the key columns first (named
+        after ``by``). Then ``n`` (valid rows), ``value``, ``ci_low``,
+        ``ci_high`` (left out when ``ci=None``), the metric's own columns,
+        ``n_missing``, ``effective_n`` (additive metrics), ``difference``
+        (segment minus the rest, or minus the whole), ``difference_ci_low``,
+        ``difference_ci_high``, ``p_value``, ``p_adjusted`` (after
+        ``correction``), ``significant`` and ``low_n``. The metric's own
+        columns: ``promoters``, ``passives``, ``detractors`` (NPS);
+        ``positive``, ``neutral``, ``negative`` (Net Easy); ``successes``
+        and ``total_weight`` (rates), with ``n_pending`` for SLA
+        attainment; ``std`` (means); ``mean``, one ``p50``-style column per
+        percentile and ``n_pending`` (durations, whose ``value`` is the
+        median).
+
+    Raises
+    ------
+    InputError
+        ``frame`` not a DataFrame, or empty; a column or key that is not in
+        it; a metric that is not a cxmetrics metric, or an option it does
+        not take; ``min_n`` below 1; an unknown ``compare_to`` or
+        ``correction``; a duration metric on a dask DataFrame; and every
+        error of the metric itself on these rows, with its own message
+        after the call's name and columns, e.g. ``by_segment: cx.nps on
+        'score': 1 of 200 scores are outside the 0-10 scale (11)``.
+
+    Notes
+    -----
+    **One pass.** The rows are validated once, their sufficient statistics
+    (weighted counts, sums of squared weights, sums of values and of
+    squares) are summed per segment, and each segment's rest is the total
+    less the segment. Each row of the table equals the metric called on the
+    segment's rows alone, and each test equals `cxmetrics.compare` of those
+    rows against all the others: the adjusted Wald difference of net scores
+    (Wald when ``ci="wald"``), Newcombe's interval with the pooled z test
+    for rates, Welch's t for means. For durations the p-value is Mood's
+    median test, as in `cxmetrics.compare`, whose bootstrap interval of the
+    difference of medians has no counterpart here (``difference_ci_low``
+    and ``difference_ci_high`` are NaN). The bootstrap and Bayesian NPS
+    intervals draw for all segments at once, so their bounds differ from
+    separate calls with the same seed.
+
+    **Against the rest.** A segment is part of the whole, so the segment
+    and the whole are not independent samples and a two-sample test
+    between them would be wrong. With :math:`W_s` and :math:`W_r` the
+    (weighted) sizes of the segment and of the rest, the whole's value is
+    their weighted mean, so
+
+    .. math::
+
+        \hat\theta_s - \hat\theta = \frac{W_r}{W_s + W_r}\,
+        (\hat\theta_s - \hat\theta_r).
+
+    ``compare_to="overall"`` reports :math:`\hat\theta_s - \hat\theta`
+    with the interval of the segment against the rest scaled by
+    :math:`W_r / (W_s + W_r)`, and the p-value of the segment against the
+    rest: the two questions have one answer. (For durations the median is
+    no weighted mean; the difference is from the overall median and the
+    test is still Mood's against the rest.)
+
+    **Many segments.** With 20 segments and no real difference, about one
+    would pass a 5% test by chance. The p-values are adjusted together:
+    Holm (the default) keeps the chance of any false alarm at
+    ``1 - confidence`` like Bonferroni, and rejects at least as often;
+    ``'fdr_bh'`` controls the expected share of false alarms instead. A
+    NaN p-value (a segment or rest with nothing to compare) is not counted
+    as a test and is never significant. ``low_n`` flags segments with
+    ``n < min_n``: their value, interval and test are still computed, but
+    read them as a hint.
+
+    **Keys.** Rows whose key is missing are not dropped: they form one more
+    segment, last, with the missing key (NaN, None or NaT) in the key
+    column. Unused categories of a categorical key hold no rows and get no
+    row. A segment whose rows are all missing has ``n = 0`` and NaN values;
+    no valid row in the whole frame is an error, as for the metric.
+
+    **Dask.** With a dask DataFrame (the ``dask`` extra), each partition's
+    statistics are summed per segment where the partition lies, dask adds
+    the partial sums by key, and the estimate runs on the result: the table
+    equals the pandas one (counts exactly, sums of weights to the last bits
+    of floating-point addition). A bad value raises with the counts of the
+    partition it is in. Medians are not additive, so the duration metrics
+    need a pandas DataFrame.
+
+    Examples
+    --------
+    NPS by region of the sample survey, each region against the other three:
+
+    >>> import cxmetrics as cx
+    >>> survey = cx.datasets.load_survey()
+    >>> table = cx.by_segment(survey, cx.nps, column="nps", by="region")
+    >>> columns = ["region", "n", "value", "difference", "p_adjusted", "significant"]
+    >>> table[columns].round(2)
+      region    n  value  difference  p_adjusted  significant
+    0  North  890  35.96       17.23        0.00         True
+    1  South  754  22.81       -1.36        0.68        False
+    2   East  765  19.61       -5.67        0.18        False
+    3   West  591  12.35      -14.30        0.00         True
+
+    North's NPS is 17 points above the other regions' together, West's 14
+    below; both stay significant after the Holm correction. Measured from
+    the whole survey instead, the same test gives smaller differences:
+
+    >>> overall = cx.by_segment(
+    ...     survey, cx.nps, column="nps", by="region", compare_to="overall")
+    >>> overall[["region", "difference", "p_value"]].round(2)
+      region  difference  p_value
+    0  North       12.12     0.00
+    1  South       -1.02     0.68
+    2   East       -4.23     0.09
+    3   West      -11.48     0.00
+    """
+    func = "by_segment"
+    check_option(func, "compare_to", compare_to, ("rest", "overall"))
+    check_option(func, "correction", correction, CORRECTIONS)
+    minimum = check_positive_int(func, "min_n", min_n)
+    level = check_confidence(func, confidence)
+    dask = _check_frame(func, frame)
+    keys = _key_columns(func, frame, by)
+    request = _request(func, frame, metric, column, dict(metric_options), level)
+
+    def keys_of(part: pd.DataFrame) -> pd.DataFrame:
+        return part
+
+    plan = request.plan
+    if isinstance(plan, DurationPlan):
+        if dask:
+            raise _not_additive(request)
+        grouped_rows = frame.groupby(keys, sort=True, observed=True, dropna=False)
+        codes, index = _codes(grouped_rows)
+        with request.errors():
+            grouped = plan.group(request.data(frame), codes, len(index))
+        n = int(grouped.n.sum())
+        _check_some_valid(request, n, n > 0, frame, dask=False)
+        columns = _segments_durations(plan, grouped, compare_to)
+    else:
+        stats, index = _grouped_stats(frame, request, plan, keys, keys_of, dask=dask)
+        n, usable = _additive_usable(plan, _total(stats))
+        _check_some_valid(request, n, usable, frame, dask=dask)
+        columns = _segments_additive(plan, stats, compare_to, level)
+    adjusted, significant = _significance(columns["p_value"], correction, level)
+    columns["p_adjusted"] = adjusted
+    columns["significant"] = significant
+    columns["low_n"] = columns["n"] < minimum
+    result = index.to_frame(index=False)
+    table: pd.DataFrame = result.assign(
+        **{str(name): values for name, values in columns.items()}
+    )
+    return table
+
+
+def _key_columns(func: str, frame: Frame, by: object) -> list[Hashable]:
+    keys = _names(by)
+    if not keys:
+        raise InputError(f"{func}: by must name at least one column")
+    for key in keys:
+        _check_column(func, frame, "by", key)
+    if len(set(keys)) < len(keys):
+        raise InputError(f"{func}: by names a column twice ({format_examples(keys)})")
+    clash = [key for key in keys if key in _RESERVED]
+    if clash:
+        raise InputError(
+            f"{func}: the key column {clash[0]!r} has the name of an output "
+            "column; rename it first"
+        )
+    return keys
+
+
+# ---------------------------------------------------------------------------
+# Over time
+
+
+def _check_time_dtype(func: str, dtype: Any, name: object, examples: Any) -> None:
+    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+        raise InputError(
+            f"{func}: time column {name!r} must hold dates or times (datetime64 or "
+            f"ISO 8601 text); got values of type {dtype}"
+            + (f" such as {format_examples(examples)}" if len(examples) else "")
+        )
+
+
+def _datetimes(values: pd.Series[Any], *, func: str, name: object) -> pd.Series[Any]:
+    """Datetimes as they are, or parsed from ISO 8601 text; anything else raises."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values
+    present = values[values.notna()].head(3).tolist()
+    _check_time_dtype(func, values.dtype, name, present)
+    try:
+        return pd.to_datetime(values, format="ISO8601")
+    except (ValueError, TypeError, OverflowError):
+        raise InputError(
+            f"{func}: time column {name!r} must hold dates or times (datetime64 or "
+            f"ISO 8601 text); got values such as {format_examples(present)}"
+        ) from None
+
+
+def _period_ordinals(
+    values: pd.Series[Any], freq: str, *, func: str, name: object
+) -> npt.NDArray[np.float64]:
+    """The period of each time as its ordinal, a float, NaN where missing.
+
+    Aware times are read on their own wall clock.
+    """
+    times = _datetimes(values, func=func, name=name)
+    if times.dt.tz is not None:
+        times = times.dt.tz_localize(None)
+    periods = times.dt.to_period(freq)
+    ordinals = np.asarray(periods.array.asi8, dtype=np.float64)
+    ordinals[np.asarray(periods.isna())] = np.nan
+    return ordinals
+
+
+def _period_index(
+    ordinals: npt.NDArray[np.float64], freq: str
+) -> tuple[npt.NDArray[np.int64], pd.PeriodIndex]:
+    """Every period from the first to the last, NaT last if a time is missing.
+
+    Returns each given ordinal's position in that index, and the index.
+    """
+    known = ~np.isnan(ordinals)
+    first = int(ordinals[known].min()) if known.any() else 0
+    span = int(ordinals[known].max()) - first + 1 if known.any() else 0
+    position = np.where(known, np.nan_to_num(ordinals) - first, span).astype(np.int64)
+    codes = np.arange(first, first + span, dtype=np.int64)
+    if not known.all():
+        codes = np.append(codes, np.iinfo(np.int64).min)  # NaT
+    periods = pd.arrays.PeriodArray(codes, dtype=pd.PeriodDtype(freq))
+    return position, pd.PeriodIndex(periods, name="period")
+
+
+def _on_every_period(stats: Stats, position: npt.NDArray[np.int64], size: int) -> Stats:
+    """Statistics placed on every period; an empty period's are zeros."""
+    full: Stats = {}
+    for name, values in stats.items():
+        filled = np.zeros(size, dtype=values.dtype)
+        filled[position] = values
+        full[name] = filled
+    return full
+
+
+def _changes_additive(
+    plan: Plan, stats: Stats, dated: int, confidence: float
+) -> Columns:
+    size = stats["n"].size
+    out = {
+        name: np.full(size, np.nan)
+        for name in ("change", "change_ci_low", "change_ci_high", "p_value")
+    }
+    if dated > 1:
+        later = {name: values[1:dated] for name, values in stats.items()}
+        earlier = {name: values[: dated - 1] for name, values in stats.items()}
+        diff, low, high, _, p_value = plan.difference(later, earlier, confidence)
+        for name, values in zip(out, (diff, low, high, p_value), strict=True):
+            out[name][1:dated] = values
+    return out
+
+
+def _changes_durations(
+    plan: DurationPlan, grouped: GroupedDurations, dated: int
+) -> Columns:
+    size = grouped.n.size
+    out = {
+        name: np.full(size, np.nan)
+        for name in ("change", "change_ci_low", "change_ci_high", "p_value")
+    }
+    if dated > 1:
+        change, p_value = plan.versus_previous(grouped, dated)
+        out["change"][1:dated] = change
+        out["p_value"][1:dated] = p_value
+    return out
+
+
+def over_time(
+    frame: Frame,
+    metric: Callable[..., Any],
+    *,
+    column: Hashable | Sequence[Hashable],
+    time: Hashable,
+    freq: str = "M",
+    compare_to: str | None = None,
+    confidence: float = 0.95,
+    **metric_options: Any,
+) -> pd.DataFrame:
+    r"""A metric for each period (day, week, month, quarter, year), in time order.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or dask.dataframe.DataFrame
+        One row per response, ticket, call or visitor, with a time column.
+    metric : callable
+        The public metric function itself, as for `by_segment`.
+    column : column name or tuple of column names
+        The metric's data columns, as for `by_segment`.
+    time : column name
+        When each row happened: datetime64, naive or time-zone aware, or ISO
+        8601 text. Aware times fall in the periods of their own wall clock;
+        convert them first (``.dt.tz_convert("Europe/Berlin")``) to count
+        the periods of another zone.
+    freq : {'D', 'W', 'M', 'Q', 'Y'}
+        Period length: day, week (Monday to Sunday), month, quarter, year.
+    compare_to : {None, 'previous'}
+        With ``'previous'``, each period is tested against the one before.
+    confidence : float
+        Confidence level of the intervals.
+    **metric_options
+        The metric's own options, as for `by_segment`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by a PeriodIndex named ``"period"``: one row per period
+        from the first to the last, empty periods included with ``n = 0``
+        and NaN values. The columns of `by_segment` up to ``effective_n``:
+        ``n``, ``value``, ``ci_low``, ``ci_high``, the metric's own
+        columns, ``n_missing``, ``effective_n``. With
+        ``compare_to="previous"`` also ``change`` (this period's value
+        minus the one before), ``change_ci_low``, ``change_ci_high`` and
+        ``p_value``.
+
+    Raises
+    ------
+    InputError
+        As `by_segment`; also a time column that holds no dates, and an
+        unknown ``freq`` or ``compare_to``.
+
+    Notes
+    -----
+    Two periods hold different rows, so the change is the two-sample
+    comparison of independent samples, by the methods of
+    `cxmetrics.compare` (for durations: the change of the median and
+    Mood's median test, without an interval). The p-value is not adjusted:
+    a trend is read one step at a time; pass the column to
+    `cxmetrics.adjust_pvalues` when scanning many periods for any change.
+    The change into or out of an empty period is NaN.
+
+    Rows with a missing time are not dropped: they form a last row whose
+    period is NaT, outside the changes.
+
+    Examples
+    --------
+    CSAT of the sample survey by quarter, each quarter against the one
+    before:
+
+    >>> import cxmetrics as cx
+    >>> survey = cx.datasets.load_survey()
+    >>> trend = cx.over_time(
+    ...     survey, cx.csat, column="csat", time="date", freq="Q",
+    ...     compare_to="previous")
+    >>> trend[["n", "value", "change", "p_value"]].round(3)
+              n  value  change  p_value
+    period
+    2025Q1  728  0.790     NaN      NaN
+    2025Q2  713  0.802   0.012    0.559
+    2025Q3  740  0.793  -0.009    0.669
+    2025Q4  770  0.809   0.016    0.440
+    """
+    func = "over_time"
+    check_option(func, "freq", freq, FREQUENCIES)
+    check_option(func, "compare_to", compare_to, (None, "previous"))
+    level = check_confidence(func, confidence)
+    dask = _check_frame(func, frame)
+    time_column = _check_column(func, frame, "time", time)
+    if dask:
+        _check_time_dtype(func, frame[time_column].dtype, time_column, [])
+    request = _request(func, frame, metric, column, dict(metric_options), level)
+
+    def ordinals_of(part: pd.DataFrame) -> npt.NDArray[np.float64]:
+        return _period_ordinals(part[time_column], freq, func=func, name=time_column)
+
+    plan = request.plan
+    if isinstance(plan, DurationPlan):
+        if dask:
+            raise _not_additive(request)
+        position, index = _period_index(ordinals_of(frame), freq)
+        with request.errors():
+            grouped = plan.group(
+                request.data(frame), position.astype(np.intp), len(index)
+            )
+        n = int(grouped.n.sum())
+        _check_some_valid(request, n, n > 0, frame, dask=False)
+        columns = _duration_columns(plan, grouped)
+        if compare_to == "previous":
+            dated = int(np.count_nonzero(~np.asarray(index.isna())))
+            columns.update(_changes_durations(plan, grouped, dated))
+        table: pd.DataFrame = pd.DataFrame(columns, index=index)
+        return table
+
+    def keys_of(part: pd.DataFrame) -> pd.DataFrame:
+        periods: pd.DataFrame = pd.DataFrame({"period": ordinals_of(part)})
+        return periods
+
+    stats, groups = _grouped_stats(frame, request, plan, ["period"], keys_of, dask=dask)
+    n, usable = _additive_usable(plan, _total(stats))
+    _check_some_valid(request, n, usable, frame, dask=dask)
+    position, index = _period_index(groups.to_numpy(dtype=np.float64), freq)
+    stats = _on_every_period(stats, position, len(index))
+    columns = _without_interval(_table(stats, plan.estimate(stats)), plan.interval)
+    if compare_to == "previous":
+        dated = int(np.count_nonzero(~np.asarray(index.isna())))
+        columns.update(_changes_additive(plan, stats, dated, level))
+    trend: pd.DataFrame = pd.DataFrame(columns, index=index)
+    return trend

@@ -1149,31 +1149,73 @@ def test_ragged_contact_counts():
 
 
 # ---------------------------------------------------------------------------
-# The float row readers that the segment plans share
+# The row rules that the segment plans share
 
 
-def test_float_row_readers_agree_with_the_inputs():
+def test_call_rules_mark_missing_counted_and_successful_rows():
     from cxmetrics import service
 
-    flags = service._flags(
-        pd.Series([True, None, False], dtype="boolean"), func="f", noun="flags"
+    # Calls: answered with a wait, answered without one, abandoned without a
+    # wait, flag missing, abandoned after 3 s.
+    calls = service._read_answered(
+        "f", [10, None, None, 4, 3], [True, True, False, None, False]
     )
-    np.testing.assert_array_equal(flags, [1.0, np.nan, 0.0])
-    values, as_flags = service._ticket_flags(
-        [True, None, False], func="f", param="p", noun="n", least=1
+    np.testing.assert_array_equal(calls.flag, [True, True, False, False, False])
+    # Only an answered call needs its wait ...
+    missing = service._answered_missing(calls, every_wait=False)
+    np.testing.assert_array_equal(missing, [False, True, False, True, False])
+    # ... unless short abandons are spotted, when every call needs it.
+    missing = service._answered_missing(calls, every_wait=True)
+    np.testing.assert_array_equal(missing, [False, True, True, True, False])
+    # Within 5 s: none answered; "exclude" counts answered calls only, a
+    # 2-second short-abandon limit counts the answered and those waiting 2 s+.
+    wait = np.array([10.0, np.nan, np.nan, 4.0, 3.0])
+    for abandoned, limit, counted in [
+        ("include", None, None),
+        ("exclude", None, [True, True, False, False, False]),
+        ("exclude_short", 2.0, [True, True, False, True, True]),
+    ]:
+        within, got = service._within_and_counted(
+            calls.flag, wait, target=5.0, abandoned=abandoned, limit=limit
+        )
+        np.testing.assert_array_equal(within, [False] * 5)
+        if counted is None:
+            assert got is None
+        else:
+            np.testing.assert_array_equal(got, counted)
+
+
+def test_abandon_rules_need_the_wait_of_abandoned_calls_only():
+    from cxmetrics import service
+
+    calls = service._read_abandoned("f", [1, 0, 1, None], [None, None, 2, 9])
+    assert service._abandoned_missing(calls, None) is calls.flag_missing
+    np.testing.assert_array_equal(
+        service._abandoned_missing(calls, 5.0), [True, False, False, True]
     )
-    np.testing.assert_array_equal(values, [1.0, np.nan, 0.0])
-    assert as_flags
-    values, as_flags = service._ticket_flags(
-        np.array([1, 3, 2]), func="f", param="p", noun="n", least=1
+    np.testing.assert_array_equal(
+        service._short_abandons(calls.flag, calls.wait, 5.0),
+        [False, False, True, False],
     )
-    np.testing.assert_array_equal(values, [1.0, 3.0, 2.0])
-    assert not as_flags
-    wait, answered = service._answered_calls("f", [5, None], [True, False])
-    np.testing.assert_array_equal(wait, [5.0, np.nan])
-    np.testing.assert_array_equal(answered, [1.0, 0.0])
-    abandoned, no_wait = service._abandoned_calls("f", [0, 1], None)
-    np.testing.assert_array_equal(abandoned, [0.0, 1.0])
-    assert no_wait is None
-    _, wait = service._abandoned_calls("f", [0, 1], pd.to_timedelta([3, 4], unit="s"))
-    np.testing.assert_array_equal(wait, [3.0, 4.0])
+    no_wait = service._read_abandoned("f", [0, 1], None)
+    assert service._abandoned_missing(no_wait, None) is None
+
+
+def test_sla_rules_leave_open_items_within_target_undecided():
+    from cxmetrics import service
+
+    # Targets of 4: closed met, closed missed, open breached, open within.
+    items = service._read_items("f", [1, 6, 5, 2], 4, [0, 0, 1, 1])
+    success, counted, undecided = service._sla_outcomes(
+        items.taken, items.goal, items.is_open
+    )
+    np.testing.assert_array_equal(success, [True, False, False, False])
+    np.testing.assert_array_equal(counted, [True, True, True, False])
+    np.testing.assert_array_equal(undecided, [False, False, False, True])
+    closed = service._read_items("f", [1, 6], [4, 4], None)
+    success, counted, undecided = service._sla_outcomes(
+        closed.taken, closed.goal, closed.is_open
+    )
+    np.testing.assert_array_equal(success, [True, False])
+    assert counted is None
+    assert undecided is None

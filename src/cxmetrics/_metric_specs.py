@@ -26,55 +26,62 @@ from typing import Any, Protocol, TypeAlias
 import attrs
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from cxmetrics import intervals
 from cxmetrics._summaries import (
     check_mean_options,
     check_net_score_options,
     check_rate_options,
-    check_resampling_options,
 )
 from cxmetrics._validation import (
     NAN_POLICIES,
     FloatArray,
     InputError,
     Scale,
-    check_confidence,
     check_option,
-    check_points,
-    check_positive_int,
     check_scale,
     check_scale_values,
     check_weights,
     format_count,
-    format_examples,
-    format_scale,
+    integer_array,
     to_float_array,
 )
 from cxmetrics.durations import (
     _FIRST_RESPONSE,
     _RESOLUTION,
-    UNITS,
-    _check_percentiles,
+    _check_summary_options,
     _measure,
     first_response_time,
     resolution_time,
 )
-from cxmetrics.effort import CES_METHODS, ces
-from cxmetrics.journey import conversion_rate
-from cxmetrics.loyalty import csat, mean_score, nps, top_box
+from cxmetrics.effort import _check_ces_options, ces
+from cxmetrics.journey import _check_conversions, conversion_rate
+from cxmetrics.loyalty import (
+    NPS_SCALE,
+    _check_boxes,
+    _default_top,
+    _satisfied_points,
+    csat,
+    mean_score,
+    nps,
+    top_box,
+)
 from cxmetrics.service import (
     SERVICE_LEVEL_VARIANTS,
-    _abandoned_calls,
-    _answered_calls,
-    _check_aligned,
-    _flags,
-    _seconds,
-    _seconds_or_scalar,
-    _seconds_scalar,
-    _short_abandon_limit,
-    _ticket_flags,
+    _abandon_limit,
+    _abandoned_missing,
+    _answered_missing,
+    _first_contact,
+    _handle_times,
+    _read_abandoned,
+    _read_answered,
+    _read_items,
+    _reopened,
+    _service_level_limits,
+    _short_abandons,
+    _sla_outcomes,
+    _ticket_values,
+    _within_and_counted,
     abandonment_rate,
     average_handle_time,
     average_speed_of_answer,
@@ -205,19 +212,6 @@ def _nan_where(mask: BoolArray, *arrays: FloatArray) -> list[FloatArray]:
 # Survey answers on a scale: the histogram of scale points per segment
 
 
-def _integer_values(values: object) -> npt.NDArray[np.integer] | None:
-    """The values as a numpy integer array when they already are one."""
-    if isinstance(values, pd.Series) and values.dtype.kind in "iu":
-        values = values.to_numpy()  # nullable integers with <NA> come out as objects
-    if (
-        isinstance(values, np.ndarray)
-        and values.ndim == 1
-        and values.dtype.kind in "iu"
-    ):
-        return values
-    return None
-
-
 def scale_histograms(
     values: object,
     weights: object,
@@ -236,7 +230,7 @@ def scale_histograms(
     """
     low, high = scale
     size = high - low + 1
-    raw = _integer_values(values)
+    raw = integer_array(values)
     if raw is not None:
         # Integers cannot be missing or fractional: one min and one max check them.
         check_option(func, "nan_policy", nan_policy, NAN_POLICIES)
@@ -729,28 +723,72 @@ def _survey_base(
     )
 
 
-def _default_top(scale: Scale, count: int) -> npt.NDArray[np.int64]:
-    return np.arange(scale[1] - count + 1, scale[1] + 1, dtype=np.int64)
+def _required(func: str, options: Mapping[str, Any], name: str, example: str) -> Any:
+    """An option the metric takes without a default (its keyword is required)."""
+    if name not in options:
+        raise InputError(f"{func}: {name} is required, e.g. {example}")
+    return options[name]
+
+
+def _share_plan(
+    base: _Scale, points: npt.NDArray[np.int64], ci: str | None, level: float
+) -> Plan:
+    """The share of answers on ``points``: CSAT, top-box, CES percent easy."""
+    return ScaleRatePlan(
+        base=base,
+        selected=_point_mask(base.scale, points),
+        ci=ci,
+        confidence=level,
+        weighted=base.weighted,
+        nan_policy=base.nan_policy,
+    )
+
+
+def _scale_mean_plan(base: _Scale, ci: str | None, level: float) -> Plan:
+    return ScaleMeanPlan(
+        base=base,
+        ci=ci,
+        confidence=level,
+        weighted=base.weighted,
+        nan_policy=base.nan_policy,
+    )
+
+
+def _net_score_plan(
+    base: _Scale,
+    positive: npt.NDArray[np.int64],
+    negative: npt.NDArray[np.int64],
+    names: tuple[str, str, str],
+    checked: tuple[str | None, float, int, np.random.Generator | None],
+) -> Plan:
+    """A net score from the options `check_net_score_options` returned."""
+    ci, level, resamples, rng = checked
+    return NetScorePlan(
+        base=base,
+        positive=_point_mask(base.scale, positive),
+        negative=_point_mask(base.scale, negative),
+        names=names,
+        ci=ci,
+        confidence=level,
+        n_resamples=resamples,
+        rng=rng,
+    )
 
 
 def _nps_plan(options: Mapping[str, Any], given: frozenset[str]) -> Plan:
-    ci, level, resamples, rng = check_net_score_options(
+    checked = check_net_score_options(
         "nps",
         options.get("ci", "adjusted_wald"),
         options.get("confidence", 0.95),
         options.get("n_resamples", 10_000),
         options.get("rng"),
     )
-    scale = (0, 10)
-    return NetScorePlan(
-        base=_survey_base("nps", "scores", scale, options, given),
-        positive=_point_mask(scale, np.array([9, 10])),
-        negative=_point_mask(scale, np.arange(0, 7)),
-        names=("promoters", "passives", "detractors"),
-        ci=ci,
-        confidence=level,
-        n_resamples=resamples,
-        rng=rng,
+    return _net_score_plan(
+        _survey_base("nps", "scores", NPS_SCALE, options, given),
+        np.array([9, 10]),
+        np.arange(0, 7),
+        ("promoters", "passives", "detractors"),
+        checked,
     )
 
 
@@ -760,19 +798,9 @@ def _csat_plan(options: Mapping[str, Any], given: frozenset[str]) -> Plan:
         func, options.get("ci", "wilson"), options.get("confidence", 0.95)
     )
     scale = check_scale(func, options.get("scale", (1, 5)))
-    satisfied = options.get("satisfied")
-    points = (
-        _default_top(scale, 2)
-        if satisfied is None
-        else check_points(func, "satisfied", satisfied, scale)
-    )
-    return ScaleRatePlan(
-        base=_survey_base(func, "ratings", scale, options, given),
-        selected=_point_mask(scale, points),
-        ci=ci,
-        confidence=level,
-        weighted="weights" in given,
-        nan_policy=options.get("nan_policy", "omit"),
+    points = _satisfied_points(scale, options.get("satisfied"))
+    return _share_plan(
+        _survey_base(func, "ratings", scale, options, given), points, ci, level
     )
 
 
@@ -781,23 +809,13 @@ def _top_box_plan(options: Mapping[str, Any], given: frozenset[str]) -> Plan:
     ci, level = check_rate_options(
         func, options.get("ci", "wilson"), options.get("confidence", 0.95)
     )
-    if "scale" not in options:
-        raise InputError(f"{func}: scale is required, e.g. scale=(1, 5)")
-    scale = check_scale(func, options["scale"])
-    n_points = scale[1] - scale[0] + 1
-    count = check_positive_int(func, "boxes", options.get("boxes", 1))
-    if count > n_points:
-        raise InputError(
-            f"{func}: boxes={count} is more than the {n_points} points of the "
-            f"{format_scale(scale)} scale"
-        )
-    return ScaleRatePlan(
-        base=_survey_base(func, "ratings", scale, options, given),
-        selected=_point_mask(scale, _default_top(scale, count)),
-        ci=ci,
-        confidence=level,
-        weighted="weights" in given,
-        nan_policy=options.get("nan_policy", "omit"),
+    scale = check_scale(func, _required(func, options, "scale", "scale=(1, 5)"))
+    count = _check_boxes(scale, options.get("boxes", 1))
+    return _share_plan(
+        _survey_base(func, "ratings", scale, options, given),
+        _default_top(scale, count),
+        ci,
+        level,
     )
 
 
@@ -806,111 +824,53 @@ def _mean_score_plan(options: Mapping[str, Any], given: frozenset[str]) -> Plan:
     ci, level = check_mean_options(
         func, options.get("ci", "t"), options.get("confidence", 0.95)
     )
-    if "scale" not in options:
-        raise InputError(f"{func}: scale is required, e.g. scale=(1, 5)")
-    scale = check_scale(func, options["scale"])
-    return ScaleMeanPlan(
-        base=_survey_base(func, "ratings", scale, options, given),
-        ci=ci,
-        confidence=level,
-        weighted="weights" in given,
-        nan_policy=options.get("nan_policy", "omit"),
+    scale = check_scale(func, _required(func, options, "scale", "scale=(1, 5)"))
+    return _scale_mean_plan(
+        _survey_base(func, "ratings", scale, options, given), ci, level
     )
-
-
-_CES_DEFAULT_CI = {"mean": "t", "percent_easy": "wilson", "net_easy": "adjusted_wald"}
 
 
 def _ces_plan(options: Mapping[str, Any], given: frozenset[str]) -> Plan:
-    func = "ces"
-    method = options.get("method", "mean")
-    check_option(func, "method", method, CES_METHODS)
-    ci = options.get("ci", "auto")
-    if ci == "auto":
-        ci = _CES_DEFAULT_CI[method]
-    scale = check_scale(func, options.get("scale", (1, 7)))
-    points = np.arange(scale[0], scale[1] + 1, dtype=np.int64)
-    middle = (scale[0] + scale[1]) / 2
-    easy, difficult = options.get("easy"), options.get("difficult")
-    easy_points = (
-        points[points > middle]
-        if easy is None
-        else check_points(func, "easy", easy, scale)
+    checked = _check_ces_options(
+        options.get("method", "mean"),
+        options.get("ci", "auto"),
+        options.get("confidence", 0.95),
+        options.get("scale", (1, 7)),
+        options.get("easy"),
+        options.get("difficult"),
+        options.get("n_resamples", 10_000),
+        options.get("rng"),
     )
-    difficult_points = (
-        points[points < middle]
-        if difficult is None
-        else check_points(func, "difficult", difficult, scale)
-    )
-    overlap = np.intersect1d(easy_points, difficult_points)
-    if overlap.size:
-        raise InputError(
-            f"{func}: easy and difficult must not overlap; both contain "
-            f"{format_examples(overlap)}"
-        )
-    n_resamples = options.get("n_resamples", 10_000)
-    rng = options.get("rng")
-    confidence = options.get("confidence", 0.95)
-    nan_policy = options.get("nan_policy", "omit")
-    base = _survey_base(func, "ratings", scale, options, given)
-    if method != "net_easy":
-        check_resampling_options(func, n_resamples, rng, draws=False)
-    if method == "mean":
-        ci_method, level = check_mean_options(func, ci, confidence)
-        return ScaleMeanPlan(
-            base=base,
-            ci=ci_method,
-            confidence=level,
-            weighted=base.weighted,
-            nan_policy=nan_policy,
-        )
-    if method == "percent_easy":
-        ci_method, level = check_rate_options(func, ci, confidence)
-        return ScaleRatePlan(
-            base=base,
-            selected=_point_mask(scale, easy_points),
-            ci=ci_method,
-            confidence=level,
-            weighted=base.weighted,
-            nan_policy=nan_policy,
-        )
-    ci_method, level, resamples, generator = check_net_score_options(
-        func, ci, confidence, n_resamples, rng
-    )
-    return NetScorePlan(
-        base=base,
-        positive=_point_mask(scale, easy_points),
-        negative=_point_mask(scale, difficult_points),
-        names=("positive", "neutral", "negative"),
-        ci=ci_method,
-        confidence=level,
-        n_resamples=resamples,
-        rng=generator,
+    base = _survey_base("ces", "ratings", checked.scale, options, given)
+    if checked.method == "mean":
+        return _scale_mean_plan(base, checked.ci, checked.confidence)
+    if checked.method == "percent_easy":
+        return _share_plan(base, checked.easy, checked.ci, checked.confidence)
+    return _net_score_plan(
+        base,
+        checked.easy,
+        checked.difficult,
+        ("positive", "neutral", "negative"),
+        (checked.ci, checked.confidence, checked.n_resamples, checked.rng),
     )
 
 
-def _rate_options(
-    func: str, options: Mapping[str, Any], given: frozenset[str]
+def _row_options(
+    func: str,
+    options: Mapping[str, Any],
+    given: frozenset[str],
+    *,
+    mean: bool = False,
 ) -> dict[str, Any]:
-    ci, level = check_rate_options(
-        func, options.get("ci", "wilson"), options.get("confidence", 0.95)
-    )
-    nan_policy = options.get("nan_policy", "omit")
-    check_option(func, "nan_policy", nan_policy, NAN_POLICIES)
-    return {
-        "ci": ci,
-        "confidence": level,
-        "weighted": "weights" in given,
-        "nan_policy": nan_policy,
-    }
-
-
-def _mean_options(
-    func: str, options: Mapping[str, Any], given: frozenset[str]
-) -> dict[str, Any]:
-    ci, level = check_mean_options(
-        func, options.get("ci", "t"), options.get("confidence", 0.95)
-    )
+    """The interval options of a rate (or of a mean), nan_policy and weights."""
+    if mean:
+        ci, level = check_mean_options(
+            func, options.get("ci", "t"), options.get("confidence", 0.95)
+        )
+    else:
+        ci, level = check_rate_options(
+            func, options.get("ci", "wilson"), options.get("confidence", 0.95)
+        )
     nan_policy = options.get("nan_policy", "omit")
     check_option(func, "nan_policy", nan_policy, NAN_POLICIES)
     return {
@@ -925,8 +885,21 @@ def _everyone(size: int) -> BoolArray:
     return np.ones(size, dtype=bool)
 
 
-# The service metrics' own readers: flags as 0.0/1.0 and seconds as floats,
-# NaN where missing, with the service module's messages.
+def _full(mask: BoolArray | None, size: int) -> BoolArray:
+    """A row mask, where the service module's None stands for no row."""
+    return np.zeros(size, dtype=bool) if mask is None else mask
+
+
+def _weights_of(
+    data: Mapping[str, Any], missing: BoolArray, func: str, noun: str, nan_policy: str
+) -> FloatArray | None:
+    return _row_weights(
+        missing, data.get("weights"), func=func, noun=noun, nan_policy=nan_policy
+    )
+
+
+# The service metrics read their columns with the service module's readers and
+# decide missing, counted and successful rows by its rules, row by row.
 
 
 def _ticket_plan(
@@ -934,25 +907,19 @@ def _ticket_plan(
     param: str,
     noun: str,
     least: int,
-    success: Callable[[FloatArray], BoolArray],
+    success: Callable[[npt.NDArray[Any]], BoolArray],
 ) -> PlanFactory:
     """FCR and reopen rate: flags or contact counts per ticket."""
 
     def plan(options: Mapping[str, Any], given: frozenset[str]) -> Plan:
-        common = _rate_options(func, options, given)
+        common = _row_options(func, options, given)
 
         def rows(data: Mapping[str, Any]) -> RateRows:
-            values, _ = _ticket_flags(
+            values, missing_or_none = _ticket_values(
                 data[param], func=func, param=param, noun=noun, least=least
             )
-            missing = np.isnan(values)
-            w = _row_weights(
-                missing,
-                data.get("weights"),
-                func=func,
-                noun="tickets",
-                nan_policy=common["nan_policy"],
-            )
+            missing = _full(missing_or_none, values.size)
+            w = _weights_of(data, missing, func, "tickets", common["nan_policy"])
             return RateRows(success(values), _everyone(values.size), missing, w)
 
         return RowRatePlan(rows=rows, **common)
@@ -962,28 +929,15 @@ def _ticket_plan(
 
 def _conversion_plan(options: Mapping[str, Any], given: frozenset[str]) -> Plan:
     func = "conversion_rate"
-    common = _rate_options(func, options, given)
+    common = _row_options(func, options, given)
 
     def rows(data: Mapping[str, Any]) -> RateRows:
         values = to_float_array(
             data["converted"], func=func, name="converted", allow_bool=True
         )
         missing = np.isnan(values)
-        w = _row_weights(
-            missing,
-            data.get("weights"),
-            func=func,
-            noun="converted",
-            nan_policy=common["nan_policy"],
-        )
-        kept = values[~missing]
-        bad = (kept != 0.0) & (kept != 1.0)
-        if bad.any():
-            raise InputError(
-                f"{func}: {format_count(int(bad.sum()))} of {format_count(kept.size)} "
-                "converted values are not booleans or 0/1 "
-                f"({format_examples(kept[bad])})"
-            )
+        w = _weights_of(data, missing, func, "converted", common["nan_policy"])
+        _check_conversions(values[~missing])
         return RateRows(values == 1.0, _everyone(values.size), missing, w)
 
     return RowRatePlan(rows=rows, **common)
@@ -991,164 +945,98 @@ def _conversion_plan(options: Mapping[str, Any], given: frozenset[str]) -> Plan:
 
 def _abandonment_plan(options: Mapping[str, Any], given: frozenset[str]) -> Plan:
     func = "abandonment_rate"
-    common = _rate_options(func, options, given)
-    short_abandon = options.get("short_abandon")
-    limit: float | None = None
-    if short_abandon is not None:
-        if "wait_time" not in given:
-            raise InputError(
-                f"{func}: short_abandon needs wait_time, the seconds each call "
-                "waited, to tell short abandons from the others"
-            )
-        limit = _seconds_scalar(short_abandon, func=func, name="short_abandon")
+    common = _row_options(func, options, given)
+    limit = _abandon_limit(func, options.get("short_abandon"), "wait_time" in given)
 
     def rows(data: Mapping[str, Any]) -> RateRows:
-        flags, wait = _abandoned_calls(func, data["abandoned"], data.get("wait_time"))
-        is_abandoned = flags == 1
-        missing = np.isnan(flags)
-        counted = _everyone(flags.size)
-        if limit is not None and wait is not None:
-            # Only an abandoned call needs its wait: is it a short abandon?
-            missing |= is_abandoned & np.isnan(wait)
-            with np.errstate(invalid="ignore"):
-                counted = ~(is_abandoned & (wait < limit))
-        w = _row_weights(
-            missing,
-            data.get("weights"),
-            func=func,
-            noun="calls",
-            nan_policy=common["nan_policy"],
+        calls = _read_abandoned(func, data["abandoned"], data.get("wait_time"))
+        size = calls.flag.size
+        missing = _full(_abandoned_missing(calls, limit), size)
+        counted = (
+            _everyone(size)
+            if limit is None
+            else ~_short_abandons(calls.flag, calls.wait, limit)
         )
-        return RateRows(is_abandoned, counted, missing, w)
+        w = _weights_of(data, missing, func, "calls", common["nan_policy"])
+        return RateRows(calls.flag, counted, missing, w)
 
     return RowRatePlan(rows=rows, **common)
 
 
 def _service_level_plan(options: Mapping[str, Any], given: frozenset[str]) -> Plan:
     func = "service_level"
-    common = _rate_options(func, options, given)
+    common = _row_options(func, options, given)
     abandoned = options.get("abandoned", "include")
     check_option(func, "abandoned", abandoned, SERVICE_LEVEL_VARIANTS)
-    if "threshold" not in options:
-        raise InputError(f"{func}: threshold is required, e.g. threshold=20 (seconds)")
-    target = _seconds_scalar(options["threshold"], func=func, name="threshold")
-    limit = _short_abandon_limit(func, abandoned, options.get("short_abandon"))
+    threshold = _required(func, options, "threshold", "threshold=20 (seconds)")
+    target, limit = _service_level_limits(
+        func, abandoned, threshold, options.get("short_abandon")
+    )
 
     def rows(data: Mapping[str, Any]) -> RateRows:
-        wait, flags = _answered_calls(func, data["wait_time"], data["answered"])
-        answered = flags == 1
-        # An abandoned call needs its wait only to spot a short abandon.
-        wait_needed = answered if limit is None else _everyone(flags.size)
-        missing = np.isnan(flags) | (wait_needed & np.isnan(wait))
-        w = _row_weights(
-            missing,
-            data.get("weights"),
-            func=func,
-            noun="calls",
-            nan_policy=common["nan_policy"],
+        calls = _read_answered(func, data["wait_time"], data["answered"])
+        size = calls.flag.size
+        missing = _full(_answered_missing(calls, every_wait=limit is not None), size)
+        w = _weights_of(data, missing, func, "calls", common["nan_policy"])
+        within, counted = _within_and_counted(
+            calls.flag, calls.wait, target=target, abandoned=abandoned, limit=limit
         )
-        with np.errstate(invalid="ignore"):
-            within = answered & (wait <= target)
-            if abandoned == "exclude":
-                counted = answered
-            elif limit is not None:
-                counted = answered | (wait >= limit)
-            else:
-                counted = _everyone(flags.size)
-        return RateRows(within, counted, missing, w)
+        return RateRows(
+            within, _everyone(size) if counted is None else counted, missing, w
+        )
 
     return RowRatePlan(rows=rows, **common)
 
 
 def _sla_plan(options: Mapping[str, Any], given: frozenset[str]) -> Plan:
     func = "sla_attainment"
-    common = _rate_options(func, options, given)
+    common = _row_options(func, options, given)
 
     def rows(data: Mapping[str, Any]) -> RateRows:
-        taken = _seconds(data["durations"], func=func, noun="durations")
-        n = taken.size
-        goal = _seconds_or_scalar(
-            data["targets"],
-            n,
-            func=func,
-            name="targets",
-            noun="targets",
-            reference="durations",
+        items = _read_items(
+            func, data["durations"], data["targets"], data.get("pending")
         )
-        is_open = np.zeros(n)
-        if data.get("pending") is not None:
-            is_open = _flags(data["pending"], func=func, noun="pending flags")
-            _check_aligned(func, "durations", n, {"pending": is_open})
-        missing = np.isnan(taken) | np.isnan(goal) | np.isnan(is_open)
-        w = _row_weights(
+        size = items.taken.size
+        missing = _full(items.missing, size)
+        w = _weights_of(data, missing, func, "items", common["nan_policy"])
+        success, counted, undecided = _sla_outcomes(
+            items.taken, items.goal, items.is_open
+        )
+        return RateRows(
+            success,
+            _everyone(size) if counted is None else counted,
             missing,
-            data.get("weights"),
-            func=func,
-            noun="items",
-            nan_policy=common["nan_policy"],
+            w,
+            pending=_full(undecided, size),
         )
-        with np.errstate(invalid="ignore"):
-            met = taken <= goal
-        still_open = is_open == 1
-        undecided = still_open & met
-        return RateRows(met & ~still_open, ~undecided, missing, w, pending=undecided)
 
     return RowRatePlan(rows=rows, pending=True, **common)
 
 
 def _asa_plan(options: Mapping[str, Any], given: frozenset[str]) -> Plan:
     func = "average_speed_of_answer"
-    common = _mean_options(func, options, given)
+    common = _row_options(func, options, given, mean=True)
 
     def rows(data: Mapping[str, Any]) -> MeanRows:
-        wait, flags = _answered_calls(func, data["wait_time"], data["answered"])
-        answered = flags == 1
-        missing = np.isnan(flags) | (answered & np.isnan(wait))
-        w = _row_weights(
-            missing,
-            data.get("weights"),
-            func=func,
-            noun="calls",
-            nan_policy=common["nan_policy"],
-        )
-        return MeanRows(wait, answered, missing, w)
+        calls = _read_answered(func, data["wait_time"], data["answered"])
+        missing = _full(_answered_missing(calls, every_wait=False), calls.flag.size)
+        w = _weights_of(data, missing, func, "calls", common["nan_policy"])
+        return MeanRows(calls.wait, calls.flag, missing, w)
 
     return RowMeanPlan(rows=rows, **common)
 
 
 def _aht_plan(options: Mapping[str, Any], given: frozenset[str]) -> Plan:
     func = "average_handle_time"
-    common = _mean_options(func, options, given)
+    common = _row_options(func, options, given, mean=True)
 
     def rows(data: Mapping[str, Any]) -> MeanRows:
-        talk = _seconds(data["talk"], func=func, noun="talk times")
-        n = talk.size
-        hold = _seconds_or_scalar(
-            data.get("hold", 0),
-            n,
-            func=func,
-            name="hold",
-            noun="hold times",
-            reference="talk",
+        handle = _handle_times(
+            func, data["talk"], data.get("hold", 0), data.get("wrap", 0)
         )
-        wrap = _seconds_or_scalar(
-            data.get("wrap", 0),
-            n,
-            func=func,
-            name="wrap",
-            noun="wrap times",
-            reference="talk",
-        )
-        handle = talk + hold + wrap
         missing = np.isnan(handle)
-        w = _row_weights(
-            missing,
-            data.get("weights"),
-            func=func,
-            noun="contacts",
-            nan_policy=common["nan_policy"],
-        )
-        return MeanRows(handle, _everyone(n), missing, w)
+        w = _weights_of(data, missing, func, "contacts", common["nan_policy"])
+        return MeanRows(handle, _everyone(handle.size), missing, w)
 
     return RowMeanPlan(rows=rows, **common)
 
@@ -1415,12 +1303,15 @@ class DurationPlan:
 
 def _duration_plan(func: str, label: str, names: Any) -> PlanFactory:
     def plan(options: Mapping[str, Any], given: frozenset[str]) -> DurationPlan:
-        points = _check_percentiles(func, options.get("percentiles", (50, 90)))
-        level = check_confidence(func, options.get("confidence", 0.95))
         unit = options.get("unit", "h")
         nan_policy = options.get("nan_policy", "omit")
-        check_option(func, "unit", unit, tuple(UNITS))
-        check_option(func, "nan_policy", nan_policy, NAN_POLICIES)
+        points, level = _check_summary_options(
+            func,
+            options.get("percentiles", (50, 90)),
+            options.get("confidence", 0.95),
+            unit,
+            nan_policy,
+        )
         del given  # durations take no column options
         return DurationPlan(
             func=func,
@@ -1495,20 +1386,14 @@ SPECS: tuple[MetricSpec, ...] = (
         data=("contacts_to_resolve",),
         required=1,
         plan=_ticket_plan(
-            "fcr_rate",
-            "contacts_to_resolve",
-            "contact counts",
-            1,
-            lambda values: values == 1,
+            "fcr_rate", "contacts_to_resolve", "contact counts", 1, _first_contact
         ),
     ),
     MetricSpec(
         function=reopen_rate,
         data=("reopens",),
         required=1,
-        plan=_ticket_plan(
-            "reopen_rate", "reopens", "reopen counts", 0, lambda values: values >= 1
-        ),
+        plan=_ticket_plan("reopen_rate", "reopens", "reopen counts", 0, _reopened),
     ),
     MetricSpec(
         function=abandonment_rate,

@@ -24,7 +24,12 @@ __all__ = [
     "InputError",
     "NanPolicy",
     "Scale",
+    "as_array",
+    "boolean_array",
+    "check_array_like",
     "check_confidence",
+    "check_count",
+    "check_one_dimensional",
     "check_option",
     "check_points",
     "check_positive_int",
@@ -35,7 +40,9 @@ __all__ = [
     "format_count",
     "format_examples",
     "format_scale",
+    "integer_array",
     "make_rng",
+    "one_dimensional_array",
     "to_float_array",
     "valid_values",
 ]
@@ -218,6 +225,96 @@ def _describe_kind(values: npt.NDArray[Any]) -> str:
     return f"values of type {values.dtype}"
 
 
+def check_array_like(values: object, *, func: str, name: str, what: str) -> None:
+    """Refuse text, mappings and None where an array-like of ``what`` belongs."""
+    if isinstance(values, (str, bytes, dict)) or values is None:
+        raise InputError(
+            f"{func}: {name} must be a one-dimensional array-like of {what}; "
+            f"got {type(values).__name__}"
+        )
+
+
+def as_array(
+    values: object, *, func: str, name: str, what: str = "a one-dimensional array"
+) -> npt.NDArray[Any]:
+    """``np.asarray(values)``; input numpy cannot read (ragged lists) raises."""
+    try:
+        return np.asarray(values)
+    except (ValueError, TypeError) as err:
+        raise InputError(
+            f"{func}: {name} could not be read as {what} ({err})"
+        ) from None
+
+
+def check_one_dimensional(array: npt.NDArray[Any], *, func: str, name: str) -> None:
+    """Refuse an array of more (or fewer) than one dimension, naming its shape."""
+    if array.ndim != 1:
+        raise InputError(
+            f"{func}: {name} must be one-dimensional; got shape {array.shape}"
+        )
+
+
+def one_dimensional_array(
+    values: object, *, func: str, name: str, what: str
+) -> npt.NDArray[Any]:
+    """``values`` as a one-dimensional numpy array of anything (not yet checked).
+
+    A single value is refused as not an array-like of ``what``.
+    """
+    array = as_array(values, func=func, name=name)
+    if array.ndim == 0:
+        raise InputError(
+            f"{func}: {name} must be a one-dimensional array-like of {what}; "
+            f"got a single {type(values).__name__}"
+        )
+    check_one_dimensional(array, func=func, name=name)
+    return array
+
+
+def check_count(func: str, name: str, value: object) -> int:
+    """A non-negative whole number given as an int or a whole float."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
+        raise InputError(f"{func}: {name} must be a whole number; got {value!r}")
+    if not np.isfinite(value) or value != int(value) or value < 0:
+        raise InputError(
+            f"{func}: {name} must be a non-negative whole number; got {value!r}"
+        )
+    return int(value)
+
+
+def boolean_array(values: object) -> npt.NDArray[np.bool_] | None:
+    """The values as a one-dimensional numpy bool array when they are one, else None.
+
+    Booleans cannot be missing, so callers may use them as they are.
+    """
+    if isinstance(values, pd.Series) and values.dtype == np.bool_:
+        values = values.to_numpy()
+    if isinstance(values, np.ndarray) and values.dtype == np.bool_ and values.ndim == 1:
+        return values
+    return None
+
+
+def integer_array(values: object) -> npt.NDArray[np.integer[Any]] | None:
+    """The values as a numpy integer array when they already are one, else None.
+
+    Integers cannot be missing or fractional, so callers may skip the float
+    copy and the checks for missing values. A pandas Series of integers
+    counts when it holds no missing value (with one, ``to_numpy`` gives
+    objects).
+    """
+    if isinstance(values, pd.Series) and values.dtype.kind in "iu":
+        values = values.to_numpy()
+    if (
+        isinstance(values, np.ndarray)
+        and values.ndim == 1
+        and values.dtype.kind in "iu"
+    ):
+        return values
+    return None
+
+
 def to_float_array(
     values: object,
     *,
@@ -231,30 +328,12 @@ def to_float_array(
     dtypes, ``pd.NA`` becomes NaN) and Categoricals of numbers. Text, dates
     and other non-numbers raise `InputError`, naming a few of them.
     """
-    if isinstance(values, (str, bytes, dict)) or values is None:
-        raise InputError(
-            f"{func}: {name} must be a one-dimensional array-like of numbers; "
-            f"got {type(values).__name__}"
-        )
+    check_array_like(values, func=func, name=name, what="numbers")
     if isinstance(
         values, (pd.Series, pd.Index, pd.Categorical, pd.api.extensions.ExtensionArray)
     ):
         return _pandas_to_float(values, func=func, name=name, allow_bool=allow_bool)
-    try:
-        array = np.asarray(values)
-    except (ValueError, TypeError) as err:
-        raise InputError(
-            f"{func}: {name} could not be read as a one-dimensional array ({err})"
-        ) from None
-    if array.ndim == 0:
-        raise InputError(
-            f"{func}: {name} must be a one-dimensional array-like of numbers; "
-            f"got a single {type(values).__name__}"
-        )
-    if array.ndim != 1:
-        raise InputError(
-            f"{func}: {name} must be one-dimensional; got shape {array.shape}"
-        )
+    array = one_dimensional_array(values, func=func, name=name, what="numbers")
     kind = array.dtype.kind
     if kind in "iuf":
         return array.astype(np.float64, copy=False)

@@ -25,7 +25,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from cxmetrics._validation import InputError, format_count, format_examples
+from cxmetrics._validation import (
+    InputError,
+    as_array,
+    check_one_dimensional,
+    format_count,
+    format_examples,
+)
 
 __all__ = ["BusinessCalendar", "Timestamps", "elapsed_ns", "to_timestamps"]
 
@@ -844,16 +850,8 @@ def to_timestamps(values: object, *, func: str, name: str) -> Timestamps:
             return _from_datetime_index(pd.DatetimeIndex(values), func=func, name=name)
         array = np.asarray(values)
     else:
-        try:
-            array = np.asarray(values)
-        except (ValueError, TypeError) as err:
-            raise InputError(
-                f"{func}: {name} could not be read as a one-dimensional array ({err})"
-            ) from None
-    if array.ndim != 1:
-        raise InputError(
-            f"{func}: {name} must be one-dimensional; got shape {array.shape}"
-        )
+        array = as_array(values, func=func, name=name)
+    check_one_dimensional(array, func=func, name=name)
     kind = array.dtype.kind
     if kind == "M":
         return _from_datetime_index(pd.DatetimeIndex(array), func=func, name=name)

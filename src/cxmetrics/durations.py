@@ -93,6 +93,21 @@ def _backwards_error(
     )
 
 
+def _check_measure_options(func: str, unit: object, nan_policy: object) -> None:
+    check_option(func, "unit", unit, tuple(UNITS))
+    check_option(func, "nan_policy", nan_policy, NAN_POLICIES)
+
+
+def _check_summary_options(
+    func: str, percentiles: object, confidence: object, unit: object, nan_policy: object
+) -> tuple[tuple[float, ...], float]:
+    """The options of a duration summary, in its order: percentiles, confidence."""
+    points = _check_percentiles(func, percentiles)
+    level = check_confidence(func, confidence)
+    _check_measure_options(func, unit, nan_policy)
+    return points, level
+
+
 def _measure(
     func: str,
     names: _Names,
@@ -104,8 +119,7 @@ def _measure(
     nan_policy: object,
 ) -> _Spans:
     """Validate the options and the timestamps, and measure each item."""
-    check_option(func, "unit", unit, tuple(UNITS))
-    check_option(func, "nan_policy", nan_policy, NAN_POLICIES)
+    _check_measure_options(func, unit, nan_policy)
     if calendar is not None and not isinstance(calendar, BusinessCalendar):
         raise InputError(
             f"{func}: calendar must be a BusinessCalendar or None; "
@@ -351,8 +365,9 @@ def _duration_summary(
     confidence: object,
     nan_policy: object,
 ) -> DurationResult:
-    points = _check_percentiles(func, percentiles)
-    level = check_confidence(func, confidence)
+    points, level = _check_summary_options(
+        func, percentiles, confidence, unit, nan_policy
+    )
     spans = _measure(
         func,
         names,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +41,70 @@ def _halves(scale: Scale) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
     points = np.arange(scale[0], scale[1] + 1, dtype=np.int64)
     middle = (scale[0] + scale[1]) / 2
     return points[points > middle], points[points < middle]
+
+
+class _CesOptions(NamedTuple):
+    """The checked options of `ces`: what it and its segment plan estimate."""
+
+    method: str
+    ci: str | None
+    confidence: float
+    scale: Scale
+    easy: npt.NDArray[np.int64]
+    difficult: npt.NDArray[np.int64]
+    n_resamples: int
+    rng: np.random.Generator | None
+
+
+def _check_ces_options(
+    method: object,
+    ci: object,
+    confidence: object,
+    scale: object,
+    easy: object,
+    difficult: object,
+    n_resamples: object,
+    rng: object,
+) -> _CesOptions:
+    """Check the options of `ces` in its order; ``ci='auto'`` picks the default."""
+    func = "ces"
+    check_option(func, "method", method, CES_METHODS)
+    if ci == "auto":
+        ci = _DEFAULT_CI[str(method)]
+    sc = check_scale(func, scale)
+    default_easy, default_difficult = _halves(sc)
+    easy_points = default_easy if easy is None else check_points(func, "easy", easy, sc)
+    difficult_points = (
+        default_difficult
+        if difficult is None
+        else check_points(func, "difficult", difficult, sc)
+    )
+    overlap = np.intersect1d(easy_points, difficult_points)
+    if overlap.size:
+        raise InputError(
+            f"{func}: easy and difficult must not overlap; both contain "
+            f"{format_examples(overlap)}"
+        )
+    if method == "net_easy":
+        ci_method, level, resamples, generator = check_net_score_options(
+            func, ci, confidence, n_resamples, rng
+        )
+    else:
+        resamples, generator = check_resampling_options(
+            func, n_resamples, rng, draws=False
+        )
+        check = check_mean_options if method == "mean" else check_rate_options
+        ci_method, level = check(func, ci, confidence)
+    return _CesOptions(
+        str(method),
+        ci_method,
+        level,
+        sc,
+        easy_points,
+        difficult_points,
+        resamples,
+        generator,
+    )
 
 
 def ces(
@@ -121,50 +186,26 @@ def ces(
     >>> print(cx.ces(ratings, method="net_easy"))
     Net Easy 50.0 (95% CI -5.7 to 82.6, adjusted Wald), n=10
     """
-    func = "ces"
-    check_option(func, "method", method, CES_METHODS)
-    if ci == "auto":
-        ci = _DEFAULT_CI[method]
-    sc = check_scale(func, scale)
-    default_easy, default_difficult = _halves(sc)
-    easy_points = default_easy if easy is None else check_points(func, "easy", easy, sc)
-    difficult_points = (
-        default_difficult
-        if difficult is None
-        else check_points(func, "difficult", difficult, sc)
+    options = _check_ces_options(
+        method, ci, confidence, scale, easy, difficult, n_resamples, rng
     )
-    overlap = np.intersect1d(easy_points, difficult_points)
-    if overlap.size:
-        raise InputError(
-            f"{func}: easy and difficult must not overlap; both contain "
-            f"{format_examples(overlap)}"
-        )
-    if method != "net_easy":
-        check_resampling_options(func, n_resamples, rng, draws=False)
-    if method == "mean":
-        ci_method, level = check_mean_options(func, ci, confidence)
-    elif method == "percent_easy":
-        ci_method, level = check_rate_options(func, ci, confidence)
-    else:
-        ci_method, level, resamples, generator = check_net_score_options(
-            func, ci, confidence, n_resamples, rng
-        )
+    ci_method, level = options.ci, options.confidence
     hist = score_histogram(
         ratings,
-        func=func,
+        func="ces",
         name="ratings",
-        scale=sc,
+        scale=options.scale,
         nan_policy=nan_policy,
         weights=weights,
     )
-    if method == "mean":
+    if options.method == "mean":
         return mean_from_histogram(hist, ci=ci_method, confidence=level, label="CES")
-    if method == "percent_easy":
+    if options.method == "percent_easy":
         return rate_from_histogram(
-            hist, easy_points, ci=ci_method, confidence=level, label="CES easy"
+            hist, options.easy, ci=ci_method, confidence=level, label="CES easy"
         )
-    positive = hist.total_at(np.isin(hist.points, easy_points))
-    negative = hist.total_at(np.isin(hist.points, difficult_points))
+    positive = hist.total_at(np.isin(hist.points, options.easy))
+    negative = hist.total_at(np.isin(hist.points, options.difficult))
     neutral = hist.total_weight - positive - negative
     value, interval = estimate_net_score(
         positive,
@@ -173,8 +214,8 @@ def ces(
         effective_n=hist.effective_n,
         ci=ci_method,
         confidence=level,
-        n_resamples=resamples,
-        rng=generator,
+        n_resamples=options.n_resamples,
+        rng=options.rng,
         propagate=hist.propagate,
     )
     as_count = float if hist.weighted else int

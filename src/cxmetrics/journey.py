@@ -23,6 +23,7 @@ from cxmetrics._validation import (
     FloatArray,
     InputError,
     NanPolicy,
+    boolean_array,
     check_option,
     format_count,
     format_examples,
@@ -168,17 +169,9 @@ def conversion_rate(
 
 
 def _plain_booleans(values: object) -> npt.NDArray[np.bool_] | None:
-    """The values as a numpy bool array when they already are one, else None."""
-    if isinstance(values, pd.Series) and values.dtype == np.bool_:
-        values = values.to_numpy()
-    if (
-        isinstance(values, np.ndarray)
-        and values.dtype == np.bool_
-        and values.ndim == 1
-        and values.size
-    ):
-        return values
-    return None
+    """The values as a non-empty numpy bool array when they are one, else None."""
+    flags = boolean_array(values)
+    return flags if flags is not None and flags.size else None
 
 
 def _conversion_values(
@@ -190,14 +183,19 @@ def _conversion_values(
     valid = valid_values(
         values, func=func, name="converted", nan_policy=nan_policy, weights=weights
     )
-    kept = valid.kept
+    _check_conversions(valid.kept)
+    return valid.kept, valid.weights, valid.n_missing, valid.propagate
+
+
+def _check_conversions(kept: FloatArray) -> None:
+    """Refuse outcomes other than 0 and 1 among the values kept."""
     bad = (kept != 0.0) & (kept != 1.0)
     if bad.any():
         raise InputError(
-            f"{func}: {format_count(int(bad.sum()))} of {format_count(kept.size)} "
-            f"converted values are not booleans or 0/1 ({format_examples(kept[bad])})"
+            f"conversion_rate: {format_count(int(bad.sum()))} of "
+            f"{format_count(kept.size)} converted values are not booleans or 0/1 "
+            f"({format_examples(kept[bad])})"
         )
-    return kept, valid.weights, valid.n_missing, valid.propagate
 
 
 # ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from cxmetrics._validation import (
     InputError,
     NanPolicy,
     Scale,
+    check_count,
     check_points,
     check_positive_int,
     check_scale,
@@ -177,18 +178,6 @@ def nps(
     )
 
 
-def _check_count(func: str, name: str, value: object) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(
-        value, (int, float, np.integer, np.floating)
-    ):
-        raise InputError(f"{func}: {name} must be a whole number; got {value!r}")
-    if not np.isfinite(value) or value != int(value) or value < 0:
-        raise InputError(
-            f"{func}: {name} must be a non-negative whole number; got {value!r}"
-        )
-    return int(value)
-
-
 def nps_from_counts(
     promoters: int,
     passives: int,
@@ -237,9 +226,9 @@ def nps_from_counts(
     ci, level, resamples, generator = check_net_score_options(
         func, ci, confidence, n_resamples, rng
     )
-    pro = _check_count(func, "promoters", promoters)
-    pas = _check_count(func, "passives", passives)
-    det = _check_count(func, "detractors", detractors)
+    pro = check_count(func, "promoters", promoters)
+    pas = check_count(func, "passives", passives)
+    det = check_count(func, "detractors", detractors)
     n = pro + pas + det
     if n == 0:
         raise InputError(
@@ -328,6 +317,25 @@ def _default_top(scale: Scale, count: int) -> npt.NDArray[np.int64]:
     return np.arange(scale[1] - count + 1, scale[1] + 1, dtype=np.int64)
 
 
+def _satisfied_points(scale: Scale, satisfied: object) -> npt.NDArray[np.int64]:
+    """The points `csat` counts as satisfied: the top two unless given."""
+    if satisfied is None:
+        return _default_top(scale, 2)
+    return check_points("csat", "satisfied", satisfied, scale)
+
+
+def _check_boxes(scale: Scale, boxes: object) -> int:
+    """The number of top points `top_box` counts, at most the scale's points."""
+    n_points = scale[1] - scale[0] + 1
+    count = check_positive_int("top_box", "boxes", boxes)
+    if count > n_points:
+        raise InputError(
+            f"top_box: boxes={count} is more than the {n_points} points of the "
+            f"{format_scale(scale)} scale"
+        )
+    return count
+
+
 def csat(
     ratings: npt.ArrayLike,
     *,
@@ -393,11 +401,7 @@ def csat(
     func = "csat"
     ci, level = check_rate_options(func, ci, confidence)
     sc = check_scale(func, scale)
-    points = (
-        _default_top(sc, 2)
-        if satisfied is None
-        else check_points(func, "satisfied", satisfied, sc)
-    )
+    points = _satisfied_points(sc, satisfied)
     hist = score_histogram(
         ratings,
         func=func,
@@ -461,13 +465,7 @@ def top_box(
     func = "top_box"
     ci, level = check_rate_options(func, ci, confidence)
     sc = check_scale(func, scale)
-    n_points = sc[1] - sc[0] + 1
-    count = check_positive_int(func, "boxes", boxes)
-    if count > n_points:
-        raise InputError(
-            f"{func}: boxes={count} is more than the {n_points} points of the "
-            f"{format_scale(sc)} scale"
-        )
+    count = _check_boxes(sc, boxes)
     hist = score_histogram(
         ratings,
         func=func,

@@ -19,9 +19,13 @@ import pandas as pd
 from cxmetrics._summaries import check_rate_options
 from cxmetrics._validation import (
     InputError,
+    as_array,
+    check_array_like,
+    check_count,
     check_option,
     format_count,
     format_examples,
+    one_dimensional_array,
     to_float_array,
 )
 from cxmetrics.results import (
@@ -170,8 +174,8 @@ def churn_rate(
     func = "churn_rate"
     check_option(func, "method", method, ("start", "average"))
     ci, level = check_rate_options(func, ci, confidence)
-    n_lost = _check_count(func, "lost", lost)
-    n_start = _check_count(func, "at_start", at_start)
+    n_lost = check_count(func, "lost", lost)
+    n_start = check_count(func, "at_start", at_start)
     denominator: float
     if method == "start":
         if at_end is not None:
@@ -197,7 +201,7 @@ def churn_rate(
                 f"{func}: method='average' needs at_end, the customers at the "
                 "end of the period"
             )
-        n_end = _check_count(func, "at_end", at_end)
+        n_end = check_count(func, "at_end", at_end)
         denominator = (n_start + n_end) / 2
         if denominator == 0:
             raise InputError(
@@ -221,19 +225,6 @@ def churn_rate(
         total_weight=denominator,
         label="Churn",
     )
-
-
-def _check_count(func: str, name: str, value: object) -> int:
-    """A non-negative whole number given as an int or a whole float."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(
-        value, (int, float, np.integer, np.floating)
-    ):
-        raise InputError(f"{func}: {name} must be a whole number; got {value!r}")
-    if not np.isfinite(value) or value != int(value) or value < 0:
-        raise InputError(
-            f"{func}: {name} must be a non-negative whole number; got {value!r}"
-        )
-    return int(value)
 
 
 def annualized_churn(rate: Any, periods: Any = 12) -> Any:
@@ -306,12 +297,7 @@ def _to_numbers(func: str, name: str, value: object) -> tuple[FloatArray, bool]:
             f"{func}: {name} must be a number or an array of numbers; "
             f"got {type(value).__name__}"
         )
-    try:
-        array = np.asarray(value)
-    except (ValueError, TypeError) as err:
-        raise InputError(
-            f"{func}: {name} could not be read as an array of numbers ({err})"
-        ) from None
+    array = as_array(value, func=func, name=name, what="an array of numbers")
     if array.dtype.kind not in "iuf" and array.dtype.kind != "O":
         raise InputError(
             f"{func}: {name} must be numbers; got "
@@ -1381,32 +1367,13 @@ def _to_datetimes(values: Any, *, func: str, name: str) -> pd.DatetimeIndex:
 
 def _one_dimensional(func: str, name: str, values: Any, what: str) -> Any:
     """``values`` as a one-dimensional numpy or pandas array, or an InputError."""
-    if isinstance(values, (str, bytes, dict)) or values is None:
-        raise InputError(
-            f"{func}: {name} must be a one-dimensional array-like of {what}; "
-            f"got {type(values).__name__}"
-        )
+    check_array_like(values, func=func, name=name, what=what)
     if isinstance(values, (pd.Series, pd.Index)):
         is_numpy = isinstance(values.dtype, np.dtype)
         return values.to_numpy() if is_numpy else values.array
     if isinstance(values, pd.api.extensions.ExtensionArray):
         return values
-    try:
-        array = np.asarray(values)
-    except (ValueError, TypeError) as err:
-        raise InputError(
-            f"{func}: {name} could not be read as a one-dimensional array ({err})"
-        ) from None
-    if array.ndim == 0:
-        raise InputError(
-            f"{func}: {name} must be a one-dimensional array-like of {what}; "
-            f"got a single {type(values).__name__}"
-        )
-    if array.ndim != 1:
-        raise InputError(
-            f"{func}: {name} must be one-dimensional; got shape {array.shape}"
-        )
-    return array
+    return one_dimensional_array(values, func=func, name=name, what=what)
 
 
 def _parse_dates(array: npt.NDArray[Any], *, func: str, name: str) -> pd.DatetimeIndex:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from typing import Any, Literal, NamedTuple, TypeAlias
 
 import numpy as np
@@ -27,6 +28,7 @@ from cxmetrics._validation import (
     FloatArray,
     InputError,
     NanPolicy,
+    boolean_array,
     check_option,
     format_count,
     format_examples,
@@ -207,10 +209,9 @@ def _flag_mask(
 
     A numpy boolean array is used as it is, without a copy.
     """
-    if isinstance(values, pd.Series) and values.dtype == np.bool_:
-        return values.to_numpy(), None
-    if isinstance(values, np.ndarray) and values.dtype == np.bool_ and values.ndim == 1:
-        return values, None
+    booleans = boolean_array(values)
+    if booleans is not None:
+        return booleans, None
     flags = to_float_array(values, func=func, name=noun)
     is_set = flags == 1
     if np.count_nonzero(is_set | (flags == 0)) == flags.size:
@@ -347,6 +348,21 @@ def _valid_rows(
     )
 
 
+def _weight_totals(
+    weights: FloatArray, *, func: str, counted_noun: str, propagate: bool
+) -> tuple[float, float]:
+    """The sum of the counted rows' weights and Kish's effective n.
+
+    Weights all zero are an error, unless a missing value propagates.
+    """
+    total = float(weights.sum())
+    squared = float(weights @ weights)
+    effective_n = total * total / squared if squared > 0 else 0.0
+    if total <= 0 and not propagate:
+        raise InputError(f"{func}: weights of the {counted_noun} are all zero")
+    return total, effective_n
+
+
 def _rate_result(
     success: BoolArray,
     counted: BoolArray | None,
@@ -380,12 +396,10 @@ def _rate_result(
         effective_n = float(n)
     else:
         w = rows.weights if counted is None else np.where(counted, rows.weights, 0.0)
-        total = float(w.sum())
+        total, effective_n = _weight_totals(
+            w, func=func, counted_noun=counted_noun, propagate=rows.propagate
+        )
         successes = float(w.sum(where=success))
-        squared = float(w @ w)
-        effective_n = total * total / squared if squared > 0 else 0.0
-        if total <= 0 and not rows.propagate:
-            raise InputError(f"{func}: weights of the {counted_noun} are all zero")
     value, interval = estimate_rate(
         successes,
         total,
@@ -425,11 +439,9 @@ def _mean_result(
         total = n
         effective_n = float(n)
     else:
-        total = float(weights.sum())
-        squared = float(weights @ weights)
-        effective_n = total * total / squared if squared > 0 else 0.0
-        if total <= 0 and not rows.propagate:
-            raise InputError(f"{func}: weights of the {counted_noun} are all zero")
+        total, effective_n = _weight_totals(
+            weights, func=func, counted_noun=counted_noun, propagate=rows.propagate
+        )
     if rows.propagate or n == 0:
         mean = std = math.nan
     else:
@@ -481,6 +493,40 @@ def _ticket_values(
         checked, missing = _counts(values, func=func, noun=noun, least=least)
     _check_not_empty(func, param, checked)
     return checked, missing
+
+
+def _ticket_rate(
+    values: npt.NDArray[Any],
+    missing: BoolArray | None,
+    success: Callable[[npt.NDArray[Any]], BoolArray],
+    *,
+    func: str,
+    label: str,
+    nan_policy: object,
+    weights: object,
+    ci: str | None,
+    confidence: float,
+) -> RateResult:
+    """The share of tickets for which ``success`` holds, after ``nan_policy``."""
+    rows = _valid_rows(
+        missing,
+        values.size,
+        func=func,
+        noun="tickets",
+        nan_policy=nan_policy,
+        weights=weights,
+    )
+    return _rate_result(
+        success(rows.take(values)),
+        None,
+        rows,
+        func=func,
+        counted_noun="tickets",
+        empty="no tickets",
+        ci=ci,
+        confidence=confidence,
+        label=label,
+    )
 
 
 def fcr_rate(
@@ -560,26 +606,16 @@ def fcr_rate(
         noun="contact counts",
         least=1,
     )
-    rows = _valid_rows(
+    return _ticket_rate(
+        values,
         missing,
-        values.size,
+        _first_contact,
         func=func,
-        noun="tickets",
+        label="FCR",
         nan_policy=nan_policy,
         weights=weights,
-    )
-    # Flags are booleans and counts are >= 1: "resolved first time" is == 1 for both.
-    first_contact = rows.take(values) == 1
-    return _rate_result(
-        first_contact,
-        None,
-        rows,
-        func=func,
-        counted_noun="tickets",
-        empty="no tickets",
         ci=ci,
         confidence=level,
-        label="FCR",
     )
 
 
@@ -642,25 +678,16 @@ def reopen_rate(
     values, missing = _ticket_values(
         reopens, func=func, param="reopens", noun="reopen counts", least=0
     )
-    rows = _valid_rows(
+    return _ticket_rate(
+        values,
         missing,
-        values.size,
+        _reopened,
         func=func,
-        noun="tickets",
+        label="Reopen rate",
         nan_policy=nan_policy,
         weights=weights,
-    )
-    reopened = rows.take(values) >= 1
-    return _rate_result(
-        reopened,
-        None,
-        rows,
-        func=func,
-        counted_noun="tickets",
-        empty="no tickets",
         ci=ci,
         confidence=level,
-        label="Reopen rate",
     )
 
 
@@ -687,6 +714,24 @@ def _read_answered(func: str, wait_time: object, answered: object) -> _Calls:
     return _Calls(wait, wait_missing, flag, flag_missing)
 
 
+def _call_rows(
+    func: str,
+    calls: _Calls,
+    missing: BoolArray | None,
+    nan_policy: object,
+    weights: object,
+) -> _Rows:
+    """``nan_policy`` and weights applied to the calls."""
+    return _valid_rows(
+        missing,
+        calls.flag.size,
+        func=func,
+        noun="calls",
+        nan_policy=nan_policy,
+        weights=weights,
+    )
+
+
 def _read_abandoned(func: str, abandoned: object, wait_time: object) -> _Calls:
     """Abandoned flags and the aligned waits in seconds (NaN when not given)."""
     flag, flag_missing = _flag_mask(abandoned, func=func, noun="abandoned flags")
@@ -702,53 +747,140 @@ def _read_abandoned(func: str, abandoned: object, wait_time: object) -> _Calls:
 
 
 # ---------------------------------------------------------------------------
-# Row readers with float flags (0.0/1.0, NaN where missing), as the segment
-# plans of `cxmetrics._metric_specs` read the same columns.
+# The rules each call or item follows, shared with the segment plans of
+# `cxmetrics._metric_specs`: which rows are missing, counted and successes.
+# The masks may hold every row (missing ones too), so comparisons with NaN
+# are allowed.
 
 
-def _float_flags(is_set: BoolArray, missing: BoolArray | None) -> FloatArray:
-    flags = is_set.astype(np.float64)
-    if missing is not None:
-        flags[missing] = np.nan
-    return flags
+def _first_contact(values: npt.NDArray[Any]) -> BoolArray:
+    """Resolved on the first contact: flags are booleans, counts are >= 1."""
+    return np.asarray(values == 1, dtype=bool)
 
 
-def _flags(values: object, *, func: str, noun: str) -> FloatArray:
-    """Booleans or 0/1 as 0.0/1.0, NaN where missing."""
-    return _float_flags(*_flag_mask(values, func=func, noun=noun))
+def _reopened(values: npt.NDArray[Any]) -> BoolArray:
+    return np.asarray(values >= 1, dtype=bool)
 
 
-def _ticket_flags(
-    values: object, *, func: str, param: str, noun: str, least: int
-) -> tuple[FloatArray, bool]:
-    """Per-ticket flags (0.0/1.0) or counts as floats, and whether they were flags.
+def _answered_missing(calls: _Calls, *, every_wait: bool) -> BoolArray | None:
+    """A call is missing when its flag is, or when its wait is and is needed.
 
-    NaN where missing.
+    An answered call always needs its wait; an abandoned one only when
+    ``every_wait`` (to spot a short abandon).
     """
-    checked, missing = _ticket_values(
-        values, func=func, param=param, noun=noun, least=least
+    wait_missing = calls.wait_missing
+    if not every_wait and wait_missing is not None:
+        wait_missing = calls.flag & wait_missing
+    return _either(calls.flag_missing, wait_missing)
+
+
+def _abandon_limit(func: str, short_abandon: object, has_wait: bool) -> float | None:
+    """The short-abandon limit of `abandonment_rate` in seconds, None without one."""
+    if short_abandon is None:
+        return None
+    if not has_wait:
+        raise InputError(
+            f"{func}: short_abandon needs wait_time, the seconds each call "
+            "waited, to tell short abandons from the others"
+        )
+    return _seconds_scalar(short_abandon, func=func, name="short_abandon")
+
+
+def _abandoned_missing(calls: _Calls, limit: float | None) -> BoolArray | None:
+    """Only an abandoned call needs its wait: is it a short abandon?"""
+    if limit is None or calls.wait_missing is None:
+        return calls.flag_missing
+    return _either(calls.flag_missing, calls.flag & calls.wait_missing)
+
+
+def _short_abandons(
+    is_abandoned: BoolArray, wait: FloatArray, limit: float
+) -> BoolArray:
+    with np.errstate(invalid="ignore"):
+        return is_abandoned & (wait < limit)
+
+
+def _service_level_limits(
+    func: str, abandoned: str, threshold: object, short_abandon: object
+) -> tuple[float, float | None]:
+    """The threshold and the short-abandon limit of `service_level`, in seconds."""
+    target = _seconds_scalar(threshold, func=func, name="threshold")
+    return target, _short_abandon_limit(func, abandoned, short_abandon)
+
+
+def _within_and_counted(
+    is_answered: BoolArray,
+    wait: FloatArray,
+    *,
+    target: float,
+    abandoned: str,
+    limit: float | None,
+) -> tuple[BoolArray, BoolArray | None]:
+    """Calls answered within the target, and those counted (None: every call)."""
+    with np.errstate(invalid="ignore"):
+        within = is_answered & (wait <= target)
+        if abandoned == "exclude":
+            return within, is_answered
+        if limit is not None:  # "exclude_short", the one variant with a limit
+            return within, is_answered | (wait >= limit)
+    return within, None
+
+
+class _Items(NamedTuple):
+    """Validated SLA items: durations and targets in seconds, open flags."""
+
+    taken: FloatArray
+    goal: FloatArray  # aligned with ``taken``, or 0-d: one target for all
+    is_open: BoolArray | None  # None: every item closed
+    missing: BoolArray | None
+
+
+def _read_items(
+    func: str, durations: object, targets: object, pending: object
+) -> _Items:
+    """Durations, targets and pending flags, aligned; an item is missing when any is."""
+    taken = _seconds(durations, func=func, noun="durations")
+    n = taken.size
+    goal = _seconds_or_scalar(
+        targets, n, func=func, name="targets", noun="targets", reference="durations"
     )
-    as_flags = checked.dtype == np.bool_
-    if as_flags:
-        return _float_flags(checked, missing), True
-    return checked.astype(np.float64), False
+    missing = _either(_nan_mask(taken), _nan_mask(goal))
+    is_open: BoolArray | None = None
+    if pending is not None:
+        is_open, open_missing = _flag_mask(pending, func=func, noun="pending flags")
+        _check_aligned(func, "durations", n, {"pending": is_open})
+        missing = _either(missing, open_missing)
+    return _Items(taken, goal, is_open, missing)
 
 
-def _answered_calls(
-    func: str, wait_time: object, answered: object
-) -> tuple[FloatArray, FloatArray]:
-    """Waits in seconds and answered flags as floats, NaN where missing."""
-    calls = _read_answered(func, wait_time, answered)
-    return calls.wait, _float_flags(calls.flag, calls.flag_missing)
+def _sla_outcomes(
+    taken: FloatArray, goal: FloatArray, is_open: BoolArray | None
+) -> tuple[BoolArray, BoolArray | None, BoolArray | None]:
+    """Items met, items decided (None: all) and items undecided (None: none).
+
+    An open item within its target is undecided; one past it has missed.
+    """
+    with np.errstate(invalid="ignore"):
+        met = taken <= goal
+    if is_open is None:
+        return met, None, None
+    undecided = is_open & met
+    return met & ~is_open, ~undecided, undecided
 
 
-def _abandoned_calls(
-    func: str, abandoned: object, wait_time: object
-) -> tuple[FloatArray, FloatArray | None]:
-    """Abandoned flags as floats and the waits in seconds (None when not given)."""
-    calls = _read_abandoned(func, abandoned, wait_time)
-    flags = _float_flags(calls.flag, calls.flag_missing)
-    return flags, None if wait_time is None else calls.wait
+def _handle_times(func: str, talk: object, hold: object, wrap: object) -> FloatArray:
+    """Talk + hold + wrap of each contact in seconds, NaN where any is missing."""
+    talk_s = _seconds(talk, func=func, noun="talk times")
+    n = talk_s.size
+    hold_s = _seconds_or_scalar(
+        hold, n, func=func, name="hold", noun="hold times", reference="talk"
+    )
+    wrap_s = _seconds_or_scalar(
+        wrap, n, func=func, name="wrap", noun="wrap times", reference="talk"
+    )
+    handle = talk_s + hold_s
+    handle += wrap_s
+    return handle
 
 
 def abandonment_rate(
@@ -835,28 +967,10 @@ def abandonment_rate(
     """
     func = "abandonment_rate"
     ci, level = check_rate_options(func, ci, confidence)
-    if short_abandon is not None and wait_time is None:
-        raise InputError(
-            f"{func}: short_abandon needs wait_time, the seconds each call "
-            "waited, to tell short abandons from the others"
-        )
-    limit = (
-        None
-        if short_abandon is None
-        else _seconds_scalar(short_abandon, func=func, name="short_abandon")
-    )
+    limit = _abandon_limit(func, short_abandon, wait_time is not None)
     calls = _read_abandoned(func, abandoned, wait_time)
-    missing = calls.flag_missing
-    if limit is not None and calls.wait_missing is not None:
-        # Only an abandoned call needs its wait: is it a short abandon?
-        missing = _either(missing, calls.flag & calls.wait_missing)
-    rows = _valid_rows(
-        missing,
-        calls.flag.size,
-        func=func,
-        noun="calls",
-        nan_policy=nan_policy,
-        weights=weights,
+    rows = _call_rows(
+        func, calls, _abandoned_missing(calls, limit), nan_policy, weights
     )
     is_abandoned = rows.take(calls.flag)
     if limit is None:
@@ -871,7 +985,7 @@ def abandonment_rate(
             confidence=level,
             label="Abandonment rate",
         )
-    short = is_abandoned & (rows.take(calls.wait) < limit)
+    short = _short_abandons(is_abandoned, rows.take(calls.wait), limit)
     return _rate_result(
         is_abandoned,
         ~short,
@@ -1006,34 +1120,25 @@ def service_level(
     func = "service_level"
     ci, level = check_rate_options(func, ci, confidence)
     check_option(func, "abandoned", abandoned, SERVICE_LEVEL_VARIANTS)
-    target = _seconds_scalar(threshold, func=func, name="threshold")
-    limit = _short_abandon_limit(func, abandoned, short_abandon)
+    target, limit = _service_level_limits(func, abandoned, threshold, short_abandon)
     calls = _read_answered(func, wait_time, answered)
-    wait_missing = calls.wait_missing
-    if limit is None and wait_missing is not None:
-        # An abandoned call needs its wait only to spot a short abandon.
-        wait_missing = calls.flag & wait_missing
-    rows = _valid_rows(
-        _either(calls.flag_missing, wait_missing),
-        calls.flag.size,
-        func=func,
-        noun="calls",
-        nan_policy=nan_policy,
-        weights=weights,
-    )
+    missing = _answered_missing(calls, every_wait=limit is not None)
+    rows = _call_rows(func, calls, missing, nan_policy, weights)
     is_answered = rows.take(calls.flag)
-    wait = rows.take(calls.wait)
-    within = is_answered & (wait <= target)
-    counted: BoolArray | None = None  # "include": every call
-    empty = "no calls"
+    within, counted = _within_and_counted(
+        is_answered,
+        rows.take(calls.wait),
+        target=target,
+        abandoned=abandoned,
+        limit=limit,
+    )
+    empty = "no calls"  # "include": every call counts
     if abandoned == "exclude":
-        counted = is_answered
         empty = (
             f"none of the {format_count(is_answered.size)} calls was answered, and "
             "abandoned='exclude' counts answered calls only"
         )
-    elif limit is not None:  # "exclude_short", the one variant with a limit
-        counted = is_answered | (wait >= limit)
+    elif limit is not None:
         empty = _all_short(is_answered.size, limit)
     return _rate_result(
         within,
@@ -1130,17 +1235,8 @@ def average_speed_of_answer(
     func = "average_speed_of_answer"
     ci, level = check_mean_options(func, ci, confidence)
     calls = _read_answered(func, wait_time, answered)
-    wait_missing = calls.wait_missing
-    if wait_missing is not None:
-        wait_missing = calls.flag & wait_missing  # abandoned calls need no wait
-    rows = _valid_rows(
-        _either(calls.flag_missing, wait_missing),
-        calls.flag.size,
-        func=func,
-        noun="calls",
-        nan_policy=nan_policy,
-        weights=weights,
-    )
+    missing = _answered_missing(calls, every_wait=False)
+    rows = _call_rows(func, calls, missing, nan_policy, weights)
     is_answered = rows.take(calls.flag)
     if not is_answered.any() and not rows.propagate:
         raise InputError(
@@ -1228,20 +1324,11 @@ def average_handle_time(
     """
     func = "average_handle_time"
     ci, level = check_mean_options(func, ci, confidence)
-    talk_s = _seconds(talk, func=func, noun="talk times")
-    n = talk_s.size
-    hold_s = _seconds_or_scalar(
-        hold, n, func=func, name="hold", noun="hold times", reference="talk"
-    )
-    wrap_s = _seconds_or_scalar(
-        wrap, n, func=func, name="wrap", noun="wrap times", reference="talk"
-    )
-    _check_not_empty(func, "talk", talk_s)
-    handle = talk_s + hold_s
-    handle += wrap_s
+    handle = _handle_times(func, talk, hold, wrap)
+    _check_not_empty(func, "talk", handle)
     rows = _valid_rows(
         _nan_mask(handle),
-        n,
+        handle.size,
         func=func,
         noun="contacts",
         nan_policy=nan_policy,
@@ -1344,33 +1431,22 @@ def sla_attainment(
     """
     func = "sla_attainment"
     ci, level = check_rate_options(func, ci, confidence)
-    taken = _seconds(durations, func=func, noun="durations")
-    n = taken.size
-    goal = _seconds_or_scalar(
-        targets, n, func=func, name="targets", noun="targets", reference="durations"
-    )
-    missing = _either(_nan_mask(taken), _nan_mask(goal))
-    is_open: BoolArray | None = None  # every item closed
-    if pending is not None:
-        is_open, open_missing = _flag_mask(pending, func=func, noun="pending flags")
-        _check_aligned(func, "durations", n, {"pending": is_open})
-        missing = _either(missing, open_missing)
-    _check_not_empty(func, "durations", taken)
+    items = _read_items(func, durations, targets, pending)
+    _check_not_empty(func, "durations", items.taken)
     rows = _valid_rows(
-        missing,
-        n,
+        items.missing,
+        items.taken.size,
         func=func,
         noun="items",
         nan_policy=nan_policy,
         weights=weights,
     )
-    met = rows.take(taken) <= rows.take(goal)
-    success, counted, n_pending = met, None, 0
-    if is_open is not None:
-        still_open = rows.take(is_open)
-        undecided = still_open & met
-        success, counted = met & ~still_open, ~undecided
-        n_pending = int(np.count_nonzero(undecided))
+    success, counted, undecided = _sla_outcomes(
+        rows.take(items.taken),
+        rows.take(items.goal),
+        None if items.is_open is None else rows.take(items.is_open),
+    )
+    n_pending = 0 if undecided is None else int(np.count_nonzero(undecided))
     return _rate_result(
         success,
         counted,
@@ -1378,7 +1454,7 @@ def sla_attainment(
         func=func,
         counted_noun="decided items",
         empty=(
-            f"all {format_count(met.size)} items are pending (open and "
+            f"all {format_count(success.size)} items are pending (open and "
             "within their targets); none has met or missed its SLA yet"
         ),
         ci=ci,

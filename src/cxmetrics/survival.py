@@ -30,11 +30,13 @@ from cxmetrics._validation import (
     NAN_POLICIES,
     InputError,
     NanPolicy,
+    boolean_array,
     check_confidence,
     check_option,
     check_weights,
     format_count,
     format_examples,
+    integer_array,
     to_float_array,
 )
 from cxmetrics.results import Comparison, Interval, SurvivalCurve
@@ -338,14 +340,21 @@ def logrank_test(
             f"{func}: neither group has an observed churn; the test compares "
             "churn times, so at least one observed value must be 1"
         )
-    statistic = _logrank_statistic(curve_a, curve_b)
-    from scipy.special import chdtrc
+    from cxmetrics._two_sample import logrank_from_tables
 
+    statistic, p_value = logrank_from_tables(
+        curve_a.timeline,
+        curve_a.at_risk,
+        curve_a.events,
+        curve_b.timeline,
+        curve_b.at_risk,
+        curve_b.events,
+    )
     return Comparison(
         difference=math.nan,
         ci=None,
-        p_value=float(chdtrc(1.0, statistic)),
-        statistic=statistic,
+        p_value=float(p_value),
+        statistic=float(statistic),
         method="logrank",
         a=curve_a,
         b=curve_b,
@@ -369,7 +378,7 @@ def _check_subjects(
     """Validate the subjects and put their durations on a counting grid."""
     func = names.func
     check_option(func, "nan_policy", nan_policy, NAN_POLICIES)
-    raw = _raw_integers(durations)
+    raw = integer_array(durations)
     values = (
         raw
         if raw is not None
@@ -450,22 +459,6 @@ def _no_subjects(n_missing: int) -> _Subjects:
     )
 
 
-def _raw_integers(values: object) -> npt.NDArray[np.integer[Any]] | None:
-    """The values as a numpy integer array when they already are one, else None.
-
-    Integers cannot be missing or fractional, so they skip the float copy.
-    """
-    if isinstance(values, pd.Series) and isinstance(values.dtype, np.dtype):
-        values = values.to_numpy()
-    if (
-        isinstance(values, np.ndarray)
-        and values.ndim == 1
-        and values.dtype.kind in "iu"
-    ):
-        return values
-    return None
-
-
 def _aligned(
     names: _Names, values: object, name: str, size: int, *, allow_bool: bool = True
 ) -> FloatArray:
@@ -482,16 +475,11 @@ def _aligned(
 
 def _flags(names: _Names, observed: object, size: int) -> FloatArray | BoolArray:
     """The observed flags: a numpy boolean array as it is, anything else as floats."""
-    if isinstance(observed, pd.Series) and observed.dtype == np.bool_:
-        observed = observed.to_numpy()
-    if (
-        isinstance(observed, np.ndarray)
-        and observed.dtype == np.bool_
-        and observed.ndim == 1
-    ):
-        if observed.size != size:
-            _aligned(names, observed, names.observed, size)  # raises
-        return observed
+    flags = boolean_array(observed)
+    if flags is not None:
+        if flags.size != size:
+            _aligned(names, flags, names.observed, size)  # raises
+        return flags
     return _aligned(names, observed, names.observed, size)
 
 
@@ -818,38 +806,3 @@ def _first_time_at_or_below_half(times: FloatArray, values: FloatArray) -> float
     """The first time where ``values <= 1/2``; inf when there is none."""
     hits = np.flatnonzero(values <= 0.5 + _HALF_TOLERANCE)
     return float(times[hits[0]]) if hits.size else math.inf
-
-
-def _logrank_statistic(a: SurvivalCurve, b: SurvivalCurve) -> float:
-    """Chi-squared statistic from the two life tables, on the pooled times.
-
-    Without delayed entry, the number at risk at a time missing from a
-    group's table is that at the group's next time (no one leaves in
-    between), or 0 after its last.
-    """
-    times = np.union1d(a.timeline, b.timeline)
-    n_a, d_a = _on_times(a, times)
-    n_b, d_b = _on_times(b, times)
-    n, d = n_a + n_b, d_a + d_b
-    churn = d > 0
-    n, d, n_a, n_b, d_a = n[churn], d[churn], n_a[churn], n_b[churn], d_a[churn]
-    expected = d * n_a / n
-    with np.errstate(divide="ignore", invalid="ignore"):
-        variance = np.where(n > 1, d * (n_a / n) * (n_b / n) * (n - d) / (n - 1.0), 0.0)
-    total = float(variance.sum())
-    difference = float(d_a.sum() - expected.sum())
-    # With no variance the churns are fixed by the numbers at risk (one group
-    # empty, or everyone at risk churning), so observed equals expected.
-    return difference * difference / total if total > 0 else 0.0
-
-
-def _on_times(curve: SurvivalCurve, times: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """At-risk and event counts of a curve's table read at other times."""
-    index = np.searchsorted(curve.timeline, times, side="left")
-    at_risk = np.concatenate((curve.at_risk, [0.0]))[index]
-    inside = index < curve.timeline.size
-    hit = np.zeros(times.size, dtype=bool)
-    hit[inside] = curve.timeline[index[inside]] == times[inside]
-    events = np.zeros(times.size)
-    events[hit] = curve.events[index[hit]]
-    return at_risk, events

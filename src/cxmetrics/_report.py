@@ -32,9 +32,17 @@ __all__ = [
 
 #: How a value reads: net-score points, a share (a fraction, printed in
 #: percent), a mean score on the answer scale, a duration in hours, seconds
-#: or months, an amount of money, a plain number or a ratio.
+#: or months, an amount of money, a plain number or a p-value.
 Unit: TypeAlias = Literal[
-    "points", "share", "score", "hours", "seconds", "months", "money", "number"
+    "points",
+    "share",
+    "score",
+    "hours",
+    "seconds",
+    "months",
+    "money",
+    "number",
+    "p_value",
 ]
 
 # ---------------------------------------------------------------------------
@@ -121,7 +129,8 @@ class Table:
     units : tuple of Unit
         How each column's numbers are printed; text cells print as they are.
     rows : tuple of tuple
-        The cells, one tuple per row; numbers or text (a missing number is NaN).
+        The cells, one tuple per row; numbers or text. A missing number is
+        NaN: blank in the text table, null in JSON.
     """
 
     key: str
@@ -174,6 +183,8 @@ def _format_number(value: float, unit: Unit) -> str:
         return f"{value:.1f}{_SUFFIXES[unit]}"
     if unit == "money":
         return f"{value:,.2f}"
+    if unit == "p_value":
+        return "<0.001" if value < 0.001 else f"{value:.3f}"
     if unit == "number":
         return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
     return f"{value:.2f}"
@@ -262,7 +273,10 @@ def render_table(report: Report) -> str:
 
 
 def _cell_text(value: float | str, unit: Unit) -> str:
-    return value if isinstance(value, str) else _format_number(value, unit)
+    """A table cell; a missing number (not observable, not applicable) is blank."""
+    if isinstance(value, str):
+        return value
+    return "" if math.isnan(value) else _format_number(value, unit)
 
 
 def _table_text(table: Table) -> str:

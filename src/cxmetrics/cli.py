@@ -88,16 +88,20 @@ def _confidence(text: str) -> float:
 
 
 _DEMO_DESCRIPTION = """\
-Print NPS (with the shares of promoters, passives and detractors), CSAT and
-CES (mean, share easy, Net Easy) of the bundled sample survey, each with its
-confidence interval, the interval method and the counts of valid and missing
-answers. Net scores are in points (-100 to 100), shares in percent (fractions
-from 0 to 1 in JSON).
+Print a customer-experience report on the bundled sample data: NPS, CSAT
+and CES of a survey; reply and resolution times in business hours, first
+contact resolution and reopens of support tickets; abandonment, service
+level, ASA and AHT of calls, with an Erlang C staffing plan per half hour;
+monthly churn, Kaplan-Meier median lifetime, revenue retention, lifetime
+value and quarterly cohorts of subscriptions; and a sign-up funnel. Each
+metric comes with its confidence interval, the interval method and the
+counts of valid and missing values. Net scores are in points (-100 to 100),
+shares in percent (fractions from 0 to 1 in JSON).
 """
 
 _EXAMPLES = """\
 examples:
-  cxmetrics demo                    survey report on the bundled sample data
+  cxmetrics demo                    the report on the bundled sample data
   cxmetrics demo --confidence 0.9   the same with 90% intervals
   cxmetrics demo --format json      every number, unrounded, as JSON
 """

@@ -47,7 +47,14 @@ import cxmetrics as cx
 __all__ = ["CASES", "main"]
 
 #: The modules whose ``CASES`` make up the report, in report order.
-CASE_MODULES = ("cases_survey",)
+CASE_MODULES = (
+    "cases_survey",
+    "cases_business_hours",
+    "cases_staffing",
+    "cases_survival",
+    "cases_cohorts",
+    "cases_segments",
+)
 
 
 def _collect() -> tuple[Case, ...]:
@@ -77,6 +84,11 @@ def run_case(case: Case, sizes: Sizes) -> Outcome:
     return Outcome(case, timing)
 
 
+def _format_ratio(ratio: float) -> str:
+    """Two decimals, or three significant digits for ratios below 0.1."""
+    return f"{ratio:.2f}×" if ratio >= 0.1 else f"{ratio:.3g}×"
+
+
 def _format_target(target: float | None) -> str:
     return "—" if target is None else f"≤ {target:g}×"
 
@@ -92,7 +104,7 @@ def _rows(outcomes: Sequence[Outcome], sizes: Sizes) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     for outcome in outcomes:
         case = outcome.case
-        ratio = "—" if outcome.timing is None else f"{outcome.timing.ratio:.2f}×"
+        ratio = "—" if outcome.timing is None else _format_ratio(outcome.timing.ratio)
         rows.append(
             (
                 case.name,

@@ -1,7 +1,9 @@
 """cxmetrics: customer-experience metrics with honest confidence intervals.
 
-Net Promoter Score, CSAT, Customer Effort Score and more, each with a
-confidence interval from the right model, comparisons and breakdowns.
+Survey scores (NPS, CSAT, CES), service speed in business hours, Erlang C
+staffing, churn, cohorts, Kaplan-Meier customer lifetime, revenue retention
+and funnels, each with a confidence interval from the right model, with
+comparisons, breakdowns by segment and trends over time.
 
 >>> import cxmetrics as cx
 >>> print(cx.nps([10, 9, 8, 6, 10, 9, 3, 7]))
@@ -10,7 +12,11 @@ NPS 25.0 (95% CI -29.4 to 65.8, adjusted Wald), n=8
 
 from cxmetrics import datasets
 from cxmetrics._validation import InputError
+from cxmetrics.business_hours import BusinessCalendar
+from cxmetrics.comparisons import adjust_pvalues, compare
+from cxmetrics.durations import elapsed, first_response_time, resolution_time
 from cxmetrics.effort import ces
+from cxmetrics.journey import conversion_rate, funnel
 from cxmetrics.loyalty import (
     csat,
     mean_score,
@@ -20,12 +26,41 @@ from cxmetrics.loyalty import (
     top_box,
 )
 from cxmetrics.results import (
+    CohortTable,
+    Comparison,
+    DurationResult,
+    ErlangCResult,
     Interval,
     MeanResult,
     NetScoreResult,
     NPSResult,
     RateResult,
+    RevenueRetentionResult,
+    StaffingResult,
+    SurvivalCurve,
 )
+from cxmetrics.retention import (
+    annualized_churn,
+    churn_rate,
+    clv,
+    cohort_retention,
+    customer_flows,
+    mrr_movements,
+    revenue_retention,
+)
+from cxmetrics.segments import by_segment, over_time
+from cxmetrics.service import (
+    abandonment_rate,
+    average_handle_time,
+    average_speed_of_answer,
+    fcr_rate,
+    reopen_rate,
+    service_level,
+    sla_attainment,
+)
+from cxmetrics.staffing import erlang_c, required_agents
+from cxmetrics.survival import logrank_test, survival_curve
+from cxmetrics.totals import mean_from_sums, net_score_from_counts, rate_from_counts
 
 __version__ = "0.1.0.dev0"
 
@@ -33,19 +68,57 @@ __version__ = "0.1.0.dev0"
 InputError.__module__ = "cxmetrics"
 
 __all__ = [
+    "BusinessCalendar",
+    "CohortTable",
+    "Comparison",
+    "DurationResult",
+    "ErlangCResult",
     "InputError",
     "Interval",
     "MeanResult",
     "NPSResult",
     "NetScoreResult",
     "RateResult",
+    "RevenueRetentionResult",
+    "StaffingResult",
+    "SurvivalCurve",
     "__version__",
+    "abandonment_rate",
+    "adjust_pvalues",
+    "annualized_churn",
+    "average_handle_time",
+    "average_speed_of_answer",
+    "by_segment",
     "ces",
+    "churn_rate",
+    "clv",
+    "cohort_retention",
+    "compare",
+    "conversion_rate",
     "csat",
+    "customer_flows",
     "datasets",
+    "elapsed",
+    "erlang_c",
+    "fcr_rate",
+    "first_response_time",
+    "funnel",
+    "logrank_test",
+    "mean_from_sums",
     "mean_score",
+    "mrr_movements",
+    "net_score_from_counts",
     "nps",
     "nps_category",
     "nps_from_counts",
+    "over_time",
+    "rate_from_counts",
+    "reopen_rate",
+    "required_agents",
+    "resolution_time",
+    "revenue_retention",
+    "service_level",
+    "sla_attainment",
+    "survival_curve",
     "top_box",
 ]

@@ -218,6 +218,8 @@ def format_markdown(outcomes: Sequence[Outcome], sizes: Sizes, load: str) -> str
         f"- Load average at the start of the run: {load}",
         f"- cxmetrics {cx.__version__}, numpy {_version('numpy')}, "
         f"pandas {_version('pandas')}, scipy {_version('scipy')}",
+        f"- Peers: lifelines {_version('lifelines')}, "
+        f"pyworkforce {_version('pyworkforce')}",
         "",
     ]
     return "\n".join(lines)

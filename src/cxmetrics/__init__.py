@@ -10,10 +10,10 @@ comparisons, breakdowns by segment and trends over time.
 NPS 25.0 (95% CI -29.4 to 65.8, adjusted Wald), n=8
 """
 
-from cxmetrics import datasets
+from typing import TYPE_CHECKING, Any
+
 from cxmetrics._validation import InputError
 from cxmetrics.business_hours import BusinessCalendar
-from cxmetrics.comparisons import adjust_pvalues, compare
 from cxmetrics.durations import elapsed, first_response_time, resolution_time
 from cxmetrics.effort import ces
 from cxmetrics.journey import conversion_rate, funnel
@@ -48,7 +48,6 @@ from cxmetrics.retention import (
     mrr_movements,
     revenue_retention,
 )
-from cxmetrics.segments import by_segment, over_time
 from cxmetrics.service import (
     abandonment_rate,
     average_handle_time,
@@ -62,7 +61,40 @@ from cxmetrics.staffing import erlang_c, required_agents
 from cxmetrics.survival import logrank_test, survival_curve
 from cxmetrics.totals import mean_from_sums, net_score_from_counts, rate_from_counts
 
+if TYPE_CHECKING:
+    from cxmetrics import datasets
+    from cxmetrics.comparisons import adjust_pvalues, compare
+    from cxmetrics.segments import by_segment, over_time
+
 __version__ = "0.1.0.dev0"
+
+# Loaded on first use, so that `import cxmetrics` stays quick for services
+# that never compare, segment or read the sample data: name -> its module.
+_LAZY = {
+    "adjust_pvalues": "cxmetrics.comparisons",
+    "by_segment": "cxmetrics.segments",
+    "compare": "cxmetrics.comparisons",
+    "datasets": "cxmetrics.datasets",
+    "over_time": "cxmetrics.segments",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module behind a lazily loaded public name (PEP 562)."""
+    import importlib
+
+    if name not in _LAZY:
+        raise AttributeError(f"module 'cxmetrics' has no attribute {name!r}")
+    module = importlib.import_module(_LAZY[name])
+    value = module if module.__name__ == f"cxmetrics.{name}" else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The public names, the lazily loaded ones included."""
+    return sorted(set(globals()) | set(_LAZY))
+
 
 # Show the public name in tracebacks and in the API reference.
 InputError.__module__ = "cxmetrics"

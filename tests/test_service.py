@@ -87,8 +87,10 @@ def test_service_level_three_variants_side_by_side():
     assert (short.successes, short.n) == (4, 9)
     assert short.value == pytest.approx(4 / 9)
     assert include.value <= short.value <= exclude.value
+    assert include.label == "Service level"
+    assert exclude.label == "Service level (abandons excluded)"
+    assert short.label == "Service level (abandons under 5 s excluded)"
     for result, n in ((include, 10), (exclude, 7), (short, 9)):
-        assert result.label == "Service level"
         assert result.n_missing == 0
         assert result.effective_n == n
         assert result.total_weight == n
@@ -1219,3 +1221,12 @@ def test_sla_rules_leave_open_items_within_target_undecided():
     np.testing.assert_array_equal(success, [True, False])
     assert counted is None
     assert undecided is None
+
+
+def test_service_level_variants_do_not_merge() -> None:
+    waits, answered = [5.0, 30.0, 2.0], [True, True, False]
+    include = cx.service_level(waits, answered, threshold=20)
+    exclude = cx.service_level(waits, answered, threshold=20, abandoned="exclude")
+    with pytest.raises(cx.InputError, match="merge only when their labels match"):
+        include.merge(exclude)
+    assert include.merge(include).n == 6

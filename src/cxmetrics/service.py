@@ -1064,7 +1064,9 @@ def service_level(
         ``value`` (share answered within the threshold), ``successes`` (calls
         answered within it), ``n`` (calls in the denominator), ``ci``,
         ``n_missing``, ``effective_n``, ``total_weight``; label
-        ``"Service level"``.
+        ``"Service level"``, ``"Service level (abandons excluded)"`` or
+        ``"Service level (abandons under 5 s excluded)"``, naming the variant
+        so that results of different variants do not merge.
 
     Raises
     ------
@@ -1149,8 +1151,17 @@ def service_level(
         empty=empty,
         ci=ci,
         confidence=level,
-        label="Service level",
+        label=_service_level_label(abandoned, limit),
     )
+
+
+def _service_level_label(abandoned: str, limit: float | None) -> str:
+    """The label names the variant, so that results of two variants never merge."""
+    if abandoned == "exclude":
+        return "Service level (abandons excluded)"
+    if limit is not None:
+        return f"Service level (abandons under {limit:g} s excluded)"
+    return "Service level"
 
 
 def _short_abandon_limit(

@@ -9,6 +9,8 @@ particular metric.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 from collections.abc import Sequence
@@ -26,6 +28,7 @@ __all__ = [
     "Section",
     "Table",
     "Unit",
+    "render_csv",
     "render_json",
     "render_table",
 ]
@@ -380,3 +383,96 @@ def render_json(report: Report) -> str:
         ],
     }
     return json.dumps(document, indent=2, allow_nan=False) + "\n"
+
+
+_CSV_FIELDS = (
+    "section",
+    "section_title",
+    "metric",
+    "label",
+    "unit",
+    "value",
+    "ci_low",
+    "ci_high",
+    "ci_method",
+    "confidence",
+    "n",
+    "n_missing",
+    "count",
+)
+
+
+def _csv_column(name: str) -> str:
+    """A table column's name in the CSV output.
+
+    Interval bounds and missing counts share the metric rows' columns
+    (``95% CI low`` is ``ci_low``), so a spreadsheet finds every interval in
+    the same two columns.
+    """
+    if name.endswith("% CI low"):
+        return "ci_low"
+    if name.endswith("% CI high"):
+        return "ci_high"
+    return "n_missing" if name == "missing" else name
+
+
+def _csv_cell(value: float | str | None) -> str:
+    """A CSV cell: numbers unrounded, missing or non-finite numbers blank."""
+    if value is None:
+        return ""
+    if isinstance(value, str | int):
+        return str(value)
+    return repr(float(value)) if math.isfinite(value) else ""
+
+
+def render_csv(report: Report) -> str:
+    """The report as one CSV table, one line per metric or table row.
+
+    Parameters
+    ----------
+    report : Report
+
+    Returns
+    -------
+    str
+        CSV text with a header line. The first columns are ``section``
+        (the block's key), ``section_title``, then for metric rows ``metric``,
+        ``label``, ``unit``, ``value``, ``ci_low``, ``ci_high``,
+        ``ci_method``, ``confidence``, ``n``, ``n_missing`` and ``count``.
+        The rows of a `Table` fill the columns named after the table's
+        own columns, appended after those, except that interval bounds go
+        to ``ci_low`` and ``ci_high`` and missing counts to ``n_missing``;
+        cells that do not apply are blank. Numbers are unrounded, in the
+        library's units (fractions for shares).
+
+    Examples
+    --------
+    >>> row = Row(key="nps", label="NPS", value=25.0, unit="points",
+    ...           ci=Interval(10.0, 40.0, 0.95, "adjusted_wald"), n=80, n_missing=2)
+    >>> section = Section(key="survey", title="Survey", note="", rows=(row,))
+    >>> report = Report(title="Example", confidence=0.95, sections=(section,))
+    >>> print(render_csv(report), end="")
+    section,section_title,metric,label,unit,value,ci_low,ci_high,ci_method,confidence,n,n_missing,count
+    survey,Survey,nps,NPS,points,25.0,10.0,40.0,adjusted_wald,0.95,80,2,
+    """
+    fields = list(_CSV_FIELDS)
+    records: list[dict[str, Any]] = []
+    for block in report.sections:
+        head = {"section": block.key, "section_title": block.title}
+        if isinstance(block, Table):
+            columns = [_csv_column(name) for name in block.columns]
+            fields += [name for name in columns if name not in fields]
+            records += [
+                {**head, **dict(zip(columns, row, strict=True))} for row in block.rows
+            ]
+            continue
+        for row in block.rows:
+            record = {"metric": row.key, **_row_json(row)}
+            record["confidence"] = None if row.ci is None else row.ci.level
+            records.append({**head, **record})
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({key: _csv_cell(value) for key, value in record.items()})
+    return buffer.getvalue()

@@ -15,16 +15,30 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import cxmetrics as cx
+from cxmetrics._commands import (
+    build_calls_report,
+    build_retention_report,
+    build_survey_report,
+    build_tickets_report,
+)
 from cxmetrics._demo import (
     DEMO_SECTIONS,
     DemoOptions,
     build_demo_report,
     survey_section,
 )
-from cxmetrics._report import Report, Row, Section, Table, render_json, render_table
+from cxmetrics._report import (
+    Report,
+    Row,
+    Section,
+    Table,
+    render_csv,
+    render_json,
+    render_table,
+)
 
 __all__ = [
     "DEMO_SECTIONS",
@@ -36,13 +50,15 @@ __all__ = [
     "build_demo_report",
     "build_parser",
     "main",
+    "render_csv",
     "render_json",
     "render_table",
     "survey_section",
 ]
 
 _EXIT_USAGE = 2
-_FORMATS = ("table", "json")
+_FORMATS = ("table", "json", "csv")
+_RENDERERS = {"table": render_table, "json": render_json, "csv": render_csv}
 
 
 # ---------------------------------------------------------------------------
@@ -104,6 +120,14 @@ examples:
   cxmetrics demo                    the report on the bundled sample data
   cxmetrics demo --confidence 0.9   the same with 90% intervals
   cxmetrics demo --format json      every number, unrounded, as JSON
+  cxmetrics survey answers.csv --column score --metric nps --by region
+  cxmetrics tickets tickets.csv --created created --first-response replied \\
+      --resolved closed --hours 09:00-17:00 --tz Europe/Berlin
+  cxmetrics calls calls.csv --wait wait --answered answered --talk talk \\
+      --arrival arrival
+  cxmetrics retention activity.csv --customer customer_id --date month
+
+  cxmetrics COMMAND --help describes each command.
 """
 
 
@@ -128,27 +152,212 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    demo.add_argument(
+    _add_output_options(demo)
+    demo.set_defaults(handler=_run_demo)
+    _add_survey(commands)
+    _add_tickets(commands)
+    _add_calls(commands)
+    _add_retention(commands)
+    return parser
+
+
+def _add_output_options(parser: argparse.ArgumentParser) -> None:
+    """``--format``, ``--output`` and ``--confidence``, shared by every command."""
+    parser.add_argument(
         "--format",
         choices=_FORMATS,
         default="table",
-        help="output format: an aligned text table (default) or JSON",
+        help="output format: an aligned text table (default), JSON or CSV",
     )
-    demo.add_argument(
+    parser.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write the report to FILE instead of standard output",
+    )
+    parser.add_argument(
         "--confidence",
         type=_confidence,
         default=0.95,
         metavar="LEVEL",
         help="confidence level of the intervals, between 0 and 1 (default 0.95)",
     )
-    demo.set_defaults(handler=_run_demo)
+
+
+def _file_command(
+    commands: Any, name: str, summary: str, examples: str
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name,
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ".",
+        epilog="examples:\n" + examples,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("file", metavar="FILE.csv", help="the CSV file to read")
     return parser
 
 
+_SURVEY_EXAMPLES = """\
+  cxmetrics survey answers.csv --column score
+  cxmetrics survey answers.csv --column rating --metric csat --scale 1-5 --by region
+  cxmetrics survey answers.csv --column score --time date --freq Q --format csv
+  cxmetrics survey answers.csv --column rating --metric top_box --scale 1 10 \\
+      --weights weight --output report.json --format json
+"""
+
+
+def _add_survey(commands: Any) -> None:
+    parser = _file_command(
+        commands,
+        "survey",
+        "a survey metric overall, by segment and over time",
+        _SURVEY_EXAMPLES,
+    )
+    parser.add_argument("--column", required=True, metavar="COL", help="the answers")
+    parser.add_argument(
+        "--metric",
+        choices=("nps", "csat", "ces", "top_box", "mean"),
+        default="nps",
+        help="the metric (default nps)",
+    )
+    parser.add_argument(
+        "--scale",
+        nargs="+",
+        metavar="LOW HIGH",
+        help="the answer scale, as LOW HIGH or LOW-HIGH (csat 1-5, ces 1-7 default)",
+    )
+    parser.add_argument(
+        "--by", nargs="+", metavar="COL", help="segment columns, each against the rest"
+    )
+    parser.add_argument("--time", metavar="COL", help="date column for a trend")
+    parser.add_argument(
+        "--freq", default="M", help="trend period: D, W, M, Q or Y (default M)"
+    )
+    parser.add_argument("--weights", metavar="COL", help="weight of each answer")
+    _add_output_options(parser)
+    parser.set_defaults(handler=_runner(build_survey_report))
+
+
+_TICKETS_EXAMPLES = """\
+  cxmetrics tickets tickets.csv --created created --first-response replied \\
+      --resolved closed --contacts contacts --reopens reopens
+  cxmetrics tickets tickets.csv --created created --first-response replied \\
+      --resolved closed --hours 09:00-17:00 --days Mon-Fri \\
+      --holidays 2026-12-25,2026-12-26 --tz Europe/Berlin --by channel
+"""
+
+
+def _add_tickets(commands: Any) -> None:
+    parser = _file_command(
+        commands,
+        "tickets",
+        "reply and resolution times, first contact resolution and reopens",
+        _TICKETS_EXAMPLES,
+    )
+    parser.add_argument("--created", required=True, metavar="COL")
+    parser.add_argument("--first-response", required=True, metavar="COL")
+    parser.add_argument("--resolved", required=True, metavar="COL")
+    parser.add_argument(
+        "--contacts", metavar="COL", help="contacts until resolved (for FCR)"
+    )
+    parser.add_argument("--reopens", metavar="COL", help="times reopened")
+    parser.add_argument("--hours", help="business hours, such as 09:00-17:00")
+    parser.add_argument("--days", help="business days, such as Mon-Fri")
+    parser.add_argument("--holidays", help="closed dates, such as 2026-12-25,...")
+    parser.add_argument("--tz", help="time zone of the business hours")
+    parser.add_argument("--by", metavar="COL", help="a segment column")
+    _add_output_options(parser)
+    parser.set_defaults(handler=_runner(build_tickets_report))
+
+
+_CALLS_EXAMPLES = """\
+  cxmetrics calls calls.csv --wait wait --answered answered --threshold 30
+  cxmetrics calls calls.csv --wait wait --answered answered --talk talk \\
+      --hold hold --wrap wrap --arrival arrival --interval 30 --target 0.8
+"""
+
+
+def _add_calls(commands: Any) -> None:
+    parser = _file_command(
+        commands,
+        "calls",
+        "service level, abandonment, ASA, AHT and an Erlang C staffing plan",
+        _CALLS_EXAMPLES,
+    )
+    parser.add_argument("--wait", required=True, metavar="COL", help="seconds waited")
+    parser.add_argument(
+        "--answered", required=True, metavar="COL", help="true/false per call"
+    )
+    parser.add_argument("--talk", metavar="COL", help="talk seconds")
+    parser.add_argument("--hold", metavar="COL", help="hold seconds")
+    parser.add_argument("--wrap", metavar="COL", help="wrap-up seconds")
+    parser.add_argument(
+        "--threshold", type=float, default=20.0, help="answer target in s (20)"
+    )
+    parser.add_argument(
+        "--short-abandon", type=float, default=5.0, help="short abandons in s (5)"
+    )
+    parser.add_argument("--arrival", metavar="COL", help="arrival time per call")
+    parser.add_argument(
+        "--interval", type=int, default=30, help="staffing interval in minutes (30)"
+    )
+    parser.add_argument(
+        "--target", type=float, default=0.8, help="target service level (0.8)"
+    )
+    parser.add_argument("--shrinkage", type=float, default=0.3, help="(0.3)")
+    _add_output_options(parser)
+    parser.set_defaults(handler=_runner(build_calls_report))
+
+
+_RETENTION_EXAMPLES = """\
+  cxmetrics retention activity.csv --customer customer_id --date month
+  cxmetrics retention subscriptions.csv --start start --end end --freq M
+"""
+
+
+def _add_retention(commands: Any) -> None:
+    parser = _file_command(
+        commands,
+        "retention",
+        "cohorts and churn of an activity log, or churn and lifetime of subscriptions",
+        _RETENTION_EXAMPLES,
+    )
+    parser.add_argument("--customer", metavar="COL", help="customer id")
+    parser.add_argument("--date", metavar="COL", help="date of the activity")
+    parser.add_argument("--start", metavar="COL", help="subscription start")
+    parser.add_argument("--end", metavar="COL", help="subscription end (blank: open)")
+    parser.add_argument(
+        "--freq", default="M", help="period: D, W, M, Q or Y (default M)"
+    )
+    _add_output_options(parser)
+    parser.set_defaults(handler=_runner(build_retention_report))
+
+
+def _runner(
+    build: Callable[[argparse.Namespace], Report],
+) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        return _emit(build(args), args)
+
+    return run
+
+
 def _run_demo(args: argparse.Namespace) -> int:
-    report = build_demo_report(DemoOptions(confidence=args.confidence))
-    render = render_json if args.format == "json" else render_table
-    sys.stdout.write(render(report))
+    return _emit(build_demo_report(DemoOptions(confidence=args.confidence)), args)
+
+
+def _emit(report: Report, args: argparse.Namespace) -> int:
+    """Write the rendered report to ``--output`` or standard output."""
+    text = _RENDERERS[args.format](report)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        with open(args.output, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise cx.InputError(f"cannot write --output {args.output}: {reason}") from None
     return 0
 
 

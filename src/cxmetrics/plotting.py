@@ -1,0 +1,674 @@
+"""Charts of cxmetrics results (the optional ``plot`` extra).
+
+Every function takes a result or a table made by cxmetrics and an optional
+matplotlib ``ax``; it draws on that axes (or on a new figure when ``ax`` is
+None) and returns the axes. Nothing here calls ``plt.show()``.
+
+matplotlib is imported inside each function, so ``import cxmetrics`` and
+``import cxmetrics.plotting`` stay free of it. Install it with
+``pip install "cxmetrics[plot]"``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from cxmetrics._validation import InputError
+from cxmetrics.results import CohortTable, NPSResult, SurvivalCurve
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["plot_cohorts", "plot_nps", "plot_segments", "plot_survival", "plot_trend"]
+
+FloatArray = npt.NDArray[np.float64]
+
+_INSTALL = 'pip install "cxmetrics[plot]"'
+_NPS_COLUMNS = ("promoters", "passives", "detractors", "value", "ci_low", "ci_high")
+_INTERVAL_COLUMNS = ("value", "ci_low", "ci_high")
+# Detractors, passives, promoters: red, grey, blue (readable without red-green).
+_NPS_COLORS = ("#d6604d", "#bababa", "#4393c3")
+_MAX_ANNOTATED_CELLS = 400
+
+
+# ---------------------------------------------------------------------------
+# Shared helpers
+
+
+def _pyplot(func: str) -> Any:
+    """Import ``matplotlib.pyplot``, or say how to install it."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as err:
+        raise ImportError(
+            f"{func} needs matplotlib; install the plot extra: {_INSTALL}"
+        ) from err
+    return plt
+
+
+def _axes(func: str, ax: Axes | None, size: tuple[float, float]) -> Axes:
+    """The axes to draw on: ``ax`` itself, or the axes of a new figure."""
+    plt = _pyplot(func)
+    if ax is not None:
+        return ax
+    figure = plt.figure(figsize=size, layout="constrained")
+    axes: Axes = figure.add_subplot()
+    return axes
+
+
+def _type_name(value: object) -> str:
+    return type(value).__name__
+
+
+def _check_frame(func: str, frame: object, required: Sequence[str]) -> pd.DataFrame:
+    """A non-empty DataFrame holding every ``required`` column."""
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(
+            f"{func}: frame must be a pandas DataFrame, got {_type_name(frame)}"
+        )
+    if frame.empty:
+        raise InputError(f"{func}: frame is empty")
+    missing = [name for name in required if name not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{func}: frame lacks the column(s) {', '.join(map(repr, missing))}"
+        )
+    return frame
+
+
+def _row_labels(frame: pd.DataFrame) -> list[str]:
+    """Segment keys (the columns before ``n``), else the index, as text."""
+    columns = list(frame.columns)
+    keys = columns[: columns.index("n")] if "n" in columns else []
+    if not keys:
+        return [str(label) for label in frame.index]
+    parts = frame[keys].astype(str)
+    return [" / ".join(row) for row in parts.itertuples(index=False, name=None)]
+
+
+def _floats(frame: pd.DataFrame, column: str) -> FloatArray:
+    numbers = pd.to_numeric(frame[column])
+    return numbers.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _check_labels(func: str, labels: object, count: int) -> list[str] | None:
+    """``labels`` as a list of ``count`` strings (None stays None)."""
+    if labels is None:
+        return None
+    if isinstance(labels, str) or not isinstance(labels, Sequence):
+        raise InputError(
+            f"{func}: labels must be a sequence of names, got {_type_name(labels)}"
+        )
+    if len(labels) != count:
+        raise InputError(f"{func}: {len(labels)} labels given for {count} items")
+    return [str(label) for label in labels]
+
+
+def _items(
+    func: str, what: object, kind: type, kind_name: str
+) -> tuple[list[Any], list[str] | None]:
+    """One result, a sequence of them or a mapping name -> result."""
+    if isinstance(what, kind):
+        return [what], None
+    if isinstance(what, Mapping):
+        names: list[str] | None = [str(key) for key in what]
+        values = list(what.values())
+    elif isinstance(what, Sequence) and not isinstance(what, str):
+        names, values = None, list(what)
+    else:
+        raise InputError(
+            f"{func}: expected one {kind_name}, or a sequence or mapping of them, "
+            f"got {_type_name(what)}"
+        )
+    if not values:
+        raise InputError(f"{func}: no {kind_name} to plot")
+    wrong = [_type_name(value) for value in values if not isinstance(value, kind)]
+    if wrong:
+        raise InputError(
+            f"{func}: {len(wrong)} of {len(values)} items are not {kind_name} "
+            f"({', '.join(list(dict.fromkeys(wrong))[:3])})"
+        )
+    return values, names
+
+
+def _value_label(frame: pd.DataFrame) -> str:
+    return "NPS (points)" if "promoters" in frame.columns else "Value"
+
+
+def _ci_text(low: float, high: float) -> str:
+    if math.isnan(low) or math.isnan(high):
+        return ""
+    return f" ({low:.1f} to {high:.1f})"
+
+
+# ---------------------------------------------------------------------------
+# NPS bars
+
+
+def _nps_table(
+    results: object, labels: object
+) -> tuple[list[str], FloatArray, FloatArray, FloatArray]:
+    """Labels, counts, NPS values and bounds of the bars to draw.
+
+    The counts have one row per bar: detractors, passives, promoters.
+    """
+    func = "plot_nps"
+    if isinstance(results, pd.DataFrame):
+        frame = _check_frame(func, results, _NPS_COLUMNS)
+        names = _row_labels(frame)
+        counts = np.column_stack(
+            [_floats(frame, name) for name in ("detractors", "passives", "promoters")]
+        )
+        values = _floats(frame, "value")
+        bounds = np.column_stack([_floats(frame, "ci_low"), _floats(frame, "ci_high")])
+    else:
+        items, keys = _items(func, results, NPSResult, "NPSResult")
+        default = (
+            ["NPS"] if len(items) == 1 else [str(i + 1) for i in range(len(items))]
+        )
+        names = keys if keys is not None else default
+        counts = np.array(
+            [[r.detractors, r.passives, r.promoters] for r in items], dtype=np.float64
+        )
+        values = np.array([r.value for r in items], dtype=np.float64)
+        bounds = np.array(
+            [(r.ci.low, r.ci.high) if r.ci else (math.nan, math.nan) for r in items],
+            dtype=np.float64,
+        )
+    chosen = _check_labels(func, labels, len(names))
+    return chosen if chosen is not None else names, counts, values, bounds
+
+
+def plot_nps(
+    results: NPSResult | Sequence[NPSResult] | Mapping[Any, NPSResult] | pd.DataFrame,
+    *,
+    labels: Sequence[str] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Stacked bars of detractor, passive and promoter shares, with the NPS.
+
+    One horizontal bar per result (or per row of a table), split into the
+    shares of detractors, passives and promoters, and annotated on the right
+    with the NPS and its confidence interval.
+
+    Parameters
+    ----------
+    results : NPSResult, sequence or mapping of NPSResult, or pandas.DataFrame
+        One result; several (per segment or period; a mapping's keys become
+        the labels); or a table made by ``cx.by_segment`` or ``cx.over_time``
+        with ``cx.nps`` (columns ``promoters``, ``passives``, ``detractors``,
+        ``value``, ``ci_low``, ``ci_high``).
+    labels : sequence of str, optional
+        A name per bar, replacing the default names (the mapping's keys, the
+        segment keys or the periods).
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    InputError
+        If ``results`` is not one of the accepted kinds, a table is empty or
+        lacks a column, or ``labels`` does not give one name per bar.
+    ImportError
+        If matplotlib is not installed.
+
+    Notes
+    -----
+    The bar widths are the category shares (0 to 1); weighted results use
+    their weighted counts. A row without responses (an empty period) gets an
+    empty bar.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import cxmetrics as cx
+    >>> from cxmetrics import plotting
+    >>> survey = cx.datasets.load_survey()
+    >>> table = cx.by_segment(survey, cx.nps, column="nps", by="region")
+    >>> ax = plotting.plot_nps(table)
+    >>> len(ax.patches)  # 4 regions x 3 categories
+    12
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['North', 'South', 'East', 'West']
+    """
+    names, counts, values, bounds = _nps_table(results, labels)
+    axes = _axes("plot_nps", ax, (8.0, 1.2 + 0.5 * len(names)))
+    totals = counts.sum(axis=1, keepdims=True)
+    shares = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
+    positions = np.arange(len(names), dtype=np.float64)
+    left = np.zeros(len(names))
+    titles = ("Detractors", "Passives", "Promoters")
+    for column, (title, color) in enumerate(zip(titles, _NPS_COLORS, strict=True)):
+        width = shares[:, column]
+        bars = axes.barh(
+            positions, width, left=left, color=color, label=title, height=0.7
+        )
+        texts = [f"{w:.0%}" if w >= 0.08 else "" for w in width]
+        axes.bar_label(bars, labels=texts, label_type="center", fontsize=8)
+        left = left + width
+    for y, value, (low, high) in zip(positions, values, bounds, strict=True):
+        text = "no responses" if math.isnan(value) else f"NPS {value:.1f}"
+        text += "" if math.isnan(value) else _ci_text(low, high)
+        axes.annotate(
+            text,
+            xy=(1.0, y),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+            annotation_clip=False,
+        )
+    axes.set_yticks(positions, names)
+    axes.set_ylim(len(names) - 0.5, -0.5)
+    axes.set_xlim(0.0, 1.0)
+    axes.xaxis.set_major_formatter(_percent_formatter())
+    axes.set_xlabel("Share of responses")
+    axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3, frameon=False)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    return axes
+
+
+def _percent_formatter() -> Any:
+    from matplotlib.ticker import PercentFormatter
+
+    return PercentFormatter(xmax=1.0, decimals=0)
+
+
+# ---------------------------------------------------------------------------
+# Survival curves
+
+
+def _survival_steps(curve: SurvivalCurve) -> tuple[FloatArray, ...]:
+    """Times, S(t), lower and upper bounds, prefixed by S = 1 before the start."""
+    timeline = np.asarray(curve.timeline, dtype=np.float64)
+    start = min(0.0, float(timeline[0])) if timeline.size else 0.0
+    one = np.ones(1)
+    return (
+        np.concatenate(([start], timeline)),
+        np.concatenate((one, curve.survival)),
+        np.concatenate((one, curve.ci_low)),
+        np.concatenate((one, curve.ci_high)),
+    )
+
+
+def plot_survival(
+    curves: SurvivalCurve | Sequence[SurvivalCurve] | Mapping[Any, SurvivalCurve],
+    *,
+    labels: Sequence[str] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Kaplan-Meier step curves with their confidence bands and censor ticks.
+
+    Parameters
+    ----------
+    curves : SurvivalCurve, or a sequence or mapping of SurvivalCurve
+        One curve or several (a mapping's keys become the legend labels),
+        made by ``cx.survival_curve``.
+    labels : sequence of str, optional
+        A legend label per curve.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    InputError
+        If ``curves`` holds anything but SurvivalCurve results, is empty, or
+        ``labels`` does not give one name per curve.
+    ImportError
+        If matplotlib is not installed.
+
+    Notes
+    -----
+    Each curve is drawn as the right-continuous step function it is: S = 1
+    from time 0 (or the first time, if earlier) up to the first time, then
+    ``survival[i]`` from ``timeline[i]`` on. The band is the pointwise
+    interval (``ci_low``, ``ci_high``) as steps; ticks mark the times at which
+    subjects were censored.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import cxmetrics as cx
+    >>> from cxmetrics import plotting
+    >>> curve = cx.survival_curve([2, 3, 3, 5, 8, 9], [1, 1, 0, 1, 0, 1])
+    >>> ax = plotting.plot_survival(curve)
+    >>> ax.lines[0].get_ydata().round(3).tolist()
+    [1.0, 0.833, 0.667, 0.444, 0.444, 0.0]
+    """
+    func = "plot_survival"
+    items, keys = _items(func, curves, SurvivalCurve, "SurvivalCurve")
+    chosen = _check_labels(func, labels, len(items))
+    names = chosen if chosen is not None else keys
+    axes = _axes(func, ax, (7.0, 4.5))
+    for index, curve in enumerate(items):
+        times, survival, low, high = _survival_steps(curve)
+        label = names[index] if names is not None else None
+        (line,) = axes.step(times, survival, where="post", label=label, lw=1.6)
+        color = line.get_color()
+        axes.fill_between(times, low, high, step="post", color=color, alpha=0.2, lw=0)
+        censored = np.asarray(curve.censored) > 0
+        axes.plot(
+            times[1:][censored],
+            survival[1:][censored],
+            linestyle="none",
+            marker="|",
+            markersize=6,
+            color=color,
+        )
+    axes.set_ylim(0.0, 1.02)
+    axes.set_xlim(
+        left=min(0.0, *(float(c.timeline[0]) for c in items if c.timeline.size))
+    )
+    axes.yaxis.set_major_formatter(_percent_formatter())
+    axes.set_xlabel("Time")
+    axes.set_ylabel("Survival probability")
+    axes.grid(alpha=0.3)
+    if names is not None:
+        axes.legend(frameon=False)
+    return axes
+
+
+# ---------------------------------------------------------------------------
+# Cohort heatmap
+
+
+def _cell_text_colors(rgba: FloatArray) -> list[str]:
+    """Black text on light cells, white on dark (relative luminance)."""
+    luminance = rgba[..., :3] @ np.array([0.2126, 0.7152, 0.0722])
+    return ["black" if value > 0.5 else "white" for value in luminance.ravel()]
+
+
+def plot_cohorts(table: CohortTable, *, ax: Axes | None = None) -> Axes:
+    """Heatmap of a cohort retention table, cohorts down and offsets across.
+
+    Parameters
+    ----------
+    table : CohortTable
+        Made by ``cx.cohort_retention``; its ``rates`` are drawn.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    InputError
+        If ``table`` is not a CohortTable or has no cells.
+    ImportError
+        If matplotlib is not installed.
+
+    Notes
+    -----
+    Cells not yet observable (NaN) are masked and stay blank. The colour
+    scale runs from 0 to 1, or to the largest rate when revenue retention
+    goes above 1. Tables of up to 400 cells are annotated with the
+    percentages.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import cxmetrics as cx
+    >>> from cxmetrics import plotting
+    >>> mrr = cx.datasets.load_mrr()
+    >>> table = cx.cohort_retention(mrr["customer_id"], mrr["month"], freq="Q")
+    >>> ax = plotting.plot_cohorts(table)
+    >>> image = ax.images[0].get_array()
+    >>> image.shape, int(image.mask.sum())  # 12 x 12 cells, 66 not yet observable
+    ((12, 12), 66)
+    """
+    func = "plot_cohorts"
+    if not isinstance(table, CohortTable):
+        raise InputError(f"{func}: expected a CohortTable, got {_type_name(table)}")
+    rates = table.rates
+    if rates.size == 0:
+        raise InputError(f"{func}: the cohort table is empty")
+    data = np.ma.masked_invalid(rates.to_numpy(dtype=np.float64))
+    rows, columns = data.shape
+    axes = _axes(func, ax, (1.5 + 0.6 * columns, 1.2 + 0.4 * rows))
+    top = max(1.0, float(data.max())) if data.count() else 1.0
+    image = axes.imshow(data, cmap="YlGnBu", vmin=0.0, vmax=top, aspect="auto")
+    axes.set_xticks(np.arange(columns), [str(c) for c in rates.columns])
+    axes.set_yticks(np.arange(rows), [str(c) for c in rates.index])
+    axes.set_xlabel(f"Periods since the cohort started (freq {table.freq})")
+    axes.set_ylabel("Cohort")
+    axes.set_facecolor("white")
+    label = "Revenue retained" if table.measure == "revenue" else "Retained"
+    colorbar = axes.figure.colorbar(image, ax=axes, format=_percent_formatter())
+    colorbar.set_label(label)
+    if rows * columns <= _MAX_ANNOTATED_CELLS:
+        rgba = np.asarray(image.cmap(image.norm(data.filled(0.0))), dtype=np.float64)
+        _annotate_cells(axes, data, rgba)
+    return axes
+
+
+def _annotate_cells(axes: Axes, data: Any, rgba: FloatArray) -> None:
+    colors = _cell_text_colors(rgba)
+    flat = data.ravel()
+    rows, columns = np.divmod(np.arange(flat.size), data.shape[1])
+    for y, x, value, masked, color in zip(
+        rows,
+        columns,
+        flat.filled(np.nan),
+        np.ma.getmaskarray(flat),
+        colors,
+        strict=True,
+    ):
+        if not masked:
+            axes.text(
+                x, y, f"{value:.0%}", ha="center", va="center", fontsize=7, color=color
+            )
+
+
+# ---------------------------------------------------------------------------
+# Forest plot and trend
+
+
+def _overall_value(func: str, overall: object) -> float | None:
+    """``overall`` as a number: a number, or a result's ``value``."""
+    if overall is None:
+        return None
+    value = getattr(overall, "value", overall)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InputError(
+            f"{func}: overall must be a number or a result with a value, "
+            f"got {_type_name(overall)}"
+        )
+    return float(value)
+
+
+def plot_segments(
+    frame: pd.DataFrame, *, overall: float | Any = None, ax: Axes | None = None
+) -> Axes:
+    """Forest plot of a metric by segment: each value with its interval.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Made by ``cx.by_segment``: the segment keys as leading columns (before
+        ``n``), ``value``, ``ci_low``, ``ci_high`` and, when present,
+        ``significant``.
+    overall : float or result, optional
+        The overall value (a number, or a result such as ``cx.nps(...)``),
+        drawn as a dashed vertical line.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    InputError
+        If ``frame`` is not a non-empty DataFrame with ``value``, ``ci_low``
+        and ``ci_high``, or ``overall`` is not a number.
+    ImportError
+        If matplotlib is not installed.
+
+    Notes
+    -----
+    Segments whose difference from the rest is significant after the
+    multiple-testing correction (``significant`` true) have filled markers;
+    the others are hollow. The tick labels carry each segment's ``n``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import cxmetrics as cx
+    >>> from cxmetrics import plotting
+    >>> survey = cx.datasets.load_survey()
+    >>> table = cx.by_segment(survey, cx.nps, column="nps", by="region")
+    >>> ax = plotting.plot_segments(table, overall=cx.nps(survey["nps"]))
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['North (n=890)', 'South (n=754)', 'East (n=765)', 'West (n=591)']
+    """
+    func = "plot_segments"
+    table = _check_frame(func, frame, _INTERVAL_COLUMNS)
+    line_at = _overall_value(func, overall)
+    names = _row_labels(table)
+    if "n" in table.columns:
+        names = [f"{name} (n={n:,})" for name, n in zip(names, table["n"], strict=True)]
+    values = _floats(table, "value")
+    low, high = _floats(table, "ci_low"), _floats(table, "ci_high")
+    positions = np.arange(len(names), dtype=np.float64)
+    axes = _axes(func, ax, (7.0, 1.2 + 0.45 * len(names)))
+    color = "#2166ac"
+    axes.hlines(positions, low, high, color=color, lw=1.6)
+    if "significant" in table.columns:
+        significant = table["significant"].eq(True).to_numpy(dtype=bool)
+        groups: list[tuple[npt.NDArray[np.bool_], str | None, str]] = [
+            (significant, "significant", color),
+            (~significant, "not significant", "white"),
+        ]
+    else:
+        groups = [(np.ones(len(names), dtype=bool), None, color)]
+    for chosen, label, face in groups:
+        axes.plot(
+            values[chosen],
+            positions[chosen],
+            linestyle="none",
+            marker="o",
+            markersize=7,
+            markeredgecolor=color,
+            markerfacecolor=face,
+            label=label,
+        )
+    if line_at is not None:
+        axes.axvline(
+            line_at, color="#555555", ls="--", lw=1, label=f"overall {line_at:.3g}"
+        )
+    axes.set_yticks(positions, names)
+    axes.set_ylim(len(names) - 0.5, -0.5)
+    axes.set_xlabel(_value_label(table))
+    axes.grid(axis="x", alpha=0.3)
+    if line_at is not None or "significant" in table.columns:
+        axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3, frameon=False)
+    return axes
+
+
+def plot_trend(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """A metric over time with its confidence band.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Made by ``cx.over_time``: indexed by period (a PeriodIndex; a
+        DatetimeIndex also works) with ``value``, ``ci_low`` and ``ci_high``.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    InputError
+        If ``frame`` is not a non-empty DataFrame with those columns and a
+        time index.
+    ImportError
+        If matplotlib is not installed.
+
+    Notes
+    -----
+    Each period is placed at its start. Periods without data (NaN) are left
+    as gaps in the line and in the band.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import cxmetrics as cx
+    >>> from cxmetrics import plotting
+    >>> survey = cx.datasets.load_survey()
+    >>> monthly = cx.over_time(survey, cx.nps, column="nps", time="date", freq="M")
+    >>> ax = plotting.plot_trend(monthly)
+    >>> len(ax.lines[0].get_ydata())
+    12
+    """
+    func = "plot_trend"
+    table = _check_frame(func, frame, _INTERVAL_COLUMNS)
+    index = table.index
+    if isinstance(index, pd.PeriodIndex):
+        times = index.to_timestamp(how="start")
+    elif isinstance(index, pd.DatetimeIndex):
+        times = index
+    else:
+        raise InputError(
+            f"{func}: frame must be indexed by period (made by cx.over_time), "
+            f"got {_type_name(index)}"
+        )
+    x = times.to_numpy()
+    values = _floats(table, "value")
+    axes = _axes(func, ax, (8.0, 4.0))
+    (line,) = axes.plot(x, values, marker="o", markersize=4, lw=1.6, label="value")
+    axes.fill_between(
+        x,
+        _floats(table, "ci_low"),
+        _floats(table, "ci_high"),
+        color=line.get_color(),
+        alpha=0.2,
+        lw=0,
+        label="confidence interval",
+    )
+    axes.set_ylabel(_value_label(table))
+    axes.set_xlabel("Period")
+    axes.grid(alpha=0.3)
+    _concise_dates(axes)
+    return axes
+
+
+def _concise_dates(axes: Axes) -> None:
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+    locator = AutoDateLocator()  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_locator(locator)
+    formatter = ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_formatter(formatter)

@@ -1,0 +1,897 @@
+"""The file commands of ``cxmetrics`` (survey, tickets, calls, retention).
+
+Every command runs through the real entry point, `cxmetrics.cli.main`, on
+CSV files written to a temporary directory: small hand-made files whose
+numbers are worked out in the tests, and the bundled sample data written
+out as CSV. Numbers are checked against plain pandas counts, the adjusted
+Wald formula of Rocks (2016), statsmodels' Wilson interval, scipy's Student
+t quantile, lifelines' Kaplan-Meier median and an Erlang C formula written
+out here.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+
+import cxmetrics as cx
+from cxmetrics import cli
+
+# ---------------------------------------------------------------------------
+# Helpers
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    status = cli.main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> dict[str, Any]:
+    status, out, err = run(capsys, *argv, "--format", "json")
+    assert (status, err) == (0, "")
+    document: dict[str, Any] = json.loads(out)
+    return document
+
+
+def block(document: dict[str, Any], key: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(s for s in document["sections"] if s["key"] == key)
+    return found
+
+
+def wilson(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    low, high = proportion_confint(successes, n, alpha=1 - confidence, method="wilson")
+    return float(low), float(high)
+
+
+def t_interval(values: pd.Series, confidence: float = 0.95) -> tuple[float, float]:
+    values = values.dropna().astype(float)
+    half = (
+        stats.t.ppf(0.5 + confidence / 2, len(values) - 1)
+        * values.std(ddof=1)
+        / math.sqrt(len(values))
+    )
+    return values.mean() - half, values.mean() + half
+
+
+@pytest.fixture(scope="module")
+def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample data written out as CSV files."""
+    folder = tmp_path_factory.mktemp("sample")
+    data = cx.datasets
+    data.load_survey().to_csv(folder / "survey.csv", index=False)
+    data.load_tickets().to_csv(folder / "tickets.csv", index=False)
+    data.load_calls().to_csv(folder / "calls.csv", index=False)
+    data.load_mrr().to_csv(folder / "mrr.csv", index=False)
+    data.load_subscriptions().to_csv(folder / "subscriptions.csv", index=False)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def survey(sample_dir: Path) -> pd.DataFrame:
+    """The sample survey as plain pandas reads it back."""
+    return pd.read_csv(sample_dir / "survey.csv")
+
+
+# ---------------------------------------------------------------------------
+# survey
+
+
+def test_survey_nps_matches_counts_and_adjusted_wald(
+    capsys: pytest.CaptureFixture[str], sample_dir: Path, survey: pd.DataFrame
+) -> None:
+    document = run_json(capsys, "survey", sample_dir / "survey.csv", "--column", "nps")
+    metrics = block(document, "survey")["metrics"]
+    scores = survey["nps"]
+    promoters, detractors = int((scores >= 9).sum()), int((scores <= 6).sum())
+    n = len(scores)
+    # Rocks (2016): add 3/4 to promoters and detractors and 3 to n.
+    p_pos, p_neg = (promoters + 0.75) / (n + 3), (detractors + 0.75) / (n + 3)
+    half = NormalDist().inv_cdf(0.975) * math.sqrt(
+        (p_pos + p_neg - (p_pos - p_neg) ** 2) / (n + 3)
+    )
+    nps = metrics["nps"]
+    assert nps["value"] == pytest.approx(100 * (promoters - detractors) / n)
+    assert nps["ci_low"] == pytest.approx(100 * (p_pos - p_neg - half))
+    assert nps["ci_high"] == pytest.approx(100 * (p_pos - p_neg + half))
+    assert (nps["n"], nps["n_missing"]) == (n, 0)
+    assert metrics["promoter_share"]["count"] == promoters
+    assert metrics["detractor_share"]["count"] == detractors
+
+
+def test_survey_csat_matches_statsmodels_and_counts_missing(
+    capsys: pytest.CaptureFixture[str], sample_dir: Path, survey: pd.DataFrame
+) -> None:
+    document = run_json(
+        capsys,
+        "survey",
+        sample_dir / "survey.csv",
+        "--column",
+        "csat",
+        "--metric",
+        "csat",
+        "--confidence",
+        "0.9",
+    )
+    csat = block(document, "survey")["metrics"]["csat"]
+    ratings = survey["csat"].dropna()
+    satisfied = int((ratings >= 4).sum())
+    low, high = wilson(satisfied, len(ratings), 0.9)
+    assert csat["value"] == pytest.approx(satisfied / len(ratings))
+    assert (csat["ci_low"], csat["ci_high"]) == pytest.approx((low, high))
+    assert csat["n_missing"] == int(survey["csat"].isna().sum()) > 0
+    assert document["confidence"] == 0.9
+
+
+@pytest.mark.parametrize("scale", [["1", "7"], ["1-7"]])
+def test_survey_mean_matches_student_t(
+    capsys: pytest.CaptureFixture[str],
+    sample_dir: Path,
+    survey: pd.DataFrame,
+    scale: list[str],
+) -> None:
+    document = run_json(
+        capsys,
+        "survey",
+        sample_dir / "survey.csv",
+        "--column",
+        "ces",
+        "--metric",
+        "mean",
+        "--scale",
+        *scale,
+    )
+    mean = block(document, "survey")["metrics"]["mean"]
+    assert mean["label"] == "Mean score (1-7)"
+    assert mean["value"] == pytest.approx(survey["ces"].mean())
+    assert (mean["ci_low"], mean["ci_high"]) == pytest.approx(t_interval(survey["ces"]))
+
+
+def test_survey_ces_and_top_box(
+    capsys: pytest.CaptureFixture[str], sample_dir: Path, survey: pd.DataFrame
+) -> None:
+    path = sample_dir / "survey.csv"
+    ces = run_json(capsys, "survey", path, "--column", "ces", "--metric", "ces")
+    assert block(ces, "survey")["metrics"]["ces"]["value"] == pytest.approx(
+        survey["ces"].mean()
+    )
+    top = run_json(
+        capsys,
+        "survey",
+        path,
+        "--column",
+        "csat",
+        "--metric",
+        "top_box",
+        "--scale",
+        "1-5",
+    )
+    row = block(top, "survey")["metrics"]["top_box"]
+    ratings = survey["csat"].dropna()
+    fives = int((ratings == 5).sum())
+    assert row["value"] == pytest.approx(fives / len(ratings))
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx(wilson(fives, len(ratings)))
+
+
+def test_survey_weights(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # Satisfied (4-5) weights 2 + 1 = 3 of 2 + 1 + 1 + 4 = 8: 0.375.
+    path = tmp_path / "w.csv"
+    path.write_text("rating,w,segment\n5,2,a\n4,1,a\n2,1,b\n3,4,b\n")
+    document = run_json(
+        capsys,
+        "survey",
+        path,
+        "--column",
+        "rating",
+        "--metric",
+        "csat",
+        "--weights",
+        "w",
+    )
+    assert block(document, "survey")["metrics"]["csat"]["value"] == pytest.approx(3 / 8)
+
+
+def test_survey_by_segment_matches_groupby(
+    capsys: pytest.CaptureFixture[str], sample_dir: Path, survey: pd.DataFrame
+) -> None:
+    document = run_json(
+        capsys,
+        "survey",
+        sample_dir / "survey.csv",
+        "--column",
+        "csat",
+        "--metric",
+        "csat",
+        "--by",
+        "region",
+    )
+    table = block(document, "by_segment")
+    assert table["columns"][0] == "region"
+    for record in table["rows"]:
+        ratings = survey.loc[survey["region"] == record["region"], "csat"].dropna()
+        rest = survey.loc[survey["region"] != record["region"], "csat"].dropna()
+        satisfied = int((ratings >= 4).sum())
+        assert record["n"] == len(ratings)
+        assert record["value"] == pytest.approx(satisfied / len(ratings))
+        assert (record["95% CI low"], record["95% CI high"]) == pytest.approx(
+            wilson(satisfied, len(ratings))
+        )
+        assert record["vs rest"] == pytest.approx(
+            satisfied / len(ratings) - (rest >= 4).mean()
+        )
+        assert record["significant"] == ("yes" if record["p (Holm)"] < 0.05 else "no")
+        assert record["low n"] == "no"
+
+
+def test_survey_two_by_columns_and_low_n(
+    capsys: pytest.CaptureFixture[str], sample_dir: Path, survey: pd.DataFrame
+) -> None:
+    document = run_json(
+        capsys,
+        "survey",
+        sample_dir / "survey.csv",
+        "--column",
+        "nps",
+        "--by",
+        "region",
+        "channel",
+    )
+    rows = block(document, "by_segment")["rows"]
+    expected = survey.groupby(["region", "channel"]).size()
+    assert len(rows) == len(expected)
+    for record in rows:
+        region, channel = record["region / channel"].split(" / ")
+        assert record["n"] == expected[(region, channel)]
+        assert record["low n"] == ("yes" if record["n"] < 30 else "no")
+
+
+def test_survey_trend_by_month(
+    capsys: pytest.CaptureFixture[str], sample_dir: Path, survey: pd.DataFrame
+) -> None:
+    document = run_json(
+        capsys,
+        "survey",
+        sample_dir / "survey.csv",
+        "--column",
+        "nps",
+        "--time",
+        "date",
+        "--freq",
+        "M",
+    )
+    rows = block(document, "trend")["rows"]
+    months = pd.to_datetime(survey["date"]).dt.to_period("M")
+    scores = survey["nps"]
+    by_month = ((scores >= 9).astype(int) - (scores <= 6).astype(int)).groupby(
+        months
+    ).mean() * 100
+    assert [r["period"] for r in rows] == [str(p) for p in by_month.index]
+    assert [r["value"] for r in rows] == pytest.approx(by_month.tolist())
+    assert rows[0]["change"] is None
+    assert [r["change"] for r in rows[1:]] == pytest.approx(
+        by_month.diff().iloc[1:].tolist()
+    )
+
+
+def test_survey_table_output(
+    capsys: pytest.CaptureFixture[str], sample_dir: Path
+) -> None:
+    status, out, err = run(
+        capsys,
+        "survey",
+        sample_dir / "survey.csv",
+        "--column",
+        "csat",
+        "--metric",
+        "csat",
+        "--by",
+        "region",
+    )
+    assert (status, err) == (0, "")
+    assert "CSAT (1-5)" not in out  # no --scale: the default scale, no suffix
+    assert "CSAT by region" in out
+    assert "95% CI low" in out
+
+
+# ---------------------------------------------------------------------------
+# --format csv and --output
+
+
+def test_csv_output_parses_and_matches_json(
+    capsys: pytest.CaptureFixture[str], sample_dir: Path
+) -> None:
+    argv = ("survey", sample_dir / "survey.csv", "--column", "nps", "--by", "region")
+    document = run_json(capsys, *argv)
+    status, out, err = run(capsys, *argv, "--format", "csv")
+    assert (status, err) == (0, "")
+    frame = pd.read_csv(io.StringIO(out))
+    nps = frame.loc[frame["metric"] == "nps"].iloc[0]
+    expected = block(document, "survey")["metrics"]["nps"]
+    assert nps[["value", "ci_low", "ci_high"]].tolist() == pytest.approx(
+        [expected["value"], expected["ci_low"], expected["ci_high"]]
+    )
+    assert nps["ci_method"] == "adjusted_wald"
+    assert nps["confidence"] == 0.95
+    segments = frame.loc[frame["section"] == "by_segment"]
+    records = block(document, "by_segment")["rows"]
+    assert segments["region"].tolist() == [r["region"] for r in records]
+    assert segments["ci_low"].tolist() == pytest.approx(
+        [r["95% CI low"] for r in records]
+    )
+    assert segments["n_missing"].tolist() == [r["missing"] for r in records]
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_output_writes_file_and_nothing_else(
+    capsys: pytest.CaptureFixture[str], sample_dir: Path, tmp_path: Path, fmt: str
+) -> None:
+    argv = ("survey", sample_dir / "survey.csv", "--column", "nps", "--format", fmt)
+    _, printed, _ = run(capsys, *argv)
+    target = tmp_path / f"report.{fmt}"
+    assert run(capsys, *argv, "--output", target) == (0, "", "")
+    assert target.read_text(encoding="utf-8") == printed
+
+
+def test_demo_accepts_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "demo", "--format", "csv")
+    frame = pd.read_csv(io.StringIO(out))
+    assert status == 0
+    assert {"survey", "staffing", "cohorts"} <= set(frame["section"])
+
+
+def test_python_m_cxmetrics_survey(sample_dir: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cxmetrics",
+            "survey",
+            str(sample_dir / "survey.csv"),
+            "--column",
+            "nps",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert json.loads(done.stdout)["sections"][0]["metrics"]["nps"]["n"] == 3000
+
+
+@pytest.mark.parametrize("command", ["survey", "tickets", "calls", "retention"])
+def test_help_has_examples(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    status, out, _ = run(capsys, command, "--help")
+    assert status == 0
+    assert "examples:" in out
+    assert f"cxmetrics {command} " in out
+
+
+# ---------------------------------------------------------------------------
+# tickets
+
+
+TICKETS = """\
+id,created,replied,closed,contacts,reopens,channel
+1,2026-03-06T16:00:00,2026-03-06T16:30:00,2026-03-09T10:00:00,1,0,mail
+2,2026-03-09T08:00:00,2026-03-09T10:00:00,2026-03-10T12:00:00,2,1,mail
+3,2026-03-10T09:00:00,2026-03-10T09:15:00,2026-03-10T13:00:00,1,0,chat
+4,2026-03-11T12:00:00,,,,0,chat
+"""
+
+
+def test_tickets_business_hours_hand_worked(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "tickets.csv"
+    path.write_text(TICKETS)
+    document = run_json(
+        capsys,
+        "tickets",
+        path,
+        "--created",
+        "created",
+        "--first-response",
+        "replied",
+        "--resolved",
+        "closed",
+        "--contacts",
+        "contacts",
+        "--reopens",
+        "reopens",
+        "--hours",
+        "09:00-17:00",
+        "--days",
+        "Mon-Fri",
+        "--holidays",
+        "2026-03-10",
+        "--tz",
+        "Europe/Berlin",
+    )
+    metrics = block(document, "tickets")["metrics"]
+    # Business hours 09-17 Mon-Fri, Tue 2026-03-10 a holiday:
+    # replies 0.5 h (Fri 16:00-16:30), 1 h (Mon from 09:00 to 10:00),
+    # 0 h (on the holiday): median 0.5 h.
+    assert metrics["first_response"]["value"] == pytest.approx(0.5)
+    # resolutions: Fri 16-17 + Mon 09-10 = 2 h; Mon 09-17 + Tue holiday = 8 h;
+    # 0 h on the holiday: median 2 h.
+    assert metrics["resolution"]["value"] == pytest.approx(2.0)
+    assert metrics["resolution"]["n"] == 3
+    # FCR: 2 of the 3 resolved tickets took one contact; the open one is missing.
+    fcr = metrics["fcr"]
+    assert (fcr["value"], fcr["n"], fcr["n_missing"]) == (pytest.approx(2 / 3), 3, 1)
+    assert (fcr["ci_low"], fcr["ci_high"]) == pytest.approx(wilson(2, 3))
+    assert metrics["reopen"]["value"] == pytest.approx(1 / 4)
+
+
+def test_tickets_wall_clock_by_segment_on_sample(
+    capsys: pytest.CaptureFixture[str], sample_dir: Path
+) -> None:
+    document = run_json(
+        capsys,
+        "tickets",
+        sample_dir / "tickets.csv",
+        "--created",
+        "created",
+        "--first-response",
+        "first_response",
+        "--resolved",
+        "resolved",
+        "--contacts",
+        "contacts",
+        "--by",
+        "channel",
+    )
+    raw = pd.read_csv(sample_dir / "tickets.csv")
+    created = pd.to_datetime(raw["created"], utc=True)
+    hours = (pd.to_datetime(raw["resolved"], utc=True) - created).dt.total_seconds()
+    hours = hours / 3600
+    metrics = block(document, "tickets")["metrics"]
+    assert metrics["resolution"]["value"] == pytest.approx(hours.median())
+    assert "reopen" not in metrics
+    rows = block(document, "resolution_by_segment")["rows"]
+    for record in rows:
+        assert record["value"] == pytest.approx(
+            hours[raw["channel"] == record["channel"]].median()
+        )
+    fcr_rows = block(document, "fcr_by_segment")["rows"]
+    for record in fcr_rows:
+        contacts = raw.loc[raw["channel"] == record["channel"], "contacts"].dropna()
+        assert record["value"] == pytest.approx((contacts == 1).mean())
+
+
+# ---------------------------------------------------------------------------
+# calls
+
+
+CALLS = """\
+wait,answered,talk,hold,wrap,arrival
+10,true,100,10,20,2026-03-09T09:05:00
+30,true,200,0,10,2026-03-09T09:20:00
+3,false,,,,2026-03-09T09:40:00
+40,false,,,,2026-03-10T09:10:00
+15,true,300,0,30,2026-03-10T09:35:00
+"""
+
+
+def test_calls_hand_worked(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "calls.csv"
+    path.write_text(CALLS)
+    document = run_json(
+        capsys,
+        "calls",
+        path,
+        "--wait",
+        "wait",
+        "--answered",
+        "answered",
+        "--talk",
+        "talk",
+        "--hold",
+        "hold",
+        "--wrap",
+        "wrap",
+    )
+    metrics = block(document, "calls")["metrics"]
+    # Answered within 20 s: waits 10 and 15 of all 5 calls (abandons are misses).
+    assert metrics["service_level"]["value"] == pytest.approx(2 / 5)
+    assert metrics["service_level"]["count"] == 2
+    # Abandoned after 5 s or more: the 40 s one; the 3 s one is left out: 1 of 4.
+    assert metrics["abandonment"]["value"] == pytest.approx(1 / 4)
+    assert metrics["abandonment"]["n"] == 4
+    # ASA: mean wait of answered calls (10 + 30 + 15) / 3.
+    assert metrics["asa"]["value"] == pytest.approx(55 / 3)
+    # AHT: (130 + 210 + 330) / 3.
+    aht = metrics["aht"]
+    assert aht["value"] == pytest.approx(670 / 3)
+    assert (aht["ci_low"], aht["ci_high"]) == pytest.approx(
+        t_interval(pd.Series([130.0, 210.0, 330.0]))
+    )
+
+
+def erlang_c_service_level(
+    calls: float, aht: float, agents: int, target: float
+) -> float:
+    """Service level of Erlang C, the textbook formula with factorials."""
+    traffic = calls * aht / 1800
+    if agents <= traffic:
+        return 0.0
+    top = traffic**agents / math.factorial(agents) * agents / (agents - traffic)
+    bottom = sum(traffic**k / math.factorial(k) for k in range(agents)) + top
+    waits = top / bottom
+    return 1 - waits * math.exp(-(agents - traffic) * target / aht)
+
+
+def test_calls_staffing_on_sample(
+    capsys: pytest.CaptureFixture[str], sample_dir: Path
+) -> None:
+    document = run_json(
+        capsys,
+        "calls",
+        sample_dir / "calls.csv",
+        "--wait",
+        "wait",
+        "--answered",
+        "answered",
+        "--talk",
+        "talk",
+        "--hold",
+        "hold",
+        "--wrap",
+        "wrap",
+        "--arrival",
+        "arrival",
+        "--shrinkage",
+        "0.25",
+    )
+    raw = pd.read_csv(sample_dir / "calls.csv")
+    answered = raw["answered"]
+    aht = raw.loc[answered, ["talk", "hold", "wrap"]].sum(axis=1).mean()
+    arrival = pd.to_datetime(raw["arrival"], utc=True).dt.tz_convert("Europe/Berlin")
+    slots = arrival.dt.floor("30min")
+    per_slot = slots.dt.strftime("%H:%M").value_counts() / slots.dt.date.nunique()
+    rows = block(document, "staffing")["rows"]
+    assert [r["interval"] for r in rows] == sorted(per_slot.index)
+    for record in rows:
+        calls = per_slot[record["interval"]]
+        assert record["calls"] == pytest.approx(calls)
+        agents = int(record["on queue"])
+        assert erlang_c_service_level(calls, aht, agents, 20) >= 0.8
+        assert erlang_c_service_level(calls, aht, agents - 1, 20) < 0.8
+        assert record["scheduled"] == math.ceil(agents / 0.75 - 1e-9)
+
+
+def test_calls_answered_as_numbers(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "calls.csv"
+    path.write_text("wait,answered\n10,1\n30,0\n25,yes\n")
+    document = run_json(
+        capsys, "calls", path, "--wait", "wait", "--answered", "answered"
+    )
+    metrics = block(document, "calls")["metrics"]
+    assert metrics["asa"]["value"] == pytest.approx(17.5)
+    assert "aht" not in metrics
+
+
+# ---------------------------------------------------------------------------
+# retention
+
+
+ACTIVITY = """\
+customer,date
+a,2026-01-05
+b,2026-01-20
+a,2026-02-03
+b,2026-02-10
+c,2026-02-11
+a,2026-03-01
+c,2026-03-09
+d,2026-03-30
+"""
+
+
+def test_retention_activity_hand_worked(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "activity.csv"
+    path.write_text(ACTIVITY)
+    document = run_json(
+        capsys, "retention", path, "--customer", "customer", "--date", "date"
+    )
+    churn = block(document, "activity")["metrics"]["churn"]
+    # February: a, b, c active; March: a, c, d. Lost: b, 1 of 3.
+    assert (churn["value"], churn["n"]) == (pytest.approx(1 / 3), 3)
+    assert (churn["ci_low"], churn["ci_high"]) == pytest.approx(wilson(1, 3))
+    cohorts = block(document, "cohorts")["rows"]
+    # January cohort a, b: both in February, a in March.
+    assert cohorts[0] == {
+        "cohort": "2026-01",
+        "customers": 2,
+        "+0": 1.0,
+        "+1": 1.0,
+        "+2": 0.5,
+    }
+    # March cohort d: later months not yet observable.
+    assert cohorts[2]["+1"] is None
+
+
+def test_retention_cohorts_on_sample(
+    capsys: pytest.CaptureFixture[str], sample_dir: Path
+) -> None:
+    document = run_json(
+        capsys,
+        "retention",
+        sample_dir / "mrr.csv",
+        "--customer",
+        "customer_id",
+        "--date",
+        "month",
+        "--freq",
+        "Q",
+    )
+    raw = pd.read_csv(sample_dir / "mrr.csv")
+    first = pd.to_datetime(raw["month"]).dt.to_period("Q").groupby(raw["customer_id"])
+    sizes = first.min().value_counts().sort_index()
+    rows = block(document, "cohorts")["rows"]
+    assert [r["customers"] for r in rows] == sizes.tolist()
+
+
+def test_retention_subscriptions_against_lifelines(
+    capsys: pytest.CaptureFixture[str], sample_dir: Path
+) -> None:
+    from lifelines import KaplanMeierFitter
+
+    document = run_json(
+        capsys,
+        "retention",
+        sample_dir / "subscriptions.csv",
+        "--start",
+        "start",
+        "--end",
+        "end",
+    )
+    metrics = block(document, "subscriptions")["metrics"]
+    raw = pd.read_csv(sample_dir / "subscriptions.csv", parse_dates=["start", "end"])
+    until = max(raw["start"].max(), raw["end"].max())
+    months = (raw["end"].fillna(until) - raw["start"]).dt.days / (365.25 / 12)
+    fitter = KaplanMeierFitter().fit(months, raw["end"].notna())
+    assert metrics["median_lifetime"]["value"] == pytest.approx(
+        fitter.median_survival_time_
+    )
+    # December 2025: active at its start = started before and not ended before.
+    december = pd.Timestamp("2025-12-01")
+    at_start = (raw["start"] < december) & ~(raw["end"] < december)
+    lost = at_start & (raw["end"] >= december)
+    churn = metrics["flow_churn"]
+    assert churn["label"] == "Churn in 2025-12"
+    assert (churn["n"], churn["count"]) == (int(at_start.sum()), int(lost.sum()))
+
+
+# ---------------------------------------------------------------------------
+# Errors: one line on stderr, exit status 2, no traceback
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    path = tmp_path / "small.csv"
+    path.write_text("score,region,date\n9,a,2026-01-01\n5,b,not a date\n")
+    return path
+
+
+def error_cases(folder: Path, small: Path) -> list[tuple[list[str], str]]:
+    empty = folder / "empty.csv"
+    empty.write_text("")
+    binary = folder / "binary.csv"
+    binary.write_bytes(b"\xff\xfe\x00bad")
+    broken = folder / "broken.csv"
+    broken.write_text('a,b\n1,2\n"unclosed')
+    tickets = folder / "tickets.csv"
+    tickets.write_text(TICKETS)
+    calls = folder / "calls.csv"
+    calls.write_text(CALLS)
+    s = str(small)
+    return [
+        (
+            ["survey", str(folder / "nope.csv"), "--column", "x"],
+            f"cxmetrics: error: survey: no such file: {folder / 'nope.csv'}",
+        ),
+        (
+            ["survey", str(folder), "--column", "x"],
+            f"cxmetrics: error: survey: {folder} is a directory, not a CSV file",
+        ),
+        (
+            ["survey", str(empty), "--column", "x"],
+            f"cxmetrics: error: survey: {empty} is empty",
+        ),
+        (
+            ["survey", str(binary), "--column", "x"],
+            f"cxmetrics: error: survey: cannot read {binary} as CSV: 'utf-8' codec "
+            "can't decode byte 0xff in position 0: invalid start byte",
+        ),
+        (
+            ["survey", str(broken), "--column", "a"],
+            f"cxmetrics: error: survey: cannot read {broken} as CSV: Error "
+            "tokenizing data. C error: EOF inside string starting at row 2",
+        ),
+        (
+            ["survey", s, "--column", "scor"],
+            f"cxmetrics: error: survey: no column 'scor' in {s}; "
+            "the columns are 'score', 'region', 'date'",
+        ),
+        (
+            ["survey", s, "--column", "score", "--by", "x", "y"],
+            f"cxmetrics: error: survey: no columns 'x', 'y' in {s}; "
+            "the columns are 'score', 'region', 'date'",
+        ),
+        (
+            ["survey", s, "--column", "score", "--metric", "csat"],
+            "cxmetrics: error: csat: 1 of 2 ratings are outside the 1-5 scale (9)",
+        ),
+        (
+            ["survey", s, "--column", "score", "--metric", "foo"],
+            "cxmetrics survey: error: argument --metric: invalid choice: 'foo' "
+            "(choose from 'nps', 'csat', 'ces', 'top_box', 'mean')",
+        ),
+        (
+            ["survey", s, "--column", "score", "--bogus"],
+            "cxmetrics: error: unrecognized arguments: --bogus",
+        ),
+        (
+            ["survey", s, "--column", "score", "--metric", "top_box"],
+            "cxmetrics: error: survey: --metric top_box needs --scale, "
+            "such as --scale 1-5",
+        ),
+        (
+            ["survey", s, "--column", "score", "--scale", "0-10"],
+            "cxmetrics: error: survey: --scale does not apply to NPS (always 0-10)",
+        ),
+        (
+            ["survey", s, "--column", "score", "--metric", "csat", "--scale", "1-x"],
+            "cxmetrics: error: survey: --scale expects LOW HIGH or LOW-HIGH, "
+            "such as 1-5; got '1-x'",
+        ),
+        (
+            ["survey", s, "--column", "score", "--time", "date"],
+            "cxmetrics: error: survey: column 'date' has 1 of 2 values that are "
+            "not dates ('not a date')",
+        ),
+        (
+            ["survey", s, "--column", "score", "--time", "region", "--freq", "X"],
+            "cxmetrics: error: survey: column 'region' has 2 of 2 values that are "
+            "not dates ('a', 'b')",
+        ),
+        (
+            ["survey", s, "--column", "score", "--output", str(folder / "no/x")],
+            f"cxmetrics: error: cannot write --output {folder / 'no/x'}: "
+            "No such file or directory",
+        ),
+        (
+            ["survey", s, "--column", "score", "--confidence", "2"],
+            "cxmetrics survey: error: argument --confidence: must be between 0 and "
+            "1 (exclusive), such as 0.95; got 2",
+        ),
+        (
+            ["calls", str(calls), "--wait", "wait", "--answered", "talk"],
+            "cxmetrics: error: calls: column 'talk' has 5 of 5 values that are not "
+            "true/false (100, 200, nan)",
+        ),
+        (
+            [
+                "calls",
+                str(calls),
+                "--wait",
+                "wait",
+                "--answered",
+                "answered",
+                "--arrival",
+                "arrival",
+            ],
+            "cxmetrics: error: calls: --arrival needs --talk for the handle time",
+        ),
+        (
+            ["retention", s],
+            "cxmetrics: error: retention: give --customer and --date (an activity "
+            "log) or --start and --end (subscriptions)",
+        ),
+        (
+            ["retention", s, "--customer", "region"],
+            "cxmetrics: error: retention: --customer and --date go together",
+        ),
+        (
+            ["retention", s, "--end", "date"],
+            "cxmetrics: error: retention: --start and --end go together",
+        ),
+        (
+            ["retention", s, "--customer", "region", "--date", "region"],
+            "cxmetrics: error: retention: column 'region' has 2 of 2 values that "
+            "are not dates ('a', 'b')",
+        ),
+        (
+            [
+                "tickets",
+                str(tickets),
+                "--created",
+                "created",
+                "--first-response",
+                "replied",
+                "--resolved",
+                "closed",
+                "--tz",
+                "Mars/Base",
+            ],
+            "cxmetrics: error: BusinessCalendar: unknown time zone 'Mars/Base'; "
+            "use an IANA name such as 'Europe/Berlin' or 'America/New_York'",
+        ),
+    ]
+
+
+def test_every_error_is_one_line_with_status_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, small: Path
+) -> None:
+    for argv, message in error_cases(tmp_path, small):
+        status, out, err = run(capsys, *argv)
+        assert (status, out, err) == (2, "", message + "\n"), argv
+
+
+def test_bad_freq_is_reported(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "dated.csv"
+    path.write_text("score,date\n9,2026-01-01\n5,2026-02-01\n")
+    status, _, err = run(
+        capsys, "survey", path, "--column", "score", "--time", "date", "--freq", "X"
+    )
+    assert (status, err) == (
+        2,
+        "cxmetrics: error: over_time: freq='X' is not one of 'D', 'W', 'M', 'Q', 'Y'\n",
+    )
+    status, _, err = run(
+        capsys,
+        "retention",
+        path,
+        "--customer",
+        "score",
+        "--date",
+        "date",
+        "--freq",
+        "X",
+    )
+    assert status == 2
+    assert err.startswith("cxmetrics: error: cohort_retention: freq='X' is not")
+    assert err.count("\n") == 1
+
+
+def test_error_in_subprocess_has_no_traceback(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cxmetrics",
+            "survey",
+            str(tmp_path / "x.csv"),
+            "--column",
+            "x",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert (
+        done.stderr == f"cxmetrics: error: survey: no such file: {tmp_path / 'x.csv'}\n"
+    )
+    assert np.char.count(done.stderr, "Traceback") == 0

@@ -18,7 +18,13 @@ import numpy as np
 import pandas as pd
 
 import cxmetrics as cx
-from cxmetrics._demo import _cells, _duration_row, _metric_row, _nps_rows
+from cxmetrics._demo import (
+    _cells,
+    _duration_row,
+    _metric_row,
+    _nps_rows,
+    plan_table,
+)
 from cxmetrics._report import Block, Report, Row, Section, Table, Unit
 from cxmetrics._validation import InputError, format_count, format_examples
 
@@ -470,34 +476,12 @@ def _staffing_table(args: argparse.Namespace, arrivals: pd.Series, aht: float) -
         interval=60 * args.interval,
         shrinkage=args.shrinkage,
     )
-    numbers = plan.to_frame()[
-        ["arrival_rate", "traffic", "agents_on_queue", "agents", "service_level", "asa"]
-    ].to_numpy(dtype=np.float64)
-    rows = tuple(
-        _cells(str(slot), values)
-        for slot, values in zip(per_slot.index, numbers, strict=True)
-    )
     note = (
         f"mean arrivals per {args.interval} min over {days:,} days, AHT {aht:.0f} s; "
         f"target {args.target:.0%} answered within {args.threshold:g} s; "
         f"{args.shrinkage:.0%} shrinkage"
     )
-    return Table(
-        key="staffing",
-        title="Staffing (Erlang C)",
-        note=note,
-        columns=(
-            "interval",
-            "calls",
-            "Erlangs",
-            "on queue",
-            "scheduled",
-            "service level",
-            "ASA",
-        ),
-        units=("number", "number", "number", "number", "number", "share", "seconds"),
-        rows=rows,
-    )
+    return plan_table(per_slot.index, plan, note)
 
 
 # ---------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from cxmetrics.results import (
     MeanResult,
     NetScoreResult,
     RateResult,
+    StaffingResult,
 )
 
 __all__ = [
@@ -504,16 +505,20 @@ def staffing_table(options: DemoOptions) -> Table:
         target_time=ANSWER_TARGET,
         shrinkage=SHRINKAGE,
     )
+    note = (
+        f"average weekday, AHT {aht:.0f} s; target {TARGET_SERVICE_LEVEL:.0%} "
+        f"answered within {ANSWER_TARGET:g} s; {SHRINKAGE:.0%} shrinkage"
+    )
+    return plan_table(per_slot.index, plan, note)
+
+
+def plan_table(slots: Sequence[object], plan: StaffingResult, note: str) -> Table:
+    """A staffing plan as a table: one row per interval of the day."""
     numbers = plan.to_frame()[
         ["arrival_rate", "traffic", "agents_on_queue", "agents", "service_level", "asa"]
     ].to_numpy(dtype=np.float64)
     rows = tuple(
-        _cells(str(slot), values)
-        for slot, values in zip(per_slot.index, numbers, strict=True)
-    )
-    note = (
-        f"average weekday, AHT {aht:.0f} s; target {TARGET_SERVICE_LEVEL:.0%} "
-        f"answered within {ANSWER_TARGET:g} s; {SHRINKAGE:.0%} shrinkage"
+        _cells(str(slot), values) for slot, values in zip(slots, numbers, strict=True)
     )
     return Table(
         key="staffing",

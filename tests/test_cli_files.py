@@ -895,3 +895,109 @@ def test_error_in_subprocess_has_no_traceback(tmp_path: Path) -> None:
         done.stderr == f"cxmetrics: error: survey: no such file: {tmp_path / 'x.csv'}\n"
     )
     assert np.char.count(done.stderr, "Traceback") == 0
+
+
+# ---------------------------------------------------------------------------
+# --plots
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def check_png(path: Path) -> None:
+    data = path.read_bytes()
+    assert data[:8] == PNG
+    assert len(data) > 5_000  # a drawn chart, not an empty canvas
+
+
+def test_survey_plots_write_one_chart_per_block(
+    capsys: pytest.CaptureFixture[str], sample_dir: Path, tmp_path: Path
+) -> None:
+    pytest.importorskip("matplotlib")
+    args = ["survey", sample_dir / "survey.csv", "--column", "nps", "--by", "region"]
+    args += ["--time", "date", "--format", "json"]
+    status, plain, _ = run(capsys, *args)
+    charts = tmp_path / "charts"
+    status_plots, with_plots, err = run(capsys, *args, "--plots", charts)
+    assert (status, status_plots, err) == (0, 0, "")
+    assert with_plots == plain  # the report does not change
+    assert sorted(p.name for p in charts.iterdir()) == [
+        "nps.png",
+        "segments.png",
+        "trend.png",
+    ]
+    for path in charts.iterdir():
+        check_png(path)
+
+
+def test_retention_plots_cohorts_and_lifetime(
+    capsys: pytest.CaptureFixture[str], sample_dir: Path, tmp_path: Path
+) -> None:
+    pytest.importorskip("matplotlib")
+    status, _, err = run(
+        capsys,
+        "retention",
+        sample_dir / "mrr.csv",
+        "--customer",
+        "customer_id",
+        "--date",
+        "month",
+        "--freq",
+        "Q",
+        "--plots",
+        tmp_path,
+    )
+    assert (status, err) == (0, "")
+    status, _, err = run(
+        capsys,
+        "retention",
+        sample_dir / "subscriptions.csv",
+        "--start",
+        "start",
+        "--end",
+        "end",
+        "--plots",
+        tmp_path,
+    )
+    assert (status, err) == (0, "")
+    check_png(tmp_path / "cohorts.png")
+    check_png(tmp_path / "lifetime.png")
+
+
+def test_plots_errors_are_one_line(
+    capsys: pytest.CaptureFixture[str],
+    sample_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("matplotlib")
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    status, out, err = run(
+        capsys,
+        "survey",
+        sample_dir / "survey.csv",
+        "--column",
+        "nps",
+        "--plots",
+        blocker / "charts",
+    )
+    assert (status, out) == (2, "")
+    assert err.startswith(
+        f"cxmetrics: error: survey: cannot write --plots {blocker / 'charts'}: "
+    )
+    assert err.count("\n") == 1
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    status, out, err = run(
+        capsys,
+        "survey",
+        sample_dir / "survey.csv",
+        "--column",
+        "nps",
+        "--plots",
+        tmp_path,
+    )
+    assert (status, out) == (2, "")
+    assert err == (
+        "cxmetrics: error: survey: --plots needs matplotlib; install the plot "
+        'extra: pip install "cxmetrics[plot]"\n'
+    )

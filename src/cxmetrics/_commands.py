@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 import cxmetrics as cx
+from cxmetrics import plotting
 from cxmetrics._demo import (
     _cells,
     _duration_row,
@@ -268,6 +269,8 @@ def build_survey_report(args: argparse.Namespace) -> Report:
         rows = (_metric_row(args.metric, label + suffix, result, unit),)
     note = f"{_source_note(args.file, frame)}, column {args.column!r}"
     blocks: list[Block] = [Section(key="survey", title="Survey", note=note, rows=rows)]
+    if args.metric == "nps":
+        _save_chart("survey", args, "nps", lambda ax: plotting.plot_nps(result, ax=ax))
     if args.weights is not None:
         options["weights"] = args.weights
     if by:
@@ -278,6 +281,12 @@ def build_survey_report(args: argparse.Namespace) -> Report:
             _segment_table(
                 "by_segment", f"{label} by {', '.join(by)}", segments, by, unit, level
             )
+        )
+        _save_chart(
+            "survey",
+            args,
+            "segments",
+            lambda ax: plotting.plot_segments(segments, overall=result, ax=ax),
         )
     if args.time is not None:
         dated = frame.assign(**{args.time: _dates("survey", frame, args.time)})
@@ -296,7 +305,41 @@ def build_survey_report(args: argparse.Namespace) -> Report:
                 "trend", f"{label} by period ({args.freq})", trend, unit, level
             )
         )
+        _save_chart(
+            "survey", args, "trend", lambda ax: plotting.plot_trend(trend, ax=ax)
+        )
     return _report("survey", args, blocks)
+
+
+def _save_chart(
+    command: str, args: argparse.Namespace, name: str, draw: Callable[[Any], object]
+) -> None:
+    """With ``--plots DIR``, draw one chart on a fresh figure and save DIR/name.png.
+
+    The figure is a plain `matplotlib.figure.Figure`, so no display or
+    interactive backend is involved.
+    """
+    directory = getattr(args, "plots", None)
+    if directory is None:
+        return
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise InputError(
+            f"{command}: --plots needs matplotlib; install the plot extra: "
+            'pip install "cxmetrics[plot]"'
+        ) from None
+    figure = Figure(figsize=(8, 4.5), layout="constrained")
+    draw(figure.add_subplot())
+    path = Path(directory) / f"{name}.png"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path, dpi=110)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise InputError(
+            f"{command}: cannot write --plots {directory}: {reason}"
+        ) from None
 
 
 def _report(command: str, args: argparse.Namespace, blocks: list[Block]) -> Report:
@@ -524,6 +567,9 @@ def _activity_blocks(
     """The cohort table and the churn of the latest period of an activity log."""
     level = args.confidence
     cohorts = cx.cohort_retention(customers, dates, freq=args.freq)
+    _save_chart(
+        "retention", args, "cohorts", lambda ax: plotting.plot_cohorts(cohorts, ax=ax)
+    )
     offsets = [k for k in cohorts.rates.columns if k <= _COHORT_OFFSETS]
     rates = cohorts.rates[offsets]
     sizes = cohorts.sizes.to_numpy(dtype=np.float64)
@@ -579,6 +625,9 @@ def _subscription_section(
     days = (ends.fillna(observed_until) - starts).dt.total_seconds() / 86_400
     curve = cx.survival_curve(
         days / _DAYS_PER_MONTH, ends.notna() & starts.notna(), confidence=level
+    )
+    _save_chart(
+        "retention", args, "lifetime", lambda ax: plotting.plot_survival(curve, ax=ax)
     )
     rows = (
         _metric_row("flow_churn", f"Churn in {last}", churn, "share"),

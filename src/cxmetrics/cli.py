@@ -183,6 +183,14 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_plots_option(parser: argparse.ArgumentParser, charts: str) -> None:
+    parser.add_argument(
+        "--plots",
+        metavar="DIR",
+        help=f"also write PNG charts to DIR: {charts}; needs the plot extra",
+    )
+
+
 def _file_command(
     commands: Any, name: str, summary: str, examples: str
 ) -> argparse.ArgumentParser:
@@ -235,6 +243,7 @@ def _add_survey(commands: Any) -> None:
     )
     parser.add_argument("--weights", metavar="COL", help="weight of each answer")
     _add_output_options(parser)
+    _add_plots_option(parser, "nps.png (NPS), segments.png (--by), trend.png (--time)")
     parser.set_defaults(handler=_runner(build_survey_report))
 
 
@@ -330,6 +339,9 @@ def _add_retention(commands: Any) -> None:
         "--freq", default="M", help="period: D, W, M, Q or Y (default M)"
     )
     _add_output_options(parser)
+    _add_plots_option(
+        parser, "cohorts.png (activity log), lifetime.png (subscriptions)"
+    )
     parser.set_defaults(handler=_runner(build_retention_report))
 
 

@@ -27,7 +27,7 @@ $(VENV3)/bin/python:
 	$(VENV3)/bin/python -m pip install --quiet --upgrade pip
 
 $(VENV3)/.installed: pyproject.toml | $(VENV3)/bin/python
-	$(VENV3)/bin/python -m pip install --quiet -e ".[test,dask]"
+	$(VENV3)/bin/python -m pip install --quiet -e ".[test,dask,plot]"
 	touch $@
 
 demo: $(VENV)/.installed

@@ -9,8 +9,11 @@ after a change to the charts or to the data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 from matplotlib.figure import Figure
 
 import cxmetrics as cx
@@ -19,15 +22,44 @@ from cxmetrics import plotting
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "images"
 
 
+def _save(name: str, draw: Callable[[Any], object], height: float = 3.2) -> None:
+    figure = Figure(figsize=(7, height), layout="constrained")
+    draw(figure.add_subplot())
+    figure.savefig(OUTPUT / f"{name}.png", dpi=100)
+
+
 def main() -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     survey = cx.datasets.load_survey()
     regions = cx.by_segment(survey, cx.nps, column="nps", by="region")
-    figure = Figure(figsize=(7, 3.2), layout="constrained")
-    plotting.plot_segments(
-        regions, overall=cx.nps(survey["nps"]), ax=figure.add_subplot()
+    overall = cx.nps(survey["nps"])
+    _save(
+        "nps-by-region",
+        lambda ax: plotting.plot_segments(regions, overall=overall, ax=ax),
     )
-    figure.savefig(OUTPUT / "nps-by-region.png", dpi=100)
+    months = cx.over_time(survey, cx.nps, column="nps", time="date", freq="M")
+    _save("nps-by-month", lambda ax: plotting.plot_trend(months, ax=ax))
+
+    subscriptions = cx.datasets.load_subscriptions()
+    end = subscriptions["end"].fillna(pd.Timestamp("2026-01-01"))
+    lifetime = (end - subscriptions["start"]).dt.days / (365.25 / 12)
+    churned = subscriptions["end"].notna()
+    curves = {
+        str(plan): cx.survival_curve(lifetime[chosen], churned[chosen])
+        for plan, chosen in subscriptions.groupby("plan", observed=True).groups.items()
+    }
+    _save(
+        "lifetime-by-plan",
+        lambda ax: plotting.plot_survival(
+            list(curves.values()), labels=list(curves), ax=ax
+        ),
+        height=3.8,
+    )
+
+    mrr = cx.datasets.load_mrr()
+    paying = mrr[mrr["mrr"] > 0]
+    cohorts = cx.cohort_retention(paying["customer_id"], paying["month"], freq="Q")
+    _save("cohorts", lambda ax: plotting.plot_cohorts(cohorts, ax=ax), height=4.2)
 
 
 if __name__ == "__main__":

@@ -653,7 +653,7 @@ def test_retention_cohorts_on_sample(
 def test_retention_subscriptions_against_lifelines(
     capsys: pytest.CaptureFixture[str], sample_dir: Path
 ) -> None:
-    from lifelines import KaplanMeierFitter
+    KaplanMeierFitter = pytest.importorskip("lifelines").KaplanMeierFitter
 
     document = run_json(
         capsys,

@@ -77,8 +77,12 @@ def _dates(command: str, frame: pd.DataFrame, column: str) -> pd.Series:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)
             parsed = pd.to_datetime(values, format="ISO8601")
-            if parsed.dtype == object:
-                parsed = pd.to_datetime(values, format="ISO8601", utc=True)
+        if parsed.dtype != object:
+            return parsed
+    except (ValueError, TypeError):
+        pass  # pandas 3 refuses mixed offsets here; pandas 2 returns objects
+    try:
+        return pd.to_datetime(values, format="ISO8601", utc=True)
     except (ValueError, TypeError):
         coerced = pd.to_datetime(values, format="ISO8601", errors="coerce", utc=True)
         bad = values[coerced.isna()]
@@ -88,7 +92,6 @@ def _dates(command: str, frame: pd.DataFrame, column: str) -> pd.Series:
             f"{format_count(len(values))} "
             f"values that are not dates ({format_examples(bad.tolist())})"
         ) from None
-    return parsed
 
 
 _TRUE = {"true", "1", "1.0", "yes", "y", "t"}

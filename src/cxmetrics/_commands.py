@@ -24,6 +24,7 @@ from cxmetrics._demo import (
     _duration_row,
     _metric_row,
     _nps_rows,
+    lifetime_row,
     plan_table,
 )
 from cxmetrics._report import Block, Report, Row, Section, Table, Unit
@@ -634,15 +635,7 @@ def _subscription_section(
     )
     rows = (
         _metric_row("flow_churn", f"Churn in {last}", churn, "share"),
-        Row(
-            key="median_lifetime",
-            label="Median lifetime (Kaplan-Meier)",
-            value=curve.median,
-            unit="months",
-            ci=curve.median_ci,
-            n=curve.n,
-            n_missing=curve.n_missing,
-        ),
+        lifetime_row(curve),
     )
     note = (
         f"{_source_note(args.file, frame)}, {int(ends.notna().sum()):,} ended; "

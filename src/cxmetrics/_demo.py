@@ -25,6 +25,7 @@ from cxmetrics.results import (
     NetScoreResult,
     RateResult,
     StaffingResult,
+    SurvivalCurve,
 )
 
 __all__ = [
@@ -599,15 +600,7 @@ def retention_section(options: DemoOptions) -> Section:
             "monthly_churn", f"Churn in {last.strftime('%b %Y')}", churn, "share"
         ),
         _metric_row("annual_churn", "  compounded over a year", annual, "share"),
-        Row(
-            key="median_lifetime",
-            label="Median lifetime (Kaplan-Meier)",
-            value=curve.median,
-            unit="months",
-            ci=curve.median_ci,
-            n=curve.n,
-            n_missing=curve.n_missing,
-        ),
+        lifetime_row(curve),
         Row(
             key="nrr",
             label=(
@@ -632,6 +625,19 @@ def retention_section(options: DemoOptions) -> Section:
         f"{int(subscriptions['end'].notna().sum()):,} churned"
     )
     return Section(key="retention", title="Retention", note=note, rows=rows)
+
+
+def lifetime_row(curve: SurvivalCurve) -> Row:
+    """The Kaplan-Meier median lifetime, in months, with its interval."""
+    return Row(
+        key="median_lifetime",
+        label="Median lifetime (Kaplan-Meier)",
+        value=curve.median,
+        unit="months",
+        ci=curve.median_ci,
+        n=curve.n,
+        n_missing=curve.n_missing,
+    )
 
 
 def _annualized(churn: RateResult) -> RateResult:

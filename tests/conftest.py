@@ -9,6 +9,13 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run, so a result does not
+# depend on the luck of the draw; HYPOTHESIS_PROFILE=explore draws anew.
+settings.register_profile("deterministic", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 #: True when the environment asks for full-size simulations.
 FULL = os.environ.get("CXMETRICS_FULL") == "1"

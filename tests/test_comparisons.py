@@ -455,9 +455,10 @@ NPS_A = cx.nps_from_counts(*NORTH)
             cx.csat([5, 4]),
             cx.fcr_rate([1, 2]),
             {},
-            "compare: a and b measure different things ('CSAT' and 'FCR'); compare "
-            "two results of one metric, or give them one label with "
-            "attrs.evolve(b, label=a.label) if they are comparable",
+            "compare: a and b measure different things ('CSAT' (4, 5 of 1-5) and "
+            "'FCR'); compare two results of one metric, or give them one label and "
+            "definition with attrs.evolve(b, label=a.label, "
+            "definition=a.definition) if they are comparable",
         ),
         (
             duration([1, 2], unit="h"),
@@ -541,7 +542,10 @@ def test_compare_empty_results():
             "compare: b has no observations (n=0); there is nothing to compare"
         ),
     ):
-        cx.compare(cx.csat([5, 4]), attrs.evolve(empty_rate, label="CSAT"))
+        cx.compare(
+            cx.csat([5, 4]),
+            attrs.evolve(empty_rate, label="CSAT", definition="4, 5 of 1-5"),
+        )
     with pytest.raises(
         cx.InputError,
         match=exact(

@@ -21,7 +21,44 @@ from hypothesis import strategies as st
 from scipy import stats
 
 import cxmetrics as cx
-from cxmetrics.durations import _median_ranks, _summarize_durations
+from cxmetrics._order_stats import DurationPlan, Spans, median_ranks
+
+
+def _median_ranks(n, confidence):
+    """The ranks (l, n + 1 - l) of the median's interval, None when none exists."""
+    low, ok = median_ranks(np.array([n]), confidence)
+    return (int(low[0]), n + 1 - int(low[0])) if ok[0] else None
+
+
+def _summarize_durations(
+    durations,
+    *,
+    unit,
+    percentiles=(50.0, 90.0),
+    confidence=0.95,
+    label="Duration",
+    n_pending=0,
+):
+    """The summary step on plain durations, as the duration metrics run it."""
+    values = np.asarray(durations, dtype=float)
+    size = values.size + n_pending
+    spans = Spans(
+        durations=np.concatenate([values, np.full(n_pending, np.nan)]),
+        pending=np.arange(size) >= values.size,
+        missing=np.zeros(size, bool),
+        backwards=np.zeros(size, bool),
+    )
+    plan = DurationPlan(
+        func="f",
+        label=label,
+        measure=lambda data: spans,
+        unit=unit,
+        percentiles=tuple(percentiles),
+        confidence=confidence,
+        nan_policy="omit",
+    )
+    return plan.result({})
+
 
 BERLIN = "Europe/Berlin"
 quick = settings(max_examples=60, deadline=None, database=None)

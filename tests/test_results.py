@@ -226,6 +226,7 @@ def test_rate_and_mean_to_dict() -> None:
         "total_weight": 5,
         "label": "CSAT",
         "n_pending": 0,
+        "definition": "4, 5 of 1-5",
     }
     mean = cx.ces([7, 6, 5, 4, 3, 2, 1])
     as_dict = mean.to_dict()
@@ -587,8 +588,9 @@ def test_merge_refuses_another_kind(a: Any, b: Any) -> None:
 )
 def test_merge_refuses_another_label(a: Any, b: Any) -> None:
     message = (
-        rf"^merge: {type(a).__name__} results merge only when their labels match; "
-        rf"got '{re.escape(a.label)}' and '{re.escape(b.label)}'$"
+        rf"^merge: {type(a).__name__} results merge only when they measure the same "
+        rf"thing; got '{re.escape(a.label)}' \({re.escape(a.definition)}\) and "
+        rf"'{re.escape(b.label)}' \({re.escape(b.definition)}\)$"
     )
     with pytest.raises(InputError, match=message):
         a.merge(b)

@@ -945,10 +945,10 @@ SMALL = pd.DataFrame(
 )
 COLUMNS = "'seg', 'score', 'text', 'when', 'value'"
 SUPPORTED = (
-    "cx.nps, cx.csat, cx.top_box, cx.mean_score, cx.ces, cx.fcr_rate, "
-    "cx.reopen_rate, cx.abandonment_rate, cx.service_level, cx.sla_attainment, "
-    "cx.average_speed_of_answer, cx.average_handle_time, cx.first_response_time, "
-    "cx.resolution_time, cx.conversion_rate"
+    "cx.abandonment_rate, cx.average_handle_time, cx.average_speed_of_answer, "
+    "cx.ces, cx.conversion_rate, cx.csat, cx.fcr_rate, cx.first_response_time, "
+    "cx.mean_score, cx.nps, cx.reopen_rate, cx.resolution_time, "
+    "cx.service_level, cx.sla_attainment, cx.top_box"
 )
 
 

@@ -71,7 +71,9 @@ def test_by_segment_on_dask_equals_pandas(frame, case):
     table = cx.by_segment(
         parts, case.metric, column=case.column, by="seg", **case.options
     )
-    if weighted(case):  # sums of float weights depend on the order of addition
+    if weighted(case) or "std" in table:
+        # Sums of float weights depend on the order of addition, and so do
+        # means combined part by part (Chan's update): the last bits may differ.
         pd.testing.assert_frame_equal(table, expected, check_exact=False, rtol=1e-12)
     else:
         pd.testing.assert_frame_equal(table, expected, check_exact=True)

@@ -1227,6 +1227,8 @@ def test_service_level_variants_do_not_merge() -> None:
     waits, answered = [5.0, 30.0, 2.0], [True, True, False]
     include = cx.service_level(waits, answered, threshold=20)
     exclude = cx.service_level(waits, answered, threshold=20, abandoned="exclude")
-    with pytest.raises(cx.InputError, match="merge only when their labels match"):
+    with pytest.raises(
+        cx.InputError, match="merge only when they measure the same thing"
+    ):
         include.merge(exclude)
     assert include.merge(include).n == 6

@@ -31,7 +31,9 @@ def test_rate_from_daily_counts_equals_csat_on_all_rows(
 ) -> None:
     successes = sum(int((day >= 4).sum()) for day in days)
     n = sum(day.size for day in days)
-    rebuilt = cx.rate_from_counts(successes, n, ci=ci, label="CSAT")
+    rebuilt = cx.rate_from_counts(
+        successes, n, ci=ci, label="CSAT", definition="4, 5 of 1-5"
+    )
     assert rebuilt == cx.csat(np.concatenate(days), ci=ci)
     if ci is not None:
         method = "normal" if ci == "wald" else ci  # statsmodels calls Wald "normal"
@@ -56,7 +58,12 @@ def test_net_score_from_daily_counts_equals_net_easy_on_all_rows(
         sum(int(np.isin(day, points).sum()) for day in days)
         for points in ([5, 6, 7], [4], [1, 2, 3])
     ]
-    rebuilt = cx.net_score_from_counts(*counts, ci=ci, label="Net Easy")
+    rebuilt = cx.net_score_from_counts(
+        *counts,
+        ci=ci,
+        label="Net Easy",
+        definition="easy 5-7, difficult 1-3 of 1-7",
+    )
     assert rebuilt == cx.ces(np.concatenate(days), method="net_easy", ci=ci)
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import cxmetrics as cx
-from cxmetrics._summaries import score_histogram
+from cxmetrics._scale import count_points
 from cxmetrics._validation import (
     InputError,
     check_confidence,
@@ -26,12 +26,13 @@ from cxmetrics._validation import (
     check_rng,
     check_scale,
     check_scale_values,
+    check_weights,
     format_count,
     format_examples,
     format_scale,
     make_rng,
+    missing_rows,
     to_float_array,
-    valid_values,
 )
 
 
@@ -305,68 +306,58 @@ def test_a_large_object_array_reports_counts_with_separators():
 
 
 # ---------------------------------------------------------------------------
-# valid_values: nan_policy and weights
+# nan_policy and weights
 
 
-def test_valid_values_omit():
-    valid = valid_values(
-        np.array([5.0, np.nan, 3.0]),
+def _count(values, **options):
+    options.setdefault("nan_policy", "omit")
+    return count_points(
+        values,
+        options.pop("weights", None),
         func="f",
         name="ratings",
-        nan_policy="omit",
-        weights=[1.0, 2.0, 3.0],
+        scale=(1, 5),
+        **options,
     )
-    np.testing.assert_array_equal(valid.kept, [5.0, 3.0])
-    np.testing.assert_array_equal(valid.weights, [1.0, 3.0])
-    assert (valid.n_missing, valid.propagate) == (1, False)
 
 
-def test_valid_values_propagate_flags_the_missing():
-    valid = valid_values(
-        np.array([5.0, np.nan]), func="f", name="ratings", nan_policy="propagate"
-    )
-    np.testing.assert_array_equal(valid.kept, [5.0])
-    assert valid.weights is None
-    assert (valid.n_missing, valid.propagate) == (1, True)
-    clean = valid_values(
-        np.array([5.0, 4.0]), func="f", name="ratings", nan_policy="propagate"
-    )
-    assert (clean.n_missing, clean.propagate) == (0, False)
+def test_missing_ratings_are_left_out_with_their_weights():
+    counts = _count([5.0, np.nan, 3.0], weights=[1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(counts.counts[0], [0, 0, 3.0, 0, 1.0])
+    assert counts.squared[0] == 1.0 + 9.0
+    assert (counts.n[0], counts.n_missing[0], counts.propagated[0]) == (2, 1, False)
 
 
-def test_valid_values_propagate_all_missing_is_not_an_error():
-    valid = valid_values(
-        np.array([np.nan, np.nan]),
-        func="f",
-        name="ratings",
-        nan_policy="propagate",
-        weights=[0.0, 0.0],
-    )
-    assert valid.kept.size == 0
-    assert valid.weights is not None
-    assert valid.weights.size == 0
-    assert (valid.n_missing, valid.propagate) == (2, True)
+def test_propagate_flags_the_missing():
+    counts = _count([5.0, np.nan], nan_policy="propagate")
+    assert (counts.n[0], counts.n_missing[0], counts.propagated[0]) == (1, 1, True)
+    clean = _count([5.0, 4.0], nan_policy="propagate")
+    assert (clean.n_missing[0], clean.propagated[0]) == (0, False)
 
 
-def test_valid_values_raise_counts_with_separators():
+def test_propagate_all_missing_is_not_an_error():
+    counts = _count([np.nan, np.nan], nan_policy="propagate", weights=[0.0, 0.0])
+    assert counts.counts.sum() == 0
+    assert (counts.n[0], counts.n_missing[0], counts.propagated[0]) == (0, 2, True)
+
+
+def test_raise_counts_with_separators():
     values = np.r_[np.full(1_300, np.nan), np.ones(700)]
     with pytest.raises(InputError) as info:
-        valid_values(values, func="f", name="ratings", nan_policy="raise")
+        missing_rows(values, func="f", name="ratings", nan_policy="raise")
     assert str(info.value) == (
         "f: 1,300 of 2,000 ratings are missing and nan_policy='raise'"
     )
 
 
-def test_valid_values_checks_the_policy_before_the_data():
+def test_the_policy_is_checked_before_the_data():
     with pytest.raises(InputError, match=r"^f: nan_policy='never' is not one of"):
-        valid_values(np.array([]), func="f", name="ratings", nan_policy="never")
+        missing_rows(np.array([]), func="f", name="ratings", nan_policy="never")
 
 
 def test_weight_messages_use_the_callers_name_for_the_data():
     with pytest.raises(InputError) as info:
-        valid_values(
-            np.ones(4), func="f", name="answers", nan_policy="omit", weights=[1.0]
-        )
+        check_weights([1.0], 4, func="f", name="answers")
     assert str(info.value) == (
         "f: weights has 1 values but there are 4 answers; they must align one to one"
     )
@@ -376,14 +367,33 @@ def test_weight_messages_use_the_callers_name_for_the_data():
 # The score histogram and its integer fast path
 
 
+class _Histogram:
+    """One group's counts per point, as the survey metrics count them."""
+
+    def __init__(self, counts):
+        self.counts = counts.counts[0]
+        self.squared = float(counts.squared[0])
+        self.n = int(counts.n[0])
+        self.n_missing = int(counts.n_missing[0])
+        self.weighted = counts.weighted
+        self.points = np.arange(counts.scale[0], counts.scale[1] + 1)
+        self.total_weight = float(self.counts.sum())
+        self.effective_n = float(counts.moments().effective_n[0])
+
+    def total_at(self, mask):
+        return float(self.counts[mask].sum())
+
+
 def _histogram(values, scale=(1, 5), weights=None, nan_policy="omit"):
-    return score_histogram(
-        values,
-        func="f",
-        name="ratings",
-        scale=scale,
-        nan_policy=nan_policy,
-        weights=weights,
+    return _Histogram(
+        count_points(
+            values,
+            weights,
+            func="f",
+            name="ratings",
+            scale=scale,
+            nan_policy=nan_policy,
+        )
     )
 
 
@@ -431,7 +441,7 @@ def test_unsigned_ratings_on_a_scale_below_zero():
 def test_weighted_histogram_counts_weights_and_squares():
     hist = _histogram([5, 4, 5, 1], weights=[1.0, 2.0, 3.0, 0.5])
     np.testing.assert_allclose(hist.counts, [0.5, 0, 0, 2.0, 4.0])
-    np.testing.assert_allclose(hist.squared, [0.25, 0, 0, 4.0, 10.0])
+    assert hist.squared == pytest.approx(0.25 + 4.0 + 10.0)
     assert hist.weighted
     assert hist.total_weight == pytest.approx(6.5)
     assert hist.effective_n == pytest.approx(6.5**2 / 14.25)

@@ -1,4 +1,4 @@
-"""Dask DataFrames for `by_segment` and `over_time`: partial sums per partition.
+"""Dask DataFrames for `by_segment` and `over_time`: partial tables per partition.
 
 dask is imported only here, and only when a dask DataFrame arrives: a frame
 is recognised by the module its class comes from, so ``import cxmetrics``
@@ -7,12 +7,12 @@ never imports dask.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["is_dask_frame", "summed_partials"]
+__all__ = ["is_dask_frame", "reduced"]
 
 
 def is_dask_frame(obj: object) -> bool:
@@ -21,20 +21,30 @@ def is_dask_frame(obj: object) -> bool:
     return module in ("dask", "dask_expr") and hasattr(obj, "map_partitions")
 
 
-def summed_partials(
-    frame: Any,
-    part_stats: Callable[[pd.DataFrame], pd.DataFrame],
-    keys: list[Hashable],
-) -> pd.DataFrame:
-    """Per-group statistics of a dask DataFrame, as one pandas DataFrame.
+#: Partial tables combined per step of the tree reduction.
+_SPLIT_EVERY = 8
 
-    ``part_stats`` turns one partition into its groups' statistics (keys as
-    leading columns); dask runs it on every partition, sums the partials by
-    key and computes. The result has the keys as leading columns, in no
-    particular order.
+
+def reduced(
+    frame: Any,
+    part_table: Callable[[pd.DataFrame], pd.DataFrame],
+    combine: Callable[[pd.DataFrame], pd.DataFrame],
+) -> pd.DataFrame:
+    """A small table from a dask DataFrame, by a tree reduction, computed.
+
+    ``part_table`` turns one partition into its table (of groups and their
+    statistics); ``combine`` turns several such tables, concatenated, into
+    one. Dask applies ``combine`` level by level to a few tables at a time
+    and once more at the top, so the table of groups never needs a shuffle
+    (``split_out=1``).
     """
-    meta = part_stats(frame._meta)
-    partials = frame.map_partitions(part_stats, meta=meta)
-    summed = partials.groupby(keys, sort=False, observed=True, dropna=False).sum()
-    result: pd.DataFrame = pd.DataFrame(summed.compute()).reset_index()
+    meta = part_table(frame._meta)
+    tables = frame.reduction(
+        part_table,
+        aggregate=combine,
+        combine=combine,
+        meta=meta,
+        split_every=_SPLIT_EVERY,
+    )
+    result: pd.DataFrame = pd.DataFrame(tables.compute()).reset_index(drop=True)
     return result

@@ -33,6 +33,7 @@ __all__ = [
     "logrank_from_tables",
     "mean_difference",
     "median_test",
+    "mood_test",
     "net_score_difference",
     "rate_difference",
 ]
@@ -462,16 +463,18 @@ def bootstrap_median_difference(
     return np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
 
 
-def median_test(sorted_a: FloatArray, sorted_b: FloatArray) -> tuple[float, float]:
-    r"""Mood's median test of two samples: chi-squared statistic and p-value.
+def mood_test(
+    above_a: FloatArray, size_a: FloatArray, above_b: FloatArray, size_b: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    r"""Mood's median test from the counts above the pooled median, vectorized.
 
-    Each sample is split at the median of both pooled: values above it, and
-    values at or below it. The 2x2 table of those counts gets Pearson's
-    chi-squared test with Yates' continuity correction (one degree of
-    freedom), as scipy's ``median_test`` with its defaults (``ties="below"``,
-    ``correction=True``). Where no value lies above the pooled median, or all
-    do, the table has an empty row, the split carries no information and the
-    result is statistic 0, p-value 1 (scipy raises there).
+    ``above_a`` of ``size_a`` values of sample a lie above the median of
+    both samples pooled, ``above_b`` of ``size_b`` of sample b. Pearson's
+    chi-squared with Yates' continuity correction (one degree of freedom) on
+    the 2x2 table, as scipy's ``median_test`` with its defaults
+    (``ties="below"``, ``correction=True``); statistic 0 and p-value 1 where
+    no value, or every value, lies above the median (the split carries no
+    information; scipy raises there). NaN where a sample is empty.
 
     Notes
     -----
@@ -485,19 +488,40 @@ def median_test(sorted_a: FloatArray, sorted_b: FloatArray) -> tuple[float, floa
     """
     from scipy.special import chdtrc
 
-    grand = float(np.median(np.concatenate([sorted_a, sorted_b])))
-    size_a, size_b = sorted_a.size, sorted_b.size
-    above_a = size_a - int(np.searchsorted(sorted_a, grand, side="right"))
-    above_b = size_b - int(np.searchsorted(sorted_b, grand, side="right"))
     total = size_a + size_b
     above = above_a + above_b
     below = total - above
-    if above == 0 or below == 0:
-        return 0.0, 1.0
-    expected = np.outer([above, below], [size_a, size_b]) / total
-    departure = max(abs(above_a - expected[0, 0]) - 0.5, 0.0)
-    statistic = departure * departure * float(np.sum(1.0 / expected))
-    return statistic, float(chdtrc(1.0, statistic))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inverse = sum(
+            1.0 / (row * column / total)
+            for row in (above, below)
+            for column in (size_a, size_b)
+        )
+        departure = np.maximum(np.abs(above_a - above * size_a / total) - 0.5, 0.0)
+        statistic = departure * departure * inverse
+    degenerate = (above == 0) | (below == 0)
+    statistic = np.where(degenerate, 0.0, statistic)
+    p_value = np.where(degenerate, 1.0, chdtrc(1.0, statistic))
+    valid = (size_a > 0) & (size_b > 0)
+    return np.where(valid, statistic, np.nan), np.where(valid, p_value, np.nan)
+
+
+def median_test(sorted_a: FloatArray, sorted_b: FloatArray) -> tuple[float, float]:
+    """Mood's median test of two sorted samples: chi-squared statistic and p-value.
+
+    Counts the values of each sample above the pooled median and runs
+    `mood_test` on the counts.
+    """
+    grand = float(np.median(np.concatenate([sorted_a, sorted_b])))
+    above_a = sorted_a.size - int(np.searchsorted(sorted_a, grand, side="right"))
+    above_b = sorted_b.size - int(np.searchsorted(sorted_b, grand, side="right"))
+    statistic, p_value = mood_test(
+        np.float64(above_a),
+        np.float64(sorted_a.size),
+        np.float64(above_b),
+        np.float64(sorted_b.size),
+    )
+    return float(statistic), float(p_value)
 
 
 # ---------------------------------------------------------------------------

@@ -14,7 +14,6 @@ import numbers
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal, TypeAlias
 
-import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -33,7 +32,9 @@ __all__ = [
     "check_option",
     "check_points",
     "check_positive_int",
+    "check_resamples",
     "check_rng",
+    "check_same_index",
     "check_scale",
     "check_scale_values",
     "check_weights",
@@ -42,9 +43,9 @@ __all__ = [
     "format_scale",
     "integer_array",
     "make_rng",
+    "missing_rows",
     "one_dimensional_array",
     "to_float_array",
-    "valid_values",
 ]
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
@@ -138,6 +139,23 @@ def check_positive_int(func: str, name: str, value: object) -> int:
     if value < 1:
         raise InputError(f"{func}: {name} must be at least 1; got {value}")
     return int(value)
+
+
+#: The most resamples a randomized interval draws: the draws are held in
+#: memory, 8 bytes each (10**7 take 80 MB per sample compared).
+MAX_RESAMPLES = 10_000_000
+
+
+def check_resamples(func: str, n_resamples: object) -> int:
+    """Return ``n_resamples`` as an int from 1 to `MAX_RESAMPLES`."""
+    count = check_positive_int(func, "n_resamples", n_resamples)
+    if count > MAX_RESAMPLES:
+        raise InputError(
+            f"{func}: n_resamples={count:,} is more than {MAX_RESAMPLES:,}; the "
+            "draws are held in memory (8 bytes each), and beyond 10**5 the "
+            "interval's Monte Carlo error is already far below its width"
+        )
+    return count
 
 
 def check_rng(func: str, rng: object) -> None:
@@ -271,17 +289,37 @@ def one_dimensional_array(
     return array
 
 
+#: The largest count float64 holds exactly (2**53); counts above it are refused.
+MAX_COUNT = 2**53
+
+
 def check_count(func: str, name: str, value: object) -> int:
-    """A non-negative whole number given as an int or a whole float."""
+    """A non-negative whole number given as an int or a whole float, at most 2**53.
+
+    Counts are summed and divided in float64, which holds every whole number
+    up to 2**53 exactly and none much beyond without rounding.
+    """
     if isinstance(value, (bool, np.bool_)) or not isinstance(
         value, (int, float, np.integer, np.floating)
     ):
         raise InputError(f"{func}: {name} must be a whole number; got {value!r}")
-    if not np.isfinite(value) or value != int(value) or value < 0:
+    if isinstance(value, (float, np.floating)) and (
+        not np.isfinite(value) or value != int(value)
+    ):
         raise InputError(
             f"{func}: {name} must be a non-negative whole number; got {value!r}"
         )
-    return int(value)
+    count = int(value)
+    if count < 0:
+        raise InputError(
+            f"{func}: {name} must be a non-negative whole number; got {value!r}"
+        )
+    if count > MAX_COUNT:
+        raise InputError(
+            f"{func}: {name} is {count:.4g}, more than {MAX_COUNT:,} (2**53), the "
+            "largest count that floating point holds exactly"
+        )
+    return count
 
 
 def boolean_array(values: object) -> npt.NDArray[np.bool_] | None:
@@ -291,7 +329,7 @@ def boolean_array(values: object) -> npt.NDArray[np.bool_] | None:
     """
     if isinstance(values, pd.Series) and values.dtype == np.bool_:
         values = values.to_numpy()
-    if isinstance(values, np.ndarray) and values.dtype == np.bool_ and values.ndim == 1:
+    if type(values) is np.ndarray and values.dtype == np.bool_ and values.ndim == 1:
         return values
     return None
 
@@ -307,7 +345,7 @@ def integer_array(values: object) -> npt.NDArray[np.integer[Any]] | None:
     if isinstance(values, pd.Series) and values.dtype.kind in "iu":
         values = values.to_numpy()
     if (
-        isinstance(values, np.ndarray)
+        type(values) is np.ndarray  # not a masked array: its mask must be read
         and values.ndim == 1
         and values.dtype.kind in "iu"
     ):
@@ -329,6 +367,8 @@ def to_float_array(
     and other non-numbers raise `InputError`, naming a few of them.
     """
     check_array_like(values, func=func, name=name, what="numbers")
+    if isinstance(values, np.ma.MaskedArray):
+        return _unmasked(values, func=func, name=name, allow_bool=allow_bool)
     if isinstance(
         values, (pd.Series, pd.Index, pd.Categorical, pd.api.extensions.ExtensionArray)
     ):
@@ -347,6 +387,19 @@ def to_float_array(
         f"{func}: {name} must be numbers; got {_describe_kind(array)} such as "
         f"{format_examples(array[:_MAX_EXAMPLES].tolist())}"
     )
+
+
+def _unmasked(
+    values: np.ma.MaskedArray[Any, Any], *, func: str, name: str, allow_bool: bool
+) -> FloatArray:
+    """A masked array as floats, its masked entries missing (NaN)."""
+    mask = np.ma.getmaskarray(values)
+    data = to_float_array(
+        np.ma.getdata(values), func=func, name=name, allow_bool=allow_bool
+    )
+    out: FloatArray = data.copy()
+    out[mask] = np.nan
+    return out
 
 
 def _pandas_to_float(
@@ -431,63 +484,37 @@ def _object_to_float(
             f"are not numbers ({format_examples(bad.tolist())})"
         )
     out = np.full(array.shape, np.nan)
-    out[~missing] = present.astype(np.float64)
+    try:
+        out[~missing] = present.astype(np.float64)
+    except OverflowError:
+        huge = [v for v in present if isinstance(v, int) and abs(v) > 2**1023]
+        raise InputError(
+            f"{func}: {format_count(len(huge))} of {format_count(array.size)} "
+            f"{name} are too large for floating point ({format_examples(huge)})"
+        ) from None
     return out
 
 
-@attrs.frozen
-class ValidValues:
-    """Values left after the missing ones are handled, with their weights."""
+def missing_rows(
+    values: FloatArray, *, func: str, name: str, nan_policy: object
+) -> npt.NDArray[np.bool_] | None:
+    """Where ``values`` are missing (None when none is), after ``nan_policy``.
 
-    kept: FloatArray
-    weights: FloatArray | None
-    n_missing: int
-    propagate: bool  # a missing value was seen under nan_policy="propagate"
-
-
-def valid_values(
-    values: FloatArray,
-    *,
-    func: str,
-    name: str,
-    nan_policy: object,
-    weights: object = None,
-) -> ValidValues:
-    """Apply ``nan_policy`` and check ``weights``; refuse empty input.
-
-    Weights must align with the values, be finite and non-negative, and not
-    all be zero among the values that remain. A missing value takes its
-    weight with it.
+    ``nan_policy="raise"`` raises when any is missing; the other policies
+    return the mask (the caller leaves the rows out, and with
+    ``"propagate"`` makes the estimate NaN).
     """
     check_option(func, "nan_policy", nan_policy, NAN_POLICIES)
-    w = (
-        None
-        if weights is None
-        else check_weights(weights, values.size, func=func, name=name)
-    )
-    if values.size == 0:
-        raise InputError(f"{func}: {name} is empty")
     missing = np.isnan(values)
-    n_missing = int(np.count_nonzero(missing))
-    propagate = False
-    if n_missing:
-        if nan_policy == "raise":
-            raise InputError(
-                f"{func}: {format_count(n_missing)} of {format_count(values.size)} "
-                f"{name} are missing and nan_policy='raise'"
-            )
-        propagate = nan_policy == "propagate"
-        keep = ~missing
-        values = values[keep]
-        if w is not None:
-            w = w[keep]
-    if values.size == 0 and not propagate:
+    count = int(np.count_nonzero(missing))
+    if not count:
+        return None
+    if nan_policy == "raise":
         raise InputError(
-            f"{func}: no valid {name}: all {format_count(n_missing)} are missing"
+            f"{func}: {format_count(count)} of {format_count(values.size)} "
+            f"{name} are missing and nan_policy='raise'"
         )
-    if w is not None and values.size and not w.max() > 0:
-        raise InputError(f"{func}: weights of the valid {name} are all zero")
-    return ValidValues(kept=values, weights=w, n_missing=n_missing, propagate=propagate)
+    return missing
 
 
 def check_weights(weights: object, n: int, *, func: str, name: str) -> FloatArray:
@@ -504,7 +531,7 @@ def check_weights(weights: object, n: int, *, func: str, name: str) -> FloatArra
             f"{format_count(n)} {name}; they must align one to one"
         )
     if w.size == 0 or (w.min() >= 0 and np.isfinite(w.max())):
-        return w  # NaN fails both comparisons above and falls through
+        return _rescaled(w)  # NaN fails both comparisons above and falls through
     bad = ~np.isfinite(w)
     if bad.any():
         raise InputError(
@@ -516,6 +543,52 @@ def check_weights(weights: object, n: int, *, func: str, name: str) -> FloatArra
         f"{func}: {format_count(int(negative.sum()))} of {format_count(n)} weights "
         f"are negative ({format_examples(w[negative])})"
     )
+
+
+#: Weights whose largest value lies outside [2**-450, 2**450] are rescaled.
+_WEIGHT_EXPONENT_LIMIT = 450
+
+
+def _rescaled(weights: FloatArray) -> FloatArray:
+    """Weights divided by a power of two when their squares could overflow.
+
+    Only the ratios of weights matter to an estimate, and a power of two
+    changes no digit; it keeps sums of weights and of squared weights finite
+    (weights of 1e200 square to infinity) and away from underflow.
+    """
+    if not weights.size:
+        return weights
+    top = float(weights.max())
+    if top == 0.0:
+        return weights
+    exponent = int(np.frexp(top)[1])
+    if -_WEIGHT_EXPONENT_LIMIT <= exponent <= _WEIGHT_EXPONENT_LIMIT:
+        return weights
+    return np.ldexp(weights, -exponent)
+
+
+def check_same_index(func: str, named: dict[str, object]) -> None:
+    """Pandas objects passed together must carry one index (same labels, same order).
+
+    Arrays and lists go by position; a Series or Index passed beside another
+    pandas object is matched by position too, so their indexes must agree
+    or the rows would pair up by accident.
+    """
+    indexed = [
+        (name, value.index)
+        for name, value in named.items()
+        if isinstance(value, (pd.Series, pd.DataFrame))
+    ]
+    if len(indexed) < 2:
+        return
+    first_name, first = indexed[0]
+    for name, index in indexed[1:]:
+        if not first.equals(index):
+            raise InputError(
+                f"{func}: {first_name} and {name} are pandas objects with different "
+                "indexes; rows are matched by position, so give them the same "
+                f"index (e.g. {name}.reindex({first_name}.index)) or pass arrays"
+            )
 
 
 def check_scale_values(

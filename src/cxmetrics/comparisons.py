@@ -21,11 +21,12 @@ import numpy as np
 import numpy.typing as npt
 
 from cxmetrics import _two_sample
+from cxmetrics._estimators import estimator_of, same_metric, stats_of
 from cxmetrics._validation import (
     InputError,
     check_confidence,
     check_option,
-    check_positive_int,
+    check_resamples,
     check_rng,
     format_count,
     format_examples,
@@ -291,19 +292,20 @@ def _compare_iv(
         level = check_confidence(func, confidence)
     elif (own := _own_interval(a)) is not None:
         level = own.level
-    resamples = check_positive_int(func, "n_resamples", n_resamples)
+    resamples = check_resamples(func, n_resamples)
     check_rng(func, rng)
     chosen = method if method is not None else _default_method(a, b)
     return _Options(method=chosen, confidence=level, n_resamples=resamples, rng=rng)
 
 
 def _check_same_metric(func: str, a: object, b: object) -> None:
-    label_a, label_b = getattr(a, "label", None), getattr(b, "label", None)
-    if label_a != label_b:
+    differ = same_metric(a, b)
+    if differ is not None:
         raise InputError(
-            f"{func}: a and b measure different things ({label_a!r} and "
-            f"{label_b!r}); compare two results of one metric, or give them one "
-            "label with attrs.evolve(b, label=a.label) if they are comparable"
+            f"{func}: a and b measure different things ({differ[0]} and "
+            f"{differ[1]}); compare two results of one metric, or give them one "
+            "label and definition with attrs.evolve(b, label=a.label, "
+            "definition=a.definition) if they are comparable"
         )
     unit_a, unit_b = getattr(a, "unit", None), getattr(b, "unit", None)
     if unit_a != unit_b:
@@ -421,12 +423,6 @@ def _comparison(
     )
 
 
-def _net_counts(result: NPSResult | NetScoreResult) -> tuple[float, float, float]:
-    if isinstance(result, NPSResult):
-        return result.promoters, result.passives, result.detractors
-    return result.positive, result.neutral, result.negative
-
-
 def _label(result: Any) -> str:
     if isinstance(result, NPSResult):
         return "NPS"
@@ -437,49 +433,15 @@ def _label(result: Any) -> str:
     return str(result.label)
 
 
-def _compare_net(
-    a: NPSResult | NetScoreResult, b: NPSResult | NetScoreResult, options: _Options
-) -> Comparison:
-    values = _two_sample.net_score_difference(
-        *_net_counts(a),
-        a.effective_n,
-        *_net_counts(b),
-        b.effective_n,
-        method=options.method,
-        confidence=options.confidence,
+def _compare_additive(a: Any, b: Any, options: _Options) -> Comparison:
+    """Net scores, rates and means: through the statistics of each result."""
+    if isinstance(a, MeanResult):
+        _check_welch_sizes("compare", a, b)
+    estimator: Any = estimator_of(a)
+    values = estimator.difference(
+        stats_of(a), stats_of(b), options.confidence, options.method
     )
-    return _comparison(a, b, options, _label(a), values)
-
-
-def _effective_successes(result: RateResult) -> float:
-    # successes * eff / total is exactly `successes` without weights.
-    return float(result.successes * result.effective_n / result.total_weight)
-
-
-def _compare_rate(a: RateResult, b: RateResult, options: _Options) -> Comparison:
-    values = _two_sample.rate_difference(
-        _effective_successes(a),
-        a.effective_n,
-        _effective_successes(b),
-        b.effective_n,
-        method=options.method,
-        confidence=options.confidence,
-    )
-    return _comparison(a, b, options, _label(a), values)
-
-
-def _compare_mean(a: MeanResult, b: MeanResult, options: _Options) -> Comparison:
-    _check_welch_sizes("compare", a, b)
-    values = _two_sample.mean_difference(
-        a.value,
-        a.std,
-        a.effective_n,
-        b.value,
-        b.std,
-        b.effective_n,
-        confidence=options.confidence,
-    )
-    return _comparison(a, b, options, _label(a), values)
+    return _comparison(a, b, options, _label(a), tuple(v[0] for v in values))
 
 
 def _compare_duration(
@@ -532,10 +494,10 @@ def _nan_comparison(a: Any, b: Any, options: _Options) -> Comparison:
 
 
 _RUNNERS: Final[dict[type, Callable[[Any, Any, _Options], Comparison]]] = {
-    NPSResult: _compare_net,
-    NetScoreResult: _compare_net,
-    RateResult: _compare_rate,
-    MeanResult: _compare_mean,
+    NPSResult: _compare_additive,
+    NetScoreResult: _compare_additive,
+    RateResult: _compare_additive,
+    MeanResult: _compare_additive,
     DurationResult: _compare_duration,
     SurvivalCurve: _compare_survival,
 }

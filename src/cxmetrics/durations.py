@@ -9,14 +9,15 @@ and of items left out.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeAlias
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from cxmetrics._order_stats import DurationPlan, Spans
+from cxmetrics._plans import segmentable
 from cxmetrics._validation import (
     NAN_POLICIES,
     FloatArray,
@@ -34,7 +35,7 @@ from cxmetrics.business_hours import (
     format_timestamp,
     to_timestamps,
 )
-from cxmetrics.results import DurationResult, Interval
+from cxmetrics.results import DurationResult
 
 __all__ = ["elapsed", "first_response_time", "resolution_time"]
 
@@ -42,8 +43,6 @@ BoolArray: TypeAlias = npt.NDArray[np.bool_]
 
 #: Nanoseconds per unit; a day is 24 hours of counted time.
 UNITS = {"s": 1e9, "min": 60e9, "h": 3600e9, "d": 86_400e9}
-#: The interval method of `DurationResult.median_ci`.
-MEDIAN_CI_METHOD = "order_statistic"
 
 
 @attrs.frozen
@@ -61,21 +60,6 @@ _FIRST_RESPONSE = _Names(
     "created", "first_response", "created times", "first responses"
 )
 _RESOLUTION = _Names("created", "resolved", "created times", "resolution times")
-
-
-@attrs.frozen(eq=False)
-class _Spans:
-    """Durations of aligned items and why some have none.
-
-    ``durations`` is NaN where the start or the end is missing, and signed
-    where the end is before the start (negative, or zero when both fall in
-    the same closed hours).
-    """
-
-    durations: FloatArray
-    pending: BoolArray  # a start but no end yet
-    missing: BoolArray  # no start
-    backwards: BoolArray  # the end before the start
 
 
 def _backwards_error(
@@ -117,7 +101,7 @@ def _measure(
     calendar: object,
     unit: object,
     nan_policy: object,
-) -> _Spans:
+) -> Spans:
     """Validate the options and the timestamps, and measure each item."""
     _check_measure_options(func, unit, nan_policy)
     if calendar is not None and not isinstance(calendar, BusinessCalendar):
@@ -146,7 +130,7 @@ def _measure(
     durations = diff.astype(np.float64)
     durations /= UNITS[str(unit)]
     durations[~both] = np.nan
-    return _Spans(
+    return Spans(
         durations=durations,
         pending=~starts.missing & ends.missing,
         missing=starts.missing,
@@ -268,138 +252,57 @@ def _check_percentiles(func: str, percentiles: object) -> tuple[float, ...]:
     return tuple(dict.fromkeys(float(p) for p in items))
 
 
-def _median_ranks(n: int, confidence: float) -> tuple[int, int] | None:
-    r"""1-based ranks (l, n + 1 - l) of the order-statistic interval for the median.
+def _duration_plan(func: str, label: str, names: _Names) -> Callable[..., DurationPlan]:
+    """The plan of a duration summary: its options checked, its timestamps named."""
 
-    ``l`` is the largest rank with :math:`P(K \le l - 1) \le \alpha/2` for
-    :math:`K \sim \mathrm{Binomial}(n, 1/2)`; None when even ``l = 1``
-    misses, that is when :math:`2^{1-n} > \alpha`.
-    """
-    from scipy import stats
+    def plan(
+        *,
+        calendar: object,
+        unit: object,
+        percentiles: object,
+        confidence: object,
+        nan_policy: object,
+    ) -> DurationPlan:
+        points, level = _check_summary_options(
+            func, percentiles, confidence, unit, nan_policy
+        )
 
-    tail = (1.0 - confidence) / 2.0
-    # ppf gives the smallest k with P(K <= k) >= tail; the rank wanted is one
-    # above the largest k with P(K <= k) <= tail, which is that k itself only
-    # when the two are equal (up to rounding of the CDF).
-    k = int(stats.binom.ppf(tail, n, 0.5))
-    if stats.binom.cdf(k, n, 0.5) > tail * (1.0 + 1e-12):
-        k -= 1
-    low = k + 1
-    if low < 1:
-        return None
-    return low, n + 1 - low
+        def measure(data: Mapping[str, Any]) -> Spans:
+            return _measure(
+                func,
+                names,
+                data[names.start],
+                data[names.end],
+                calendar=calendar,
+                unit=unit,
+                nan_policy=nan_policy,
+            )
 
-
-def _median_interval(values: FloatArray, confidence: float) -> Interval:
-    """Distribution-free interval for the median of sorted ``values``."""
-    ranks = _median_ranks(values.size, confidence) if values.size else None
-    if ranks is None:
-        return Interval(math.nan, math.nan, confidence, MEDIAN_CI_METHOD)
-    low, high = ranks
-    return Interval(
-        float(values[low - 1]), float(values[high - 1]), confidence, MEDIAN_CI_METHOD
-    )
-
-
-def _summarize_durations(
-    durations: FloatArray,
-    *,
-    unit: str,
-    percentiles: tuple[float, ...] = (50.0, 90.0),
-    confidence: float = 0.95,
-    label: str = "Duration",
-    n_pending: int = 0,
-    n_missing: int = 0,
-    propagate: bool = False,
-) -> DurationResult:
-    """Summarize valid durations: mean, median, its interval, percentiles.
-
-    Assumes the arguments are already validated: ``durations`` are finite
-    numbers in ``unit``, ``percentiles`` are from 0 to 100 and
-    ``confidence`` is in (0, 1). With ``propagate`` (a missing value was
-    seen under ``nan_policy='propagate'``) every estimate is NaN. Shared by
-    every module that summarizes durations.
-    """
-    values = np.sort(np.asarray(durations, dtype=np.float64))
-    if propagate or values.size == 0:
-        nan = math.nan
-        return DurationResult(
-            n=int(values.size),
-            n_pending=n_pending,
-            n_missing=n_missing,
-            mean=nan,
-            median=nan,
-            percentiles=dict.fromkeys(percentiles, nan),
-            median_ci=Interval(nan, nan, confidence, MEDIAN_CI_METHOD),
-            unit=unit,
+        return DurationPlan(
+            func=func,
             label=label,
-            values=values,
+            measure=measure,
+            unit=str(unit),
+            percentiles=points,
+            confidence=level,
+            nan_policy=str(nan_policy),
         )
-    quantiles: list[float] = (
-        np.percentile(values, percentiles).tolist() if percentiles else []
-    )
-    return DurationResult(
-        n=int(values.size),
-        n_pending=n_pending,
-        n_missing=n_missing,
-        mean=float(values.mean()),
-        median=float(np.median(values)),
-        percentiles=dict(zip(percentiles, quantiles, strict=True)),
-        median_ci=_median_interval(values, confidence),
-        unit=unit,
-        label=label,
-        values=values,
-    )
+
+    return plan
 
 
-def _duration_summary(
-    func: str,
-    label: str,
-    names: _Names,
-    start: object,
-    end: object,
-    *,
-    calendar: object,
-    unit: object,
-    percentiles: object,
-    confidence: object,
-    nan_policy: object,
-) -> DurationResult:
-    points, level = _check_summary_options(
-        func, percentiles, confidence, unit, nan_policy
-    )
-    spans = _measure(
-        func,
-        names,
-        start,
-        end,
-        calendar=calendar,
-        unit=unit,
-        nan_policy=nan_policy,
-    )
-    left_out = spans.missing | spans.backwards
-    n_missing = int(left_out.sum())
-    n_pending = int(spans.pending.sum())
-    durations = spans.durations[~(left_out | spans.pending)]
-    propagate = nan_policy == "propagate" and n_missing > 0
-    if durations.size == 0 and not propagate:
-        raise InputError(
-            f"{func}: no valid durations among {format_count(spans.durations.size)} "
-            f"items ({format_count(n_pending)} pending, "
-            f"{format_count(n_missing)} missing)"
-        )
-    return _summarize_durations(
-        durations,
-        unit=str(unit),
-        percentiles=points,
-        confidence=level,
-        label=label,
-        n_pending=n_pending,
-        n_missing=n_missing,
-        propagate=propagate,
-    )
+_first_response_plan = _duration_plan(
+    "first_response_time", "First response time", _FIRST_RESPONSE
+)
+_resolution_plan = _duration_plan("resolution_time", "Resolution time", _RESOLUTION)
 
 
+@segmentable(
+    _first_response_plan,
+    data=("created", "first_response"),
+    column_options=(),
+    additive=False,
+)
 def first_response_time(
     created: npt.ArrayLike,
     first_response: npt.ArrayLike,
@@ -478,20 +381,19 @@ def first_response_time(
     >>> result.percentiles
     {50.0: 2.0, 90.0: 5.6}
     """
-    return _duration_summary(
-        "first_response_time",
-        "First response time",
-        _FIRST_RESPONSE,
-        created,
-        first_response,
+    plan = _first_response_plan(
         calendar=calendar,
         unit=unit,
         percentiles=percentiles,
         confidence=confidence,
         nan_policy=nan_policy,
     )
+    return plan.result({"created": created, "first_response": first_response})
 
 
+@segmentable(
+    _resolution_plan, data=("created", "resolved"), column_options=(), additive=False
+)
 def resolution_time(
     created: npt.ArrayLike,
     resolved: npt.ArrayLike,
@@ -569,15 +471,11 @@ def resolution_time(
     >>> result.values
     array([2., 4.])
     """
-    return _duration_summary(
-        "resolution_time",
-        "Resolution time",
-        _RESOLUTION,
-        created,
-        resolved,
+    plan = _resolution_plan(
         calendar=calendar,
         unit=unit,
         percentiles=percentiles,
         confidence=confidence,
         nan_policy=nan_policy,
     )
+    return plan.result({"created": created, "resolved": resolved})

@@ -3,30 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
-from cxmetrics._summaries import (
-    check_mean_options,
-    check_net_score_options,
-    check_rate_options,
-    check_resampling_options,
-    mean_from_histogram,
-    rate_from_histogram,
-    score_histogram,
+from cxmetrics._estimators import (
+    Estimator,
+    mean_estimator,
+    net_estimator,
+    rate_estimator,
 )
+from cxmetrics._plans import Plan, segmentable
+from cxmetrics._scale import mean_plan, net_plan, points_text, share_plan
 from cxmetrics._validation import (
     InputError,
     NanPolicy,
     Scale,
     check_option,
     check_points,
+    check_resamples,
+    check_rng,
     check_scale,
     format_examples,
+    format_scale,
 )
-from cxmetrics.results import MeanResult, NetScoreResult, RateResult, estimate_net_score
+from cxmetrics.results import MeanResult, NetScoreResult, RateResult
 
 __all__ = ["CES_METHODS", "ces"]
 
@@ -43,29 +44,18 @@ def _halves(scale: Scale) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
     return points[points > middle], points[points < middle]
 
 
-class _CesOptions(NamedTuple):
-    """The checked options of `ces`: what it and its segment plan estimate."""
-
-    method: str
-    ci: str | None
-    confidence: float
-    scale: Scale
-    easy: npt.NDArray[np.int64]
-    difficult: npt.NDArray[np.int64]
-    n_resamples: int
-    rng: np.random.Generator | None
-
-
-def _check_ces_options(
-    method: object,
-    ci: object,
-    confidence: object,
+def _ces_plan(
+    *,
     scale: object,
+    method: object,
     easy: object,
     difficult: object,
+    ci: object,
+    confidence: object,
+    nan_policy: object,
     n_resamples: object,
     rng: object,
-) -> _CesOptions:
+) -> Plan:
     """Check the options of `ces` in its order; ``ci='auto'`` picks the default."""
     func = "ces"
     check_option(func, "method", method, CES_METHODS)
@@ -85,28 +75,37 @@ def _check_ces_options(
             f"{func}: easy and difficult must not overlap; both contain "
             f"{format_examples(overlap)}"
         )
+    estimator: Estimator
     if method == "net_easy":
-        ci_method, level, resamples, generator = check_net_score_options(
-            func, ci, confidence, n_resamples, rng
+        estimator = net_estimator(
+            func,
+            ci,
+            confidence,
+            n_resamples,
+            rng,
+            label="Net Easy",
+            definition=(
+                f"easy {points_text(easy_points)}, difficult "
+                f"{points_text(difficult_points)} of {format_scale(sc)}"
+            ),
         )
-    else:
-        resamples, generator = check_resampling_options(
-            func, n_resamples, rng, draws=False
+        return net_plan(func, nan_policy, sc, easy_points, difficult_points, estimator)
+    check_resamples(func, n_resamples)
+    check_rng(func, rng)
+    if method == "mean":
+        return mean_plan(
+            func, nan_policy, sc, mean_estimator(func, ci, confidence, label="CES")
         )
-        check = check_mean_options if method == "mean" else check_rate_options
-        ci_method, level = check(func, ci, confidence)
-    return _CesOptions(
-        str(method),
-        ci_method,
-        level,
+    return share_plan(
+        func,
+        nan_policy,
         sc,
         easy_points,
-        difficult_points,
-        resamples,
-        generator,
+        rate_estimator(func, ci, confidence, label="CES easy"),
     )
 
 
+@segmentable(_ces_plan, data=("ratings",))
 def ces(
     ratings: npt.ArrayLike,
     *,
@@ -186,47 +185,18 @@ def ces(
     >>> print(cx.ces(ratings, method="net_easy"))
     Net Easy 50.0 (95% CI -5.7 to 82.6, adjusted Wald), n=10
     """
-    options = _check_ces_options(
-        method, ci, confidence, scale, easy, difficult, n_resamples, rng
-    )
-    ci_method, level = options.ci, options.confidence
-    hist = score_histogram(
-        ratings,
-        func="ces",
-        name="ratings",
-        scale=options.scale,
+    plan = _ces_plan(
+        scale=scale,
+        method=method,
+        easy=easy,
+        difficult=difficult,
+        ci=ci,
+        confidence=confidence,
         nan_policy=nan_policy,
-        weights=weights,
+        n_resamples=n_resamples,
+        rng=rng,
     )
-    if options.method == "mean":
-        return mean_from_histogram(hist, ci=ci_method, confidence=level, label="CES")
-    if options.method == "percent_easy":
-        return rate_from_histogram(
-            hist, options.easy, ci=ci_method, confidence=level, label="CES easy"
-        )
-    positive = hist.total_at(np.isin(hist.points, options.easy))
-    negative = hist.total_at(np.isin(hist.points, options.difficult))
-    neutral = hist.total_weight - positive - negative
-    value, interval = estimate_net_score(
-        positive,
-        neutral,
-        negative,
-        effective_n=hist.effective_n,
-        ci=ci_method,
-        confidence=level,
-        n_resamples=options.n_resamples,
-        rng=options.rng,
-        propagate=hist.propagate,
+    result: MeanResult | RateResult | NetScoreResult = plan.result(
+        {"ratings": ratings, "weights": weights}
     )
-    as_count = float if hist.weighted else int
-    return NetScoreResult(
-        value=value,
-        n=hist.n,
-        positive=as_count(positive),
-        neutral=as_count(neutral),
-        negative=as_count(negative),
-        ci=interval,
-        n_missing=hist.n_missing,
-        effective_n=hist.effective_n,
-        label="Net Easy",
-    )
+    return result

@@ -63,10 +63,12 @@ def z_critical(confidence: float) -> float:
 def effective_sample_size(
     sum_weights: ArrayLike, sum_squared_weights: ArrayLike
 ) -> FloatArray:
-    """Kish's effective sample size, ``(sum w)^2 / sum w^2``.
+    """Kish's effective sample size, ``(sum w)^2 / sum w^2``; 0 where there is none.
 
     Equal to the count when every weight is 1; smaller the more unequal the
-    weights.
+    weights. It is exactly ``sum_w`` when ``sum_w2 == sum_w`` (every weight
+    1), and computed as ``sum_w * (sum_w / sum_w2)`` for sums so large that
+    their square would overflow.
 
     Examples
     --------
@@ -77,8 +79,10 @@ def effective_sample_size(
     """
     sw = np.asarray(sum_weights, dtype=np.float64)
     sw2 = np.asarray(sum_squared_weights, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.asarray(sw * sw / sw2, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        kish = np.where(np.abs(sw) < 1e150, sw * sw / sw2, sw * (sw / sw2))
+        kish = np.where(sw2 == sw, sw, kish)
+        return np.asarray(np.where(sw2 > 0, kish, 0.0), dtype=np.float64)
 
 
 def proportion_interval(
@@ -386,7 +390,8 @@ def mean_interval(
     with np.errstate(divide="ignore", invalid="ignore"):
         df = np.where(n > 1.0, n - 1.0, np.nan)
         t = stdtrit(df, 0.5 + confidence / 2.0)
-        half = t * s / np.sqrt(n)
+        # No spread, no width: even where t is infinite (df near 0).
+        half = np.where(s == 0.0, 0.0, t * s / np.sqrt(n))
     return np.asarray(m - half, dtype=np.float64), np.asarray(
         m + half, dtype=np.float64
     )

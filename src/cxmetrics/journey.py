@@ -17,20 +17,18 @@ import numpy.typing as npt
 import pandas as pd
 
 from cxmetrics import intervals
-from cxmetrics._summaries import check_rate_options
+from cxmetrics._estimators import rate_estimator
+from cxmetrics._plans import Plan, RowNouns, Rows, rows_plan, segmentable
 from cxmetrics._validation import (
-    NAN_POLICIES,
     FloatArray,
     InputError,
     NanPolicy,
     boolean_array,
-    check_option,
     format_count,
     format_examples,
     to_float_array,
-    valid_values,
 )
-from cxmetrics.results import RateResult, estimate_rate
+from cxmetrics.results import RateResult
 
 __all__ = ["FUNNEL_COLUMNS", "conversion_rate", "funnel"]
 
@@ -57,6 +55,50 @@ _MAX_EXAMPLES = 3
 # Conversion rate
 
 
+def _plain_booleans(values: object) -> npt.NDArray[np.bool_] | None:
+    """The values as a non-empty numpy bool array when they are one, else None."""
+    flags = boolean_array(values)
+    return flags if flags is not None and flags.size else None
+
+
+_CONVERTED = RowNouns(noun="converted", counted="converted", empty=lambda kept: "")
+
+
+def _conversion_plan(*, ci: object, confidence: object, nan_policy: object) -> Plan:
+    func = "conversion_rate"
+    estimator = rate_estimator(func, ci, confidence, label="Conversion")
+
+    def rows(data: Mapping[str, Any]) -> Rows:
+        converted = data["converted"]
+        flags = _plain_booleans(converted)
+        if flags is not None:  # booleans cannot be missing or out of range
+            return Rows(size=flags.size, flags=flags)
+        values = to_float_array(converted, func=func, name="converted", allow_bool=True)
+        if values.size == 0:
+            raise InputError(f"{func}: converted is empty")
+        missing = np.isnan(values)
+        _check_conversions(values[~missing])
+        return Rows(
+            size=values.size,
+            missing=missing if missing.any() else None,
+            flags=values == 1.0,
+        )
+
+    return rows_plan(func, estimator, rows, nouns=_CONVERTED, nan_policy=nan_policy)
+
+
+def _check_conversions(kept: FloatArray) -> None:
+    """Refuse outcomes other than 0 and 1 among the values kept."""
+    bad = (kept != 0.0) & (kept != 1.0)
+    if bad.any():
+        raise InputError(
+            f"conversion_rate: {format_count(int(bad.sum()))} of "
+            f"{format_count(kept.size)} converted values are not booleans or 0/1 "
+            f"({format_examples(kept[bad])})"
+        )
+
+
+@segmentable(_conversion_plan, data=("converted",))
 def conversion_rate(
     converted: npt.ArrayLike,
     *,
@@ -133,69 +175,9 @@ def conversion_rate(
     >>> cx.conversion_rate([True, False, None, True]).n_missing
     1
     """
-    func = "conversion_rate"
-    ci, level = check_rate_options(func, ci, confidence)
-    flags = _plain_booleans(converted) if weights is None else None
-    values: npt.NDArray[np.bool_] | FloatArray
-    if flags is not None:
-        # Fast path: booleans cannot be missing or out of range.
-        check_option(func, "nan_policy", nan_policy, NAN_POLICIES)
-        values, w, n_missing, propagate = flags, None, 0, False
-    else:
-        values, w, n_missing, propagate = _conversion_values(
-            converted, weights, nan_policy
-        )
-    if w is None:
-        successes: float = int(np.count_nonzero(values))
-        total: float = int(values.size)
-        effective_n = float(values.size)
-    else:
-        successes = float(w @ values)
-        total = float(w.sum())
-        effective_n = total * total / float(w @ w)  # some weight is > 0
-    value, interval = estimate_rate(
-        successes, total, effective_n, ci=ci, confidence=level, propagate=propagate
-    )
-    return RateResult(
-        value=value,
-        successes=successes,
-        n=int(values.size),
-        ci=interval,
-        n_missing=n_missing,
-        effective_n=effective_n,
-        total_weight=total,
-        label="Conversion",
-    )
-
-
-def _plain_booleans(values: object) -> npt.NDArray[np.bool_] | None:
-    """The values as a non-empty numpy bool array when they are one, else None."""
-    flags = boolean_array(values)
-    return flags if flags is not None and flags.size else None
-
-
-def _conversion_values(
-    converted: object, weights: object, nan_policy: object
-) -> tuple[FloatArray, FloatArray | None, int, bool]:
-    """Input validation: outcomes as 0.0/1.0 without the missing ones, and weights."""
-    func = "conversion_rate"
-    values = to_float_array(converted, func=func, name="converted", allow_bool=True)
-    valid = valid_values(
-        values, func=func, name="converted", nan_policy=nan_policy, weights=weights
-    )
-    _check_conversions(valid.kept)
-    return valid.kept, valid.weights, valid.n_missing, valid.propagate
-
-
-def _check_conversions(kept: FloatArray) -> None:
-    """Refuse outcomes other than 0 and 1 among the values kept."""
-    bad = (kept != 0.0) & (kept != 1.0)
-    if bad.any():
-        raise InputError(
-            f"conversion_rate: {format_count(int(bad.sum()))} of "
-            f"{format_count(kept.size)} converted values are not booleans or 0/1 "
-            f"({format_examples(kept[bad])})"
-        )
+    plan = _conversion_plan(ci=ci, confidence=confidence, nan_policy=nan_policy)
+    result: RateResult = plan.result({"converted": converted, "weights": weights})
+    return result
 
 
 # ---------------------------------------------------------------------------
@@ -312,9 +294,9 @@ def funnel(
     [4, 2, 1]
     """
     func = "funnel"
-    ci, level = check_rate_options(func, ci, confidence)
+    options = rate_estimator(func, ci, confidence, label="Funnel")
     names, counts = _funnel_counts(stages)
-    return _funnel_table(names, counts, ci=ci, confidence=level)
+    return _funnel_table(names, counts, ci=options.ci, confidence=options.confidence)
 
 
 def _funnel_table(

@@ -9,18 +9,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, overload
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from cxmetrics._summaries import (
-    check_mean_options,
-    check_net_score_options,
-    check_rate_options,
-    mean_from_histogram,
-    rate_from_histogram,
-    score_histogram,
+from cxmetrics._estimators import (
+    mean_estimator,
+    net_estimator,
+    rate_estimator,
 )
+from cxmetrics._plans import Plan, segmentable
+from cxmetrics._scale import mean_plan, net_plan, share_plan
+from cxmetrics._stats import NetStats
 from cxmetrics._validation import (
     InputError,
     NanPolicy,
@@ -33,7 +34,7 @@ from cxmetrics._validation import (
     format_scale,
     to_float_array,
 )
-from cxmetrics.results import MeanResult, NPSResult, RateResult, estimate_net_score
+from cxmetrics.results import MeanResult, NPSResult, RateResult
 
 __all__ = [
     "NPS_CATEGORIES",
@@ -50,6 +51,21 @@ NPS_SCALE: Scale = (0, 10)
 NPS_CATEGORIES = ("detractor", "passive", "promoter")
 
 
+def _nps_plan(
+    *,
+    ci: object,
+    confidence: object,
+    nan_policy: object,
+    n_resamples: object,
+    rng: object,
+) -> Plan:
+    estimator = net_estimator("nps", ci, confidence, n_resamples, rng, nps=True)
+    return net_plan(
+        "nps", nan_policy, NPS_SCALE, [9, 10], range(7), estimator, name="scores"
+    )
+
+
+@segmentable(_nps_plan, data=("scores",))
 def nps(
     scores: npt.ArrayLike,
     *,
@@ -139,43 +155,15 @@ def nps(
     >>> result.promoters, result.passives, result.detractors
     (5, 2, 3)
     """
-    ci, level, resamples, generator = check_net_score_options(
-        "nps", ci, confidence, n_resamples, rng
-    )
-    hist = score_histogram(
-        scores,
-        func="nps",
-        name="scores",
-        scale=NPS_SCALE,
-        nan_policy=nan_policy,
-        weights=weights,
-    )
-    counts = hist.counts
-    promoters = float(counts[9:].sum())
-    passives = float(counts[7:9].sum())
-    detractors = float(counts[:7].sum())
-    value, interval = estimate_net_score(
-        promoters,
-        passives,
-        detractors,
-        effective_n=hist.effective_n,
+    plan = _nps_plan(
         ci=ci,
-        confidence=level,
-        n_resamples=resamples,
-        rng=generator,
-        propagate=hist.propagate,
+        confidence=confidence,
+        nan_policy=nan_policy,
+        n_resamples=n_resamples,
+        rng=rng,
     )
-    as_count = float if hist.weighted else int
-    return NPSResult(
-        value=value,
-        n=hist.n,
-        promoters=as_count(promoters),
-        passives=as_count(passives),
-        detractors=as_count(detractors),
-        ci=interval,
-        n_missing=hist.n_missing,
-        effective_n=hist.effective_n,
-    )
+    result: NPSResult = plan.result({"scores": scores, "weights": weights})
+    return result
 
 
 def nps_from_counts(
@@ -223,9 +211,7 @@ def nps_from_counts(
     NPS 20.0 (95% CI 8.7 to 31.3, Wald), n=200
     """
     func = "nps_from_counts"
-    ci, level, resamples, generator = check_net_score_options(
-        func, ci, confidence, n_resamples, rng
-    )
+    estimator = net_estimator(func, ci, confidence, n_resamples, rng, nps=True)
     pro = check_count(func, "promoters", promoters)
     pas = check_count(func, "passives", passives)
     det = check_count(func, "detractors", detractors)
@@ -234,26 +220,9 @@ def nps_from_counts(
         raise InputError(
             f"{func}: the counts are all zero; there is no response to score"
         )
-    value, interval = estimate_net_score(
-        pro,
-        pas,
-        det,
-        effective_n=n,
-        ci=ci,
-        confidence=level,
-        n_resamples=resamples,
-        rng=generator,
-    )
-    return NPSResult(
-        value=value,
-        n=n,
-        promoters=pro,
-        passives=pas,
-        detractors=det,
-        ci=interval,
-        n_missing=0,
-        effective_n=float(n),
-    )
+    result = estimator.result(NetStats.of_counts(pro, pas, det, n=n))
+    assert isinstance(result, NPSResult)
+    return result
 
 
 @overload
@@ -324,6 +293,21 @@ def _satisfied_points(scale: Scale, satisfied: object) -> npt.NDArray[np.int64]:
     return check_points("csat", "satisfied", satisfied, scale)
 
 
+def _csat_plan(
+    *,
+    scale: object,
+    satisfied: object,
+    ci: object,
+    confidence: object,
+    nan_policy: object,
+) -> Plan:
+    func = "csat"
+    estimator = rate_estimator(func, ci, confidence, label="CSAT")
+    sc = check_scale(func, scale)
+    points = _satisfied_points(sc, satisfied)
+    return share_plan(func, nan_policy, sc, points, estimator)
+
+
 def _check_boxes(scale: Scale, boxes: object) -> int:
     """The number of top points `top_box` counts, at most the scale's points."""
     n_points = scale[1] - scale[0] + 1
@@ -336,6 +320,7 @@ def _check_boxes(scale: Scale, boxes: object) -> int:
     return count
 
 
+@segmentable(_csat_plan, data=("ratings",))
 def csat(
     ratings: npt.ArrayLike,
     *,
@@ -398,21 +383,30 @@ def csat(
     >>> cx.csat([7, 6, 5, 7], scale=(1, 7), satisfied={6, 7}).value
     0.75
     """
-    func = "csat"
-    ci, level = check_rate_options(func, ci, confidence)
-    sc = check_scale(func, scale)
-    points = _satisfied_points(sc, satisfied)
-    hist = score_histogram(
-        ratings,
-        func=func,
-        name="ratings",
-        scale=sc,
+    plan = _csat_plan(
+        scale=scale,
+        satisfied=satisfied,
+        ci=ci,
+        confidence=confidence,
         nan_policy=nan_policy,
-        weights=weights,
     )
-    return rate_from_histogram(hist, points, ci=ci, confidence=level, label="CSAT")
+    result: RateResult = plan.result({"ratings": ratings, "weights": weights})
+    return result
 
 
+def _top_box_plan(
+    *, scale: object, boxes: object, ci: object, confidence: object, nan_policy: object
+) -> Plan:
+    func = "top_box"
+    estimator = rate_estimator(func, ci, confidence, label="Top box")
+    sc = check_scale(func, scale)
+    count = _check_boxes(sc, boxes)
+    if count > 1:
+        estimator = attrs.evolve(estimator, label=f"Top {count} box")
+    return share_plan(func, nan_policy, sc, _default_top(sc, count), estimator)
+
+
+@segmentable(_top_box_plan, data=("ratings",), examples={"scale": "scale=(1, 5)"})
 def top_box(
     ratings: npt.ArrayLike,
     *,
@@ -462,24 +456,22 @@ def top_box(
     >>> cx.top_box([5, 5, 4, 3, 5, 2, 4, 5], scale=(1, 5), boxes=2).value
     0.75
     """
-    func = "top_box"
-    ci, level = check_rate_options(func, ci, confidence)
-    sc = check_scale(func, scale)
-    count = _check_boxes(sc, boxes)
-    hist = score_histogram(
-        ratings,
-        func=func,
-        name="ratings",
-        scale=sc,
-        nan_policy=nan_policy,
-        weights=weights,
+    plan = _top_box_plan(
+        scale=scale, boxes=boxes, ci=ci, confidence=confidence, nan_policy=nan_policy
     )
-    label = "Top box" if count == 1 else f"Top {count} box"
-    return rate_from_histogram(
-        hist, _default_top(sc, count), ci=ci, confidence=level, label=label
-    )
+    result: RateResult = plan.result({"ratings": ratings, "weights": weights})
+    return result
 
 
+def _mean_score_plan(
+    *, scale: object, ci: object, confidence: object, nan_policy: object
+) -> Plan:
+    func = "mean_score"
+    estimator = mean_estimator(func, ci, confidence, label="Mean score")
+    return mean_plan(func, nan_policy, check_scale(func, scale), estimator)
+
+
+@segmentable(_mean_score_plan, data=("ratings",), examples={"scale": "scale=(1, 5)"})
 def mean_score(
     ratings: npt.ArrayLike,
     *,
@@ -536,15 +528,8 @@ def mean_score(
     >>> print(cx.mean_score([4, 5, 3, 4, 5, 2], scale=(1, 5)))
     Mean score 3.83 (95% CI 2.61 to 5.06, Student t), n=6
     """
-    func = "mean_score"
-    ci, level = check_mean_options(func, ci, confidence)
-    sc = check_scale(func, scale)
-    hist = score_histogram(
-        ratings,
-        func=func,
-        name="ratings",
-        scale=sc,
-        nan_policy=nan_policy,
-        weights=weights,
+    plan = _mean_score_plan(
+        scale=scale, ci=ci, confidence=confidence, nan_policy=nan_policy
     )
-    return mean_from_histogram(hist, ci=ci, confidence=level, label="Mean score")
+    result: MeanResult = plan.result({"ratings": ratings, "weights": weights})
+    return result

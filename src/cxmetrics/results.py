@@ -15,9 +15,6 @@ from typing import Any
 import attrs
 import numpy as np
 
-from cxmetrics import intervals
-from cxmetrics._validation import InputError
-
 __all__ = [
     "CohortTable",
     "Comparison",
@@ -160,191 +157,15 @@ def _n_text(n: int, effective_n: float, n_missing: int) -> str:
     return text
 
 
-def _check_mergeable(a: _Record, b: object) -> None:
-    """Both results are of one kind, one label and one interval method and level."""
-    kind = type(a).__name__
-    if type(b) is not type(a):
-        raise InputError(
-            f"merge: {kind} merges only with {kind}; got {type(b).__name__}"
-        )
-    label_a, label_b = getattr(a, "label", None), getattr(b, "label", None)
-    if label_a != label_b:
-        raise InputError(
-            f"merge: {kind} results merge only when their labels match; "
-            f"got {label_a!r} and {label_b!r}"
-        )
-    ci_a: Interval | None = getattr(a, "ci", None)
-    ci_b: Interval | None = getattr(b, "ci", None)
-    if (ci_a is None) != (ci_b is None) or (
-        ci_a is not None
-        and ci_b is not None
-        and (ci_a.method, ci_a.level) != (ci_b.method, ci_b.level)
-    ):
-        raise InputError(
-            "merge: both results must use the same interval method and confidence; "
-            f"got {_describe_ci(ci_a)} and {_describe_ci(ci_b)}"
-        )
+def _merge(a: Any, b: object, **options: Any) -> Any:
+    """Merge through the statistics kernel (imported here: it imports this module)."""
+    from cxmetrics._estimators import merge_results
 
-
-def _describe_ci(ci: Interval | None) -> str:
-    return "no interval" if ci is None else f"{ci.method} at {ci.level:g}"
-
-
-def _pooled_weights(
-    total_a: float, effective_n_a: float, total_b: float, effective_n_b: float
-) -> tuple[float, float]:
-    """Sum of weights and Kish effective n of two samples pooled.
-
-    The sum of squared weights of each sample is recovered as
-    ``(sum w)^2 / effective_n``.
-    """
-    squared = sum(
-        total * total / eff
-        for total, eff in ((total_a, effective_n_a), (total_b, effective_n_b))
-        if total > 0
-    )
-    total = total_a + total_b
-    return total, (total * total / squared if squared > 0 else 0.0)
-
-
-def _count(total: float, *parts: float) -> float:
-    """A merged count: an int when every part is a count (unweighted), else a float.
-
-    Weighted counts stay floats even when their sum happens to be whole, so a
-    merged result has the types of the result on the data taken together.
-    """
-    if all(isinstance(part, (int, np.integer)) for part in parts):
-        return int(total)
-    return float(total)
-
-
-def _method_of(ci: Interval | None) -> tuple[str | None, float]:
-    return (None, 0.95) if ci is None else (ci.method, ci.level)
-
-
-def _nan_interval(ci: str | None, confidence: float) -> Interval | None:
-    return None if ci is None else Interval(math.nan, math.nan, confidence, ci)
-
-
-# ---------------------------------------------------------------------------
-# The estimate step for one sample, shared by the metrics and by merge.
-
-
-def estimate_net_score(
-    positive: float,
-    neutral: float,
-    negative: float,
-    *,
-    effective_n: float,
-    ci: str | None,
-    confidence: float,
-    n_resamples: int = 10_000,
-    rng: np.random.Generator | None = None,
-    propagate: bool = False,
-) -> tuple[float, Interval | None]:
-    """Net score in points and its interval from (weighted) category counts."""
-    total = positive + neutral + negative
-    if propagate or total <= 0:
-        return math.nan, _nan_interval(ci, confidence)
-    # Divide first: 100 * ((p - n) / total) cannot round past +-100.
-    value = 100.0 * ((positive - negative) / total)
-    if ci is None:
-        return value, None
-    low, high = intervals.net_score_interval(
-        positive,
-        neutral,
-        negative,
-        method=ci,
-        confidence=confidence,
-        effective_n=effective_n,
-        n_resamples=n_resamples,
-        rng=rng,
-    )
-    return value, Interval(float(low), float(high), confidence, ci)
-
-
-def estimate_rate(
-    successes: float,
-    total_weight: float,
-    effective_n: float,
-    *,
-    ci: str | None,
-    confidence: float,
-    propagate: bool = False,
-) -> tuple[float, Interval | None]:
-    """Rate and its interval; weighted data enter with Kish's effective n."""
-    if propagate or total_weight <= 0:
-        return math.nan, _nan_interval(ci, confidence)
-    share = successes / total_weight
-    if ci is None:
-        return share, None
-    # successes * eff / total is exactly `successes` when eff == total (no weights).
-    low, high = intervals.proportion_interval(
-        successes * effective_n / total_weight,
-        effective_n,
-        method=ci,
-        confidence=confidence,
-    )
-    return share, Interval(float(low), float(high), confidence, ci)
-
-
-def estimate_mean_interval(
-    mean: float,
-    std: float,
-    effective_n: float,
-    *,
-    ci: str | None,
-    confidence: float,
-    propagate: bool = False,
-) -> Interval | None:
-    """Student t interval of a mean, or None when no interval was asked."""
-    if ci is None:
-        return None
-    if propagate:
-        return _nan_interval(ci, confidence)
-    low, high = intervals.mean_interval(mean, std, effective_n, confidence=confidence)
-    return Interval(float(low), float(high), confidence, ci)
+    return merge_results(a, b, **options)
 
 
 # ---------------------------------------------------------------------------
 # Net scores (NPS, Net Easy)
-
-
-def _merge_net(
-    a: NPSResult | NetScoreResult,
-    b: NPSResult | NetScoreResult,
-    counts_a: tuple[float, float, float],
-    counts_b: tuple[float, float, float],
-    *,
-    n_resamples: int,
-    rng: np.random.Generator | int | None,
-) -> tuple[tuple[float, float, float], dict[str, Any]]:
-    counts = (
-        counts_a[0] + counts_b[0],
-        counts_a[1] + counts_b[1],
-        counts_a[2] + counts_b[2],
-    )
-    _, eff = _pooled_weights(
-        a.total_weight, a.effective_n, b.total_weight, b.effective_n
-    )
-    method, level = _method_of(a.ci)
-    value, interval = estimate_net_score(
-        *counts,
-        effective_n=eff,
-        ci=method,
-        confidence=level,
-        n_resamples=n_resamples,
-        rng=None if rng is None else np.random.default_rng(rng),
-    )
-    common = {
-        "value": value,
-        "n": a.n + b.n,
-        "ci": interval,
-        "n_missing": a.n_missing + b.n_missing,
-        "effective_n": eff,
-    }
-    pos, neu, neg = (_count(counts[i], counts_a[i], counts_b[i]) for i in range(3))
-    return (pos, neu, neg), common
 
 
 @attrs.frozen(kw_only=True)
@@ -422,18 +243,8 @@ class NPSResult(_Record):
         >>> monday.merge(tuesday) == cx.nps([10, 9, 7, 3, 10, 2])
         True
         """
-        _check_mergeable(self, other)
-        counts, common = _merge_net(
-            self,
-            other,
-            (self.promoters, self.passives, self.detractors),
-            (other.promoters, other.passives, other.detractors),
-            n_resamples=n_resamples,
-            rng=rng,
-        )
-        return NPSResult(
-            promoters=counts[0], passives=counts[1], detractors=counts[2], **common
-        )
+        result: NPSResult = _merge(self, other, n_resamples=n_resamples, rng=rng)
+        return result
 
 
 @attrs.frozen(kw_only=True)
@@ -459,6 +270,10 @@ class NetScoreResult(_Record):
         Kish effective sample size; equals ``n`` without weights.
     label : str
         What the score is called, e.g. ``"Net Easy"``.
+    definition : str
+        What exactly is counted, e.g. ``"ratings 4, 5 on the 1-5 scale"``
+        (empty when the label says it all). Results merge and compare only
+        when their labels and definitions agree.
     """
 
     value: float
@@ -470,6 +285,7 @@ class NetScoreResult(_Record):
     n_missing: int = 0
     effective_n: float
     label: str = "Net score"
+    definition: str = ""
 
     def __str__(self) -> str:
         return (
@@ -505,18 +321,8 @@ class NetScoreResult(_Record):
         rng: np.random.Generator | int | None = None,
     ) -> NetScoreResult:
         """The result on both samples together, from the summed counts."""
-        _check_mergeable(self, other)
-        counts, common = _merge_net(
-            self,
-            other,
-            (self.positive, self.neutral, self.negative),
-            (other.positive, other.neutral, other.negative),
-            n_resamples=n_resamples,
-            rng=rng,
-        )
-        return attrs.evolve(
-            self, positive=counts[0], neutral=counts[1], negative=counts[2], **common
-        )
+        result: NetScoreResult = _merge(self, other, n_resamples=n_resamples, rng=rng)
+        return result
 
 
 # ---------------------------------------------------------------------------
@@ -545,6 +351,10 @@ class RateResult(_Record):
         Sum of the weights; equals ``n`` without weights.
     label : str
         What the rate is called, e.g. ``"CSAT"``.
+    definition : str
+        What exactly is counted, e.g. ``"ratings 4, 5 on the 1-5 scale"``
+        (empty when the label says it all). Results merge and compare only
+        when their labels and definitions agree.
     n_pending : int
         Items not yet decided and so not in ``n`` (a ticket still open and
         within its target, for example); 0 for metrics without that notion.
@@ -559,6 +369,7 @@ class RateResult(_Record):
     total_weight: float
     label: str = "Rate"
     n_pending: int = 0
+    definition: str = ""
 
     def __str__(self) -> str:
         text = (
@@ -580,26 +391,8 @@ class RateResult(_Record):
         >>> print(a.merge(b))
         CSAT 60.0% (95% CI 23.1% to 88.2%, Wilson), n=5
         """
-        _check_mergeable(self, other)
-        total, eff = _pooled_weights(
-            self.total_weight, self.effective_n, other.total_weight, other.effective_n
-        )
-        successes = self.successes + other.successes
-        method, level = _method_of(self.ci)
-        value, interval = estimate_rate(
-            successes, total, eff, ci=method, confidence=level
-        )
-        return attrs.evolve(
-            self,
-            value=value,
-            successes=_count(successes, self.successes, other.successes),
-            n=self.n + other.n,
-            ci=interval,
-            n_missing=self.n_missing + other.n_missing,
-            effective_n=eff,
-            total_weight=_count(total, self.total_weight, other.total_weight),
-            n_pending=self.n_pending + other.n_pending,
-        )
+        result: RateResult = _merge(self, other)
+        return result
 
 
 # ---------------------------------------------------------------------------
@@ -629,6 +422,10 @@ class MeanResult(_Record):
         Sum of the weights; equals ``n`` without weights.
     label : str
         What the mean is of, e.g. ``"CES"``.
+    definition : str
+        What exactly is counted, e.g. ``"ratings 4, 5 on the 1-5 scale"``
+        (empty when the label says it all). Results merge and compare only
+        when their labels and definitions agree.
     """
 
     value: float
@@ -639,19 +436,13 @@ class MeanResult(_Record):
     effective_n: float
     total_weight: float
     label: str = "Mean"
+    definition: str = ""
 
     def __str__(self) -> str:
         return (
             f"{self.label} {self.value:.2f}{_ci_text(self.ci, 1.0, '', 2)}, "
             f"{_n_text(self.n, self.effective_n, self.n_missing)}"
         )
-
-    def _sum_squared_deviations(self) -> float:
-        """Weighted sum of squared deviations from the mean, sum w (x - mean)^2."""
-        eff = self.effective_n
-        if eff <= 1 or math.isnan(self.std):
-            return 0.0
-        return self.std * self.std * (eff - 1.0) / eff * self.total_weight
 
     def merge(self, other: MeanResult) -> MeanResult:
         """The result on both samples together (Chan's pairwise update).
@@ -664,29 +455,8 @@ class MeanResult(_Record):
         >>> print(a.merge(b))
         Mean score 3.80 (95% CI 2.18 to 5.42, Student t), n=5
         """
-        _check_mergeable(self, other)
-        total, eff = _pooled_weights(
-            self.total_weight, self.effective_n, other.total_weight, other.effective_n
-        )
-        delta = other.value - self.value
-        mean = self.value + delta * other.total_weight / total
-        m2 = (
-            self._sum_squared_deviations()
-            + other._sum_squared_deviations()
-            + delta * delta * self.total_weight * other.total_weight / total
-        )
-        std = math.sqrt(m2 / total * eff / (eff - 1.0)) if eff > 1 else math.nan
-        method, level = _method_of(self.ci)
-        return attrs.evolve(
-            self,
-            value=mean,
-            n=self.n + other.n,
-            std=std,
-            ci=estimate_mean_interval(mean, std, eff, ci=method, confidence=level),
-            n_missing=self.n_missing + other.n_missing,
-            effective_n=eff,
-            total_weight=_count(total, self.total_weight, other.total_weight),
-        )
+        result: MeanResult = _merge(self, other)
+        return result
 
 
 # ---------------------------------------------------------------------------

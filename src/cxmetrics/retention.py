@@ -16,7 +16,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from cxmetrics._summaries import check_rate_options
+from cxmetrics._estimators import rate_estimator
+from cxmetrics._stats import RateStats
 from cxmetrics._validation import (
     InputError,
     as_array,
@@ -32,7 +33,6 @@ from cxmetrics.results import (
     CohortTable,
     RateResult,
     RevenueRetentionResult,
-    estimate_rate,
 )
 from cxmetrics.survival import logrank_test, survival_curve
 
@@ -89,6 +89,12 @@ _DENSE_LIMIT = 1 << 23
 
 # ---------------------------------------------------------------------------
 # Churn rate and annualizing
+
+
+_CHURN_DEFINITIONS = {
+    "start": "lost / customers at the start",
+    "average": "lost / mean of the customers at the start and at the end",
+}
 
 
 def churn_rate(
@@ -173,7 +179,13 @@ def churn_rate(
     """
     func = "churn_rate"
     check_option(func, "method", method, ("start", "average"))
-    ci, level = check_rate_options(func, ci, confidence)
+    estimator = rate_estimator(
+        func,
+        ci,
+        confidence,
+        label="Churn",
+        definition=_CHURN_DEFINITIONS.get(str(method), ""),
+    )
     n_lost = check_count(func, "lost", lost)
     n_start = check_count(func, "at_start", at_start)
     denominator: float
@@ -212,19 +224,8 @@ def churn_rate(
                 f"{func}: lost ({format_count(n_lost)}) is more than the average "
                 f"customer count ({denominator:g}); the rate would exceed 1"
             )
-    value, interval = estimate_rate(
-        n_lost, denominator, denominator, ci=ci, confidence=level
-    )
-    return RateResult(
-        value=value,
-        successes=n_lost,
-        n=n_start,
-        ci=interval,
-        n_missing=0,
-        effective_n=float(denominator),
-        total_weight=denominator,
-        label="Churn",
-    )
+    stats = RateStats.of_counts(n_lost, denominator, n=n_start)
+    return estimator.result(stats)
 
 
 def annualized_churn(rate: Any, periods: Any = 12) -> Any:

@@ -22,15 +22,14 @@ import numpy.typing as npt
 import pandas as pd
 
 from cxmetrics import _dask
-from cxmetrics._metric_specs import (
-    DurationPlan,
-    GroupedDurations,
-    MetricSpec,
+from cxmetrics._order_stats import DurationPlan, GroupedDurations
+from cxmetrics._plans import (
     Plan,
-    Stats,
-    find_spec,
-    supported_names,
+    Segmentation,
+    segmentable_names,
+    segmentation_of,
 )
+from cxmetrics._stats import Stats
 from cxmetrics._validation import (
     InputError,
     check_confidence,
@@ -87,7 +86,7 @@ _MAX_COLUMNS_SHOWN = 10
 
 
 @contextlib.contextmanager
-def _reraised(func: str, spec: MetricSpec, label: str) -> Iterator[None]:
+def _reraised(func: str, spec: Segmentation, label: str) -> Iterator[None]:
     """Re-raise the metric's own `InputError` under the caller's name.
 
     ``nps: 1 of 9 scores are outside the 0-10 scale (11)`` becomes
@@ -108,7 +107,7 @@ class _Request:
     """A metric call resolved against a frame's columns, its options checked."""
 
     func: str
-    spec: MetricSpec
+    spec: Segmentation
     plan: Plan | DurationPlan
     columns: dict[str, Hashable]  # data parameter -> column of the frame
     scalars: dict[str, Any]  # data parameter -> one value for every row
@@ -122,14 +121,14 @@ class _Request:
             **self.scalars,
         }
 
+    @property
+    def weighted(self) -> bool:
+        """Whether the metric is given weights."""
+        return "weights" in self.columns or "weights" in self.scalars
+
     def errors(self) -> contextlib.AbstractContextManager[None]:
         """Report the metric's own errors under the caller's name."""
         return _reraised(self.func, self.spec, self.label)
-
-    def raise_as_metric(self, frame: pd.DataFrame) -> None:
-        """Call the metric on every row, for its own error when nothing is valid."""
-        with self.errors():
-            self.spec.function(**self.data(frame), **self.options)
 
 
 def _check_frame(func: str, frame: object) -> bool:
@@ -166,19 +165,19 @@ def _names(value: object) -> list[Any]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
-def _find_spec(func: str, metric: object) -> MetricSpec:
-    spec = find_spec(metric)
+def _find_spec(func: str, metric: object) -> Segmentation:
+    spec = segmentation_of(metric)
     if spec is None:
         shown = getattr(metric, "__name__", None) or type(metric).__name__
         raise InputError(
             f"{func}: metric must be one of the cxmetrics metric functions "
-            f"({supported_names()}); got {shown}"
+            f"({', '.join(segmentable_names())}); got {shown}"
         )
     return spec
 
 
 def _data_columns(
-    func: str, frame: Frame, spec: MetricSpec, column: object, options: dict[str, Any]
+    func: str, frame: Frame, spec: Segmentation, column: object, options: dict[str, Any]
 ) -> tuple[dict[str, Hashable], dict[str, Any], int]:
     """Map ``column`` and the column options onto the metric's data parameters.
 
@@ -244,7 +243,7 @@ def _request(
         repr(columns[param]) for param in spec.data[:named]
     )
     with _reraised(func, spec, label):
-        plan = spec.plan(options, frozenset((*columns, *scalars)))
+        plan = spec.plan_for(options)
     return _Request(
         func=func,
         spec=spec,
@@ -274,11 +273,6 @@ def _not_additive(request: _Request) -> InputError:
 _DENSE_COMBINATIONS = 1 << 22
 
 
-def _codes(grouped: Any) -> tuple[npt.NDArray[np.intp], pd.Index]:
-    """Each row's group number and the groups' keys, from a pandas groupby."""
-    return np.asarray(grouped.ngroup(), dtype=np.intp), grouped.size().index
-
-
 def _group_rows(
     frame: pd.DataFrame, keys: list[Hashable]
 ) -> tuple[npt.NDArray[np.intp], pd.DataFrame]:
@@ -298,8 +292,8 @@ def _group_rows(
         space *= max(len(uniques), 1)
         if space > max(_DENSE_COMBINATIONS, rows):
             grouped = frame.groupby(keys, sort=True, observed=True, dropna=False)
-            numbers, index = _codes(grouped)
-            return numbers, index.to_frame(index=False)
+            numbers = np.asarray(grouped.ngroup(), dtype=np.intp)
+            return numbers, grouped.size().index.to_frame(index=False)
         combined = combined * len(uniques) + codes
         levels.append(uniques)
     present = np.flatnonzero(np.bincount(combined, minlength=space))
@@ -320,17 +314,56 @@ def _summarize_part(
     plan: Plan,
     keys: list[Hashable],
     keys_of: KeysOf,
-) -> pd.DataFrame:
-    """The statistics of each group of ``part``, the keys as leading columns."""
+    *,
+    whole: bool,
+) -> tuple[pd.DataFrame, Stats]:
+    """The keys of each group of ``part`` and their statistics, in key order."""
     codes, table = _group_rows(keys_of(part), keys)
-    if len(part.index):
-        with request.errors():
-            stats = plan.summarize(request.data(part), codes, len(table.index))
-    else:  # an empty dask partition, or the frame dask shows as its meta
-        stats = {name: np.zeros(0, dtype=np.int64) for name in plan.stat_names}
-    for name in plan.stat_names:
-        table[name] = stats[name]
-    return table
+    with request.errors():
+        stats = plan.stats(request.data(part), codes, len(table.index), whole=whole)
+    return table, stats
+
+
+def _dask_stats(
+    frame: Frame,
+    request: _Request,
+    plan: Plan,
+    keys: list[Hashable],
+    keys_of: KeysOf,
+) -> tuple[pd.DataFrame, Stats]:
+    """Statistics per group of a dask DataFrame, by a tree reduction.
+
+    Each partition's statistics are summarized per group where it lies;
+    the partial tables are combined level by level with the statistics' own
+    rule (sums for counts, Chan's update for means), and the small table of
+    groups never needs a shuffle.
+    """
+    stats_type = plan.estimator.STATS
+    names = [f.name for f in attrs.fields(stats_type) if f.name != "weighted"]
+
+    def part_table(part: pd.DataFrame) -> pd.DataFrame:
+        if not len(part.index):  # an empty partition, or dask's meta
+            table = _group_rows(keys_of(part), keys)[1]
+            columns: dict[str, Any] = {name: np.zeros(0) for name in names}
+        else:
+            table, stats = _summarize_part(
+                part, request, plan, keys, keys_of, whole=False
+            )
+            columns = stats.to_columns()
+        result: pd.DataFrame = table.assign(**columns)
+        return result
+
+    def combine(tables: pd.DataFrame) -> pd.DataFrame:
+        codes, table = _group_rows(tables[keys], keys)
+        stats = stats_type.from_columns(tables, weighted=request.weighted)
+        result: pd.DataFrame = table.assign(
+            **stats.group(codes, len(table.index)).to_columns()
+        )
+        return result
+
+    combined = _dask.reduced(frame, part_table, combine)
+    table = combined[keys].reset_index(drop=True)
+    return table, stats_type.from_columns(combined, weighted=request.weighted)
 
 
 def _grouped_stats(
@@ -341,50 +374,33 @@ def _grouped_stats(
     keys_of: KeysOf,
     *,
     dask: bool,
-) -> tuple[Stats, pd.Index]:
-    """Statistics per group, in key order with the missing key last.
-
-    Each part (the frame, or each dask partition) is summed per group; the
-    partial sums are summed again by key, which also gives the groups the
-    index pandas gives them.
-    """
-
-    def part_stats(part: pd.DataFrame) -> pd.DataFrame:
-        return _summarize_part(part, request, plan, keys, keys_of)
-
-    partials = (
-        _dask.summed_partials(frame, part_stats, keys) if dask else part_stats(frame)
-    )
-    table = partials.groupby(keys, sort=True, observed=True, dropna=False).sum()
+) -> tuple[Stats, pd.DataFrame]:
+    """Statistics per group and the groups' keys, in key order, the missing key last."""
+    if dask:
+        table, stats = _dask_stats(frame, request, plan, keys, keys_of)
+    else:
+        table, stats = _summarize_part(frame, request, plan, keys, keys_of, whole=True)
     if not len(table.index):
         raise InputError(f"{request.func}: frame has no rows")
-    stats = {name: table[name].to_numpy() for name in plan.stat_names}
-    return stats, table.index
+    return stats, table
 
 
-def _check_some_valid(
-    request: _Request, n: int, usable: bool, frame: Frame, *, dask: bool
-) -> None:
-    """Raise as the metric does when no row at all can be used.
+def _check_some_valid(request: _Request, stats: Stats) -> None:
+    """Refuse data without any usable row (checked here for dask frames).
 
     A group without valid rows is no error (its value is NaN); data without
-    any is. For a pandas frame the metric itself is called on every row, so
-    the message is its own.
+    any is. A pandas frame is read whole, and the metric's own reader raises
+    its own message; a dask frame is read part by part, so the check waits
+    for the totals.
     """
-    if usable:
+    total = stats.sum()
+    if bool(total.propagated[0]):
         return
-    if not dask:
-        request.raise_as_metric(frame)
-        return  # nan_policy="propagate": the metric returns NaN, and so do we
-    if request.options.get("nan_policy") == "propagate":
+    n = int(total.n[0])
+    if n > 0 and float(total.denominator[0]) > 0:
         return
     reason = "the weights of the valid rows are all zero" if n else "no valid rows"
     raise InputError(f"{request.func}: {request.label}: {reason}")
-
-
-def _additive_usable(plan: Plan, total: Stats) -> tuple[int, bool]:
-    n = int(np.sum(total["n"]))
-    return n, n > 0 and float(np.sum(plan.total_weight(total))) > 0
 
 
 # ---------------------------------------------------------------------------
@@ -393,10 +409,10 @@ def _additive_usable(plan: Plan, total: Stats) -> tuple[int, bool]:
 
 def _table(stats: Stats, estimates: Mapping[str, npt.NDArray[Any]]) -> Columns:
     """n, value, interval, the metric's counts, n_missing, effective_n."""
-    columns: Columns = {"n": np.asarray(stats["n"], np.int64)}
+    columns: Columns = {"n": np.asarray(stats.n, np.int64)}
     columns.update(estimates)
     effective = columns.pop("effective_n")
-    columns["n_missing"] = np.asarray(stats["n_missing"], np.int64)
+    columns["n_missing"] = np.asarray(stats.n_missing, np.int64)
     columns["effective_n"] = effective
     return columns
 
@@ -406,32 +422,6 @@ def _without_interval(columns: Columns, interval: str | None) -> Columns:
         columns.pop("ci_low", None)
         columns.pop("ci_high", None)
     return columns
-
-
-def _total(stats: Stats) -> Stats:
-    return {
-        name: np.asarray(values).sum(keepdims=True) for name, values in stats.items()
-    }
-
-
-def _rest(stats: Stats, total: Stats) -> Stats:
-    """Everything but each group: the total less the group, no second pass.
-
-    A difference of float sums can land a hair below zero; it is clipped to
-    zero, and the floats of a rest without rows are zero.
-    """
-    empty = (total["n"] + total["n_missing"] - stats["n"] - stats["n_missing"]) == 0
-    rest: Stats = {}
-    for name, values in stats.items():
-        left = total[name] - values
-        if left.dtype.kind == "f":
-            left = np.where(empty, 0.0, np.maximum(left, 0.0))
-        rest[name] = left
-    return rest
-
-
-def _repeat(stats: Stats, size: int) -> Stats:
-    return {name: np.repeat(values, size) for name, values in stats.items()}
 
 
 def _significance(
@@ -450,17 +440,16 @@ def _segments_additive(
     plan: Plan, stats: Stats, compare_to: str, confidence: float
 ) -> Columns:
     """Estimates of every segment and its test against the rest (or the whole)."""
-    total = _total(stats)
-    columns = _table(stats, plan.estimate(stats))
-    rest = _rest(stats, total)
-    diff, low, high, _, p_value = plan.difference(stats, rest, confidence)
+    estimator: Any = plan.estimator
+    total = stats.sum()
+    columns = _table(stats, estimator.columns(stats))
+    rest = stats.rest(total)  # type: ignore[arg-type]
+    diff, low, high, _, p_value = estimator.difference(stats, rest, confidence)
     if compare_to == "overall":
-        size = stats["n"].size
-        whole = _repeat(total, size)
-        overall = plan.estimate(whole)["value"]
+        overall = estimator.estimate(total)[0]
         with np.errstate(divide="ignore", invalid="ignore"):
             # segment - whole = W_rest / W_whole * (segment - rest), exactly.
-            share = plan.total_weight(rest) / plan.total_weight(whole)
+            share = rest.denominator / total.denominator
         diff = np.asarray(columns["value"] - overall, dtype=np.float64)
         low, high = share * low, share * high
     columns.update(
@@ -694,24 +683,23 @@ def by_segment(
     if isinstance(plan, DurationPlan):
         if dask:
             raise _not_additive(request)
-        grouped_rows = frame.groupby(keys, sort=True, observed=True, dropna=False)
-        codes, index = _codes(grouped_rows)
+        codes, keys_table = _group_rows(frame, keys)
         with request.errors():
-            grouped = plan.group(request.data(frame), codes, len(index))
-        n = int(grouped.n.sum())
-        _check_some_valid(request, n, n > 0, frame, dask=False)
+            grouped = plan.group(request.data(frame), codes, len(keys_table.index))
+            plan.check_some_valid(grouped)
         columns = _segments_durations(plan, grouped, compare_to)
     else:
-        stats, index = _grouped_stats(frame, request, plan, keys, keys_of, dask=dask)
-        n, usable = _additive_usable(plan, _total(stats))
-        _check_some_valid(request, n, usable, frame, dask=dask)
+        stats, keys_table = _grouped_stats(
+            frame, request, plan, keys, keys_of, dask=dask
+        )
+        if dask:
+            _check_some_valid(request, stats)
         columns = _segments_additive(plan, stats, compare_to, level)
     adjusted, significant = _significance(columns["p_value"], correction, level)
     columns["p_adjusted"] = adjusted
     columns["significant"] = significant
     columns["low_n"] = columns["n"] < minimum
-    result = index.to_frame(index=False)
-    table: pd.DataFrame = result.assign(
+    table: pd.DataFrame = keys_table.assign(
         **{str(name): values for name, values in columns.items()}
     )
     return table
@@ -797,27 +785,23 @@ def _period_index(
 
 
 def _on_every_period(stats: Stats, position: npt.NDArray[np.int64], size: int) -> Stats:
-    """Statistics placed on every period; an empty period's are zeros."""
-    full: Stats = {}
-    for name, values in stats.items():
-        filled = np.zeros(size, dtype=values.dtype)
-        filled[position] = values
-        full[name] = filled
-    return full
+    """Statistics placed on every period; an empty period's are those of no row."""
+    return stats.group(position.astype(np.intp), size)
 
 
 def _changes_additive(
     plan: Plan, stats: Stats, dated: int, confidence: float
 ) -> Columns:
-    size = stats["n"].size
+    size = stats.size
     out = {
         name: np.full(size, np.nan)
         for name in ("change", "change_ci_low", "change_ci_high", "p_value")
     }
     if dated > 1:
-        later = {name: values[1:dated] for name, values in stats.items()}
-        earlier = {name: values[: dated - 1] for name, values in stats.items()}
-        diff, low, high, _, p_value = plan.difference(later, earlier, confidence)
+        later = stats.take(slice(1, dated))
+        earlier = stats.take(slice(0, dated - 1))
+        estimator: Any = plan.estimator
+        diff, low, high, _, p_value = estimator.difference(later, earlier, confidence)
         for name, values in zip(out, (diff, low, high, p_value), strict=True):
             out[name][1:dated] = values
     return out
@@ -944,8 +928,7 @@ def over_time(
             grouped = plan.group(
                 request.data(frame), position.astype(np.intp), len(index)
             )
-        n = int(grouped.n.sum())
-        _check_some_valid(request, n, n > 0, frame, dask=False)
+            plan.check_some_valid(grouped)
         columns = _duration_columns(plan, grouped)
         if compare_to == "previous":
             dated = int(np.count_nonzero(~np.asarray(index.isna())))
@@ -958,11 +941,12 @@ def over_time(
         return periods
 
     stats, groups = _grouped_stats(frame, request, plan, ["period"], keys_of, dask=dask)
-    n, usable = _additive_usable(plan, _total(stats))
-    _check_some_valid(request, n, usable, frame, dask=dask)
-    position, index = _period_index(groups.to_numpy(dtype=np.float64), freq)
+    if dask:
+        _check_some_valid(request, stats)
+    position, index = _period_index(groups["period"].to_numpy(dtype=np.float64), freq)
     stats = _on_every_period(stats, position, len(index))
-    columns = _without_interval(_table(stats, plan.estimate(stats)), plan.interval)
+    estimator: Any = plan.estimator
+    columns = _without_interval(_table(stats, estimator.columns(stats)), plan.interval)
     if compare_to == "previous":
         dated = int(np.count_nonzero(~np.asarray(index.isna())))
         columns.update(_changes_additive(plan, stats, dated, level))

@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, NamedTuple, TypeAlias
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from cxmetrics._summaries import check_mean_options, check_rate_options
+from cxmetrics._estimators import mean_estimator, rate_estimator
+from cxmetrics._plans import Plan, RowNouns, Rows, rows_plan, segmentable
 from cxmetrics._validation import (
     FloatArray,
     InputError,
@@ -33,15 +35,9 @@ from cxmetrics._validation import (
     format_count,
     format_examples,
     to_float_array,
-    valid_values,
 )
 from cxmetrics.durations import elapsed, first_response_time, resolution_time
-from cxmetrics.results import (
-    MeanResult,
-    RateResult,
-    estimate_mean_interval,
-    estimate_rate,
-)
+from cxmetrics.results import MeanResult, RateResult
 
 __all__ = [
     "SERVICE_LEVEL_VARIANTS",
@@ -290,25 +286,6 @@ def _check_not_empty(func: str, name: str, values: npt.NDArray[Any]) -> None:
         raise InputError(f"{func}: {name} is empty")
 
 
-# ---------------------------------------------------------------------------
-# Missing rows and the estimate step
-
-
-class _Rows(NamedTuple):
-    """The rows kept after ``nan_policy``, with their weights."""
-
-    keep: BoolArray | None  # None: every row is kept, and no copy is needed
-    weights: FloatArray | None  # aligned with the kept rows
-    n_missing: int
-    propagate: bool
-
-    def take(self, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        """The kept rows of ``values``."""
-        if self.keep is None or values.ndim == 0:
-            return values
-        return values[self.keep]
-
-
 def _either(a: BoolArray | None, b: BoolArray | None) -> BoolArray | None:
     """The union of two missing masks, where None stands for none missing."""
     if a is None:
@@ -316,166 +293,17 @@ def _either(a: BoolArray | None, b: BoolArray | None) -> BoolArray | None:
     return a if b is None else a | b
 
 
-def _valid_rows(
-    missing: BoolArray | None,
-    size: int,
-    *,
-    func: str,
-    noun: str,
-    nan_policy: object,
-    weights: object,
-) -> _Rows:
-    """Apply ``nan_policy`` to whole rows (a row is missing when a value it needs is).
-
-    The shared door `valid_values` sees one marker per row, NaN where the
-    row is missing, so messages and weight checks match every other metric.
-    ``missing`` None means no row is missing.
-    """
-    any_missing = missing is not None and bool(missing.any())
-    if missing is not None and any_missing:
-        marker = np.zeros(size)
-        marker[missing] = np.nan
-    else:
-        marker = np.broadcast_to(np.float64(0.0), (size,))
-    valid = valid_values(
-        marker, func=func, name=noun, nan_policy=nan_policy, weights=weights
-    )
-    return _Rows(
-        keep=~missing if missing is not None and any_missing else None,
-        weights=valid.weights,
-        n_missing=valid.n_missing,
-        propagate=valid.propagate,
-    )
+# ---------------------------------------------------------------------------
+# How messages name the rows of each metric
 
 
-def _weight_totals(
-    weights: FloatArray, *, func: str, counted_noun: str, propagate: bool
-) -> tuple[float, float]:
-    """The sum of the counted rows' weights and Kish's effective n.
-
-    Weights all zero are an error, unless a missing value propagates.
-    """
-    total = float(weights.sum())
-    squared = float(weights @ weights)
-    effective_n = total * total / squared if squared > 0 else 0.0
-    if total <= 0 and not propagate:
-        raise InputError(f"{func}: weights of the {counted_noun} are all zero")
-    return total, effective_n
+def _no(noun: str) -> RowNouns:
+    """Every row counts: the rows are ``noun``, and none left is "no <noun>"."""
+    return RowNouns(noun=noun, counted=noun, empty=lambda kept: f"no {noun}")
 
 
-def _rate_result(
-    success: BoolArray,
-    counted: BoolArray | None,
-    rows: _Rows,
-    *,
-    func: str,
-    counted_noun: str,
-    empty: str,
-    ci: str | None,
-    confidence: float,
-    label: str,
-    n_pending: int = 0,
-) -> RateResult:
-    """The share of ``success`` among the ``counted`` kept rows.
-
-    ``success`` and ``counted`` are aligned with the kept rows (``counted``
-    None: every kept row); ``counted_noun`` names the counted rows in
-    messages. ``empty`` is the message, after the function's name, when no
-    row is counted.
-    """
-    if counted is not None:
-        success = success & counted
-    n = success.size if counted is None else int(np.count_nonzero(counted))
-    if n == 0 and not rows.propagate:
-        raise InputError(f"{func}: {empty}")
-    successes: float
-    total: float
-    if rows.weights is None:
-        successes = int(np.count_nonzero(success))
-        total = n
-        effective_n = float(n)
-    else:
-        w = rows.weights if counted is None else np.where(counted, rows.weights, 0.0)
-        total, effective_n = _weight_totals(
-            w, func=func, counted_noun=counted_noun, propagate=rows.propagate
-        )
-        successes = float(w.sum(where=success))
-    value, interval = estimate_rate(
-        successes,
-        total,
-        effective_n,
-        ci=ci,
-        confidence=confidence,
-        propagate=rows.propagate,
-    )
-    return RateResult(
-        value=value,
-        successes=successes,
-        n=n,
-        ci=interval,
-        n_missing=rows.n_missing,
-        effective_n=effective_n,
-        total_weight=total,
-        label=label,
-        n_pending=n_pending,
-    )
-
-
-def _mean_result(
-    values: FloatArray,
-    weights: FloatArray | None,
-    *,
-    func: str,
-    counted_noun: str,
-    rows: _Rows,
-    ci: str | None,
-    confidence: float,
-    label: str,
-) -> MeanResult:
-    """The (weighted) mean of ``values`` with its Student t interval."""
-    n = values.size
-    total: float
-    if weights is None:
-        total = n
-        effective_n = float(n)
-    else:
-        total, effective_n = _weight_totals(
-            weights, func=func, counted_noun=counted_noun, propagate=rows.propagate
-        )
-    if rows.propagate or n == 0:
-        mean = std = math.nan
-    else:
-        raw = values.mean() if weights is None else (weights @ values) / total
-        # Rounding must not take the mean past the extreme values.
-        mean = float(np.clip(raw, values.min(), values.max()))
-        deviations = values - mean
-        spread = (
-            deviations @ deviations
-            if weights is None
-            else weights @ (deviations * deviations)
-        )
-        std = (
-            math.sqrt(float(spread) / total * effective_n / (effective_n - 1.0))
-            if effective_n > 1
-            else math.nan
-        )
-    return MeanResult(
-        value=mean,
-        n=n,
-        std=std,
-        ci=estimate_mean_interval(
-            mean,
-            std,
-            effective_n,
-            ci=ci,
-            confidence=confidence,
-            propagate=rows.propagate,
-        ),
-        n_missing=rows.n_missing,
-        effective_n=effective_n,
-        total_weight=total,
-        label=label,
-    )
+_TICKETS = _no("tickets")
+_CALLS = _no("calls")
 
 
 # ---------------------------------------------------------------------------
@@ -495,40 +323,50 @@ def _ticket_values(
     return checked, missing
 
 
-def _ticket_rate(
-    values: npt.NDArray[Any],
-    missing: BoolArray | None,
-    success: Callable[[npt.NDArray[Any]], BoolArray],
-    *,
+def _first_contact(values: npt.NDArray[Any]) -> BoolArray:
+    """Resolved on the first contact: flags are booleans, counts are >= 1."""
+    return np.asarray(values == 1, dtype=bool)
+
+
+def _reopened(values: npt.NDArray[Any]) -> BoolArray:
+    return np.asarray(values >= 1, dtype=bool)
+
+
+def _ticket_plan(
     func: str,
+    param: str,
+    noun: str,
+    least: int,
+    success: Callable[[npt.NDArray[Any]], BoolArray],
     label: str,
-    nan_policy: object,
-    weights: object,
-    ci: str | None,
-    confidence: float,
-) -> RateResult:
-    """The share of tickets for which ``success`` holds, after ``nan_policy``."""
-    rows = _valid_rows(
-        missing,
-        values.size,
-        func=func,
-        noun="tickets",
-        nan_policy=nan_policy,
-        weights=weights,
-    )
-    return _rate_result(
-        success(rows.take(values)),
-        None,
-        rows,
-        func=func,
-        counted_noun="tickets",
-        empty="no tickets",
-        ci=ci,
-        confidence=confidence,
-        label=label,
-    )
+) -> Callable[..., Plan]:
+    """The plan of a share of tickets, each judged by ``success``."""
+
+    def plan(*, ci: object, confidence: object, nan_policy: object) -> Plan:
+        estimator = rate_estimator(func, ci, confidence, label=label)
+
+        def rows(data: Mapping[str, Any]) -> Rows:
+            values, missing = _ticket_values(
+                data[param], func=func, param=param, noun=noun, least=least
+            )
+            return Rows(size=values.size, missing=missing, flags=success(values))
+
+        return rows_plan(func, estimator, rows, nouns=_TICKETS, nan_policy=nan_policy)
+
+    return plan
 
 
+_fcr_plan = _ticket_plan(
+    "fcr_rate",
+    "contacts_to_resolve",
+    "contact counts",
+    1,
+    _first_contact,
+    "FCR",
+)
+
+
+@segmentable(_fcr_plan, data=("contacts_to_resolve",))
 def fcr_rate(
     contacts_to_resolve: npt.ArrayLike,
     *,
@@ -597,28 +435,19 @@ def fcr_rate(
     >>> cx.fcr_rate([True, True, False, None]).value
     0.6666666666666666
     """
-    func = "fcr_rate"
-    ci, level = check_rate_options(func, ci, confidence)
-    values, missing = _ticket_values(
-        contacts_to_resolve,
-        func=func,
-        param="contacts_to_resolve",
-        noun="contact counts",
-        least=1,
+    plan = _fcr_plan(ci=ci, confidence=confidence, nan_policy=nan_policy)
+    result: RateResult = plan.result(
+        {"contacts_to_resolve": contacts_to_resolve, "weights": weights}
     )
-    return _ticket_rate(
-        values,
-        missing,
-        _first_contact,
-        func=func,
-        label="FCR",
-        nan_policy=nan_policy,
-        weights=weights,
-        ci=ci,
-        confidence=level,
-    )
+    return result
 
 
+_reopen_plan = _ticket_plan(
+    "reopen_rate", "reopens", "reopen counts", 0, _reopened, "Reopen rate"
+)
+
+
+@segmentable(_reopen_plan, data=("reopens",))
 def reopen_rate(
     reopens: npt.ArrayLike,
     *,
@@ -673,22 +502,9 @@ def reopen_rate(
     >>> print(cx.reopen_rate([0, 0, 1, 0, 2, 0, 0, 0, 0, 1]))
     Reopen rate 30.0% (95% CI 10.8% to 60.3%, Wilson), n=10
     """
-    func = "reopen_rate"
-    ci, level = check_rate_options(func, ci, confidence)
-    values, missing = _ticket_values(
-        reopens, func=func, param="reopens", noun="reopen counts", least=0
-    )
-    return _ticket_rate(
-        values,
-        missing,
-        _reopened,
-        func=func,
-        label="Reopen rate",
-        nan_policy=nan_policy,
-        weights=weights,
-        ci=ci,
-        confidence=level,
-    )
+    plan = _reopen_plan(ci=ci, confidence=confidence, nan_policy=nan_policy)
+    result: RateResult = plan.result({"reopens": reopens, "weights": weights})
+    return result
 
 
 # ---------------------------------------------------------------------------
@@ -714,24 +530,6 @@ def _read_answered(func: str, wait_time: object, answered: object) -> _Calls:
     return _Calls(wait, wait_missing, flag, flag_missing)
 
 
-def _call_rows(
-    func: str,
-    calls: _Calls,
-    missing: BoolArray | None,
-    nan_policy: object,
-    weights: object,
-) -> _Rows:
-    """``nan_policy`` and weights applied to the calls."""
-    return _valid_rows(
-        missing,
-        calls.flag.size,
-        func=func,
-        noun="calls",
-        nan_policy=nan_policy,
-        weights=weights,
-    )
-
-
 def _read_abandoned(func: str, abandoned: object, wait_time: object) -> _Calls:
     """Abandoned flags and the aligned waits in seconds (NaN when not given)."""
     flag, flag_missing = _flag_mask(abandoned, func=func, noun="abandoned flags")
@@ -753,15 +551,6 @@ def _read_abandoned(func: str, abandoned: object, wait_time: object) -> _Calls:
 # are allowed.
 
 
-def _first_contact(values: npt.NDArray[Any]) -> BoolArray:
-    """Resolved on the first contact: flags are booleans, counts are >= 1."""
-    return np.asarray(values == 1, dtype=bool)
-
-
-def _reopened(values: npt.NDArray[Any]) -> BoolArray:
-    return np.asarray(values >= 1, dtype=bool)
-
-
 def _answered_missing(calls: _Calls, *, every_wait: bool) -> BoolArray | None:
     """A call is missing when its flag is, or when its wait is and is needed.
 
@@ -772,18 +561,6 @@ def _answered_missing(calls: _Calls, *, every_wait: bool) -> BoolArray | None:
     if not every_wait and wait_missing is not None:
         wait_missing = calls.flag & wait_missing
     return _either(calls.flag_missing, wait_missing)
-
-
-def _abandon_limit(func: str, short_abandon: object, has_wait: bool) -> float | None:
-    """The short-abandon limit of `abandonment_rate` in seconds, None without one."""
-    if short_abandon is None:
-        return None
-    if not has_wait:
-        raise InputError(
-            f"{func}: short_abandon needs wait_time, the seconds each call "
-            "waited, to tell short abandons from the others"
-        )
-    return _seconds_scalar(short_abandon, func=func, name="short_abandon")
 
 
 def _abandoned_missing(calls: _Calls, limit: float | None) -> BoolArray | None:
@@ -883,6 +660,54 @@ def _handle_times(func: str, talk: object, hold: object, wrap: object) -> FloatA
     return handle
 
 
+def _abandonment_plan(
+    *, short_abandon: object, ci: object, confidence: object, nan_policy: object
+) -> Plan:
+    func = "abandonment_rate"
+    estimator = rate_estimator(func, ci, confidence, label="Abandonment rate")
+    limit = (
+        None
+        if short_abandon is None
+        else _seconds_scalar(short_abandon, func=func, name="short_abandon")
+    )
+    nouns = _CALLS
+    if limit is not None:
+        estimator = attrs.evolve(
+            estimator,
+            label=f"Abandonment rate (short abandons under {limit:g} s excluded)",
+        )
+        nouns = RowNouns(
+            noun="calls",
+            counted="calls counted",
+            empty=lambda kept: _all_short(kept, limit),
+        )
+
+    def rows(data: Mapping[str, Any]) -> Rows:
+        wait_time = data.get("wait_time")
+        if limit is not None and wait_time is None:
+            raise InputError(
+                f"{func}: short_abandon needs wait_time, the seconds each call "
+                "waited, to tell short abandons from the others"
+            )
+        calls = _read_abandoned(func, data["abandoned"], wait_time)
+        counted = (
+            None if limit is None else ~_short_abandons(calls.flag, calls.wait, limit)
+        )
+        return Rows(
+            size=calls.flag.size,
+            missing=_abandoned_missing(calls, limit),
+            counted=counted,
+            flags=calls.flag,
+        )
+
+    return rows_plan(func, estimator, rows, nouns=nouns, nan_policy=nan_policy)
+
+
+@segmentable(
+    _abandonment_plan,
+    data=("abandoned",),
+    column_options=("wait_time", "weights"),
+)
 def abandonment_rate(
     abandoned: npt.ArrayLike,
     *,
@@ -965,38 +790,16 @@ def abandonment_rate(
     Abandonment rate (short abandons under 5 s excluded) 28.6% (95% CI 8.2% to
     64.1%, Wilson), n=7
     """
-    func = "abandonment_rate"
-    ci, level = check_rate_options(func, ci, confidence)
-    limit = _abandon_limit(func, short_abandon, wait_time is not None)
-    calls = _read_abandoned(func, abandoned, wait_time)
-    rows = _call_rows(
-        func, calls, _abandoned_missing(calls, limit), nan_policy, weights
-    )
-    is_abandoned = rows.take(calls.flag)
-    if limit is None:
-        return _rate_result(
-            is_abandoned,
-            None,
-            rows,
-            func=func,
-            counted_noun="calls",
-            empty="no calls",
-            ci=ci,
-            confidence=level,
-            label="Abandonment rate",
-        )
-    short = _short_abandons(is_abandoned, rows.take(calls.wait), limit)
-    return _rate_result(
-        is_abandoned,
-        ~short,
-        rows,
-        func=func,
-        counted_noun="calls counted",
-        empty=_all_short(short.size, limit),
+    plan = _abandonment_plan(
+        short_abandon=short_abandon,
         ci=ci,
-        confidence=level,
-        label=f"Abandonment rate (short abandons under {limit:g} s excluded)",
+        confidence=confidence,
+        nan_policy=nan_policy,
     )
+    result: RateResult = plan.result(
+        {"abandoned": abandoned, "wait_time": wait_time, "weights": weights}
+    )
+    return result
 
 
 def _all_short(calls: int, limit: float) -> str:
@@ -1006,6 +809,60 @@ def _all_short(calls: int, limit: float) -> str:
     )
 
 
+def _service_level_plan(
+    *,
+    threshold: object,
+    abandoned: object,
+    short_abandon: object,
+    ci: object,
+    confidence: object,
+    nan_policy: object,
+) -> Plan:
+    func = "service_level"
+    estimator = rate_estimator(func, ci, confidence, label="Service level")
+    check_option(func, "abandoned", abandoned, SERVICE_LEVEL_VARIANTS)
+    if threshold is None:
+        raise InputError(f"{func}: threshold is required, e.g. threshold=20 (seconds)")
+    rule = str(abandoned)
+    target, limit = _service_level_limits(func, rule, threshold, short_abandon)
+    estimator = attrs.evolve(
+        estimator,
+        label=_service_level_label(rule, limit),
+        definition=f"answered within {target:g} s",
+    )
+
+    def empty(kept: int) -> str:
+        if rule == "exclude":
+            return (
+                f"none of the {format_count(kept)} calls was answered, and "
+                "abandoned='exclude' counts answered calls only"
+            )
+        if limit is not None:
+            return _all_short(kept, limit)
+        return "no calls"  # "include": every call counts
+
+    nouns = RowNouns(noun="calls", counted="calls counted", empty=empty)
+
+    def rows(data: Mapping[str, Any]) -> Rows:
+        calls = _read_answered(func, data["wait_time"], data["answered"])
+        within, counted = _within_and_counted(
+            calls.flag, calls.wait, target=target, abandoned=rule, limit=limit
+        )
+        return Rows(
+            size=calls.flag.size,
+            missing=_answered_missing(calls, every_wait=limit is not None),
+            counted=counted,
+            flags=within,
+        )
+
+    return rows_plan(func, estimator, rows, nouns=nouns, nan_policy=nan_policy)
+
+
+@segmentable(
+    _service_level_plan,
+    data=("wait_time", "answered"),
+    examples={"threshold": "threshold=20 (seconds)"},
+)
 def service_level(
     wait_time: Durations,
     answered: npt.ArrayLike,
@@ -1119,40 +976,18 @@ def service_level(
     ... ).value
     0.4444444444444444
     """
-    func = "service_level"
-    ci, level = check_rate_options(func, ci, confidence)
-    check_option(func, "abandoned", abandoned, SERVICE_LEVEL_VARIANTS)
-    target, limit = _service_level_limits(func, abandoned, threshold, short_abandon)
-    calls = _read_answered(func, wait_time, answered)
-    missing = _answered_missing(calls, every_wait=limit is not None)
-    rows = _call_rows(func, calls, missing, nan_policy, weights)
-    is_answered = rows.take(calls.flag)
-    within, counted = _within_and_counted(
-        is_answered,
-        rows.take(calls.wait),
-        target=target,
+    plan = _service_level_plan(
+        threshold=threshold,
         abandoned=abandoned,
-        limit=limit,
-    )
-    empty = "no calls"  # "include": every call counts
-    if abandoned == "exclude":
-        empty = (
-            f"none of the {format_count(is_answered.size)} calls was answered, and "
-            "abandoned='exclude' counts answered calls only"
-        )
-    elif limit is not None:
-        empty = _all_short(is_answered.size, limit)
-    return _rate_result(
-        within,
-        counted,
-        rows,
-        func=func,
-        counted_noun="calls counted",
-        empty=empty,
+        short_abandon=short_abandon,
         ci=ci,
-        confidence=level,
-        label=_service_level_label(abandoned, limit),
+        confidence=confidence,
+        nan_policy=nan_policy,
     )
+    result: RateResult = plan.result(
+        {"wait_time": wait_time, "answered": answered, "weights": weights}
+    )
+    return result
 
 
 def _service_level_label(abandoned: str, limit: float | None) -> str:
@@ -1182,6 +1017,31 @@ def _short_abandon_limit(
     return None
 
 
+def _asa_plan(*, ci: object, confidence: object, nan_policy: object) -> Plan:
+    func = "average_speed_of_answer"
+    estimator = mean_estimator(func, ci, confidence, label="ASA")
+    nouns = RowNouns(
+        noun="calls",
+        counted="answered calls",
+        empty=lambda kept: (
+            f"none of the {format_count(kept)} calls was answered; ASA is the "
+            "mean wait of answered calls"
+        ),
+    )
+
+    def rows(data: Mapping[str, Any]) -> Rows:
+        calls = _read_answered(func, data["wait_time"], data["answered"])
+        return Rows(
+            size=calls.flag.size,
+            missing=_answered_missing(calls, every_wait=False),
+            counted=calls.flag,
+            values=calls.wait,
+        )
+
+    return rows_plan(func, estimator, rows, nouns=nouns, nan_policy=nan_policy)
+
+
+@segmentable(_asa_plan, data=("wait_time", "answered"))
 def average_speed_of_answer(
     wait_time: Durations,
     answered: npt.ArrayLike,
@@ -1243,34 +1103,38 @@ def average_speed_of_answer(
     >>> print(cx.average_speed_of_answer(wait, answered))
     ASA 24.43 (95% CI 5.47 to 43.39, Student t), n=7
     """
-    func = "average_speed_of_answer"
-    ci, level = check_mean_options(func, ci, confidence)
-    calls = _read_answered(func, wait_time, answered)
-    missing = _answered_missing(calls, every_wait=False)
-    rows = _call_rows(func, calls, missing, nan_policy, weights)
-    is_answered = rows.take(calls.flag)
-    if not is_answered.any() and not rows.propagate:
-        raise InputError(
-            f"{func}: none of the {format_count(is_answered.size)} calls was "
-            "answered; ASA is the mean wait of answered calls"
-        )
-    waits = rows.take(calls.wait)[is_answered]
-    return _mean_result(
-        waits,
-        None if rows.weights is None else rows.weights[is_answered],
-        func=func,
-        counted_noun="answered calls",
-        rows=rows,
-        ci=ci,
-        confidence=level,
-        label="ASA",
+    plan = _asa_plan(ci=ci, confidence=confidence, nan_policy=nan_policy)
+    result: MeanResult = plan.result(
+        {"wait_time": wait_time, "answered": answered, "weights": weights}
     )
+    return result
 
 
 # ---------------------------------------------------------------------------
 # Handle time and SLA attainment
 
 
+def _aht_plan(*, ci: object, confidence: object, nan_policy: object) -> Plan:
+    func = "average_handle_time"
+    estimator = mean_estimator(func, ci, confidence, label="AHT")
+    nouns = _no("contacts")
+
+    def rows(data: Mapping[str, Any]) -> Rows:
+        handle = _handle_times(
+            func, data["talk"], data.get("hold", 0), data.get("wrap", 0)
+        )
+        _check_not_empty(func, "talk", handle)
+        return Rows(size=handle.size, missing=_nan_mask(handle), values=handle)
+
+    return rows_plan(func, estimator, rows, nouns=nouns, nan_policy=nan_policy)
+
+
+@segmentable(
+    _aht_plan,
+    data=("talk", "hold", "wrap"),
+    required=1,
+    scalar_or_column=("hold", "wrap"),
+)
 def average_handle_time(
     talk: Durations,
     hold: Durations | Duration = 0,
@@ -1333,30 +1197,52 @@ def average_handle_time(
     >>> print(cx.average_handle_time(talk, hold=[0, 60, 0, 30], wrap=30))
     AHT 337.50 (95% CI 145.07 to 529.93, Student t), n=4
     """
-    func = "average_handle_time"
-    ci, level = check_mean_options(func, ci, confidence)
-    handle = _handle_times(func, talk, hold, wrap)
-    _check_not_empty(func, "talk", handle)
-    rows = _valid_rows(
-        _nan_mask(handle),
-        handle.size,
-        func=func,
-        noun="contacts",
-        nan_policy=nan_policy,
-        weights=weights,
+    plan = _aht_plan(ci=ci, confidence=confidence, nan_policy=nan_policy)
+    result: MeanResult = plan.result(
+        {"talk": talk, "hold": hold, "wrap": wrap, "weights": weights}
     )
-    return _mean_result(
-        rows.take(handle),
-        rows.weights,
-        func=func,
-        counted_noun="contacts",
-        rows=rows,
-        ci=ci,
-        confidence=level,
-        label="AHT",
-    )
+    return result
 
 
+def _sla_plan(*, ci: object, confidence: object, nan_policy: object) -> Plan:
+    func = "sla_attainment"
+    estimator = rate_estimator(
+        func, ci, confidence, label="SLA attainment", pending=True
+    )
+    nouns = RowNouns(
+        noun="items",
+        counted="decided items",
+        empty=lambda kept: (
+            f"all {format_count(kept)} items are pending (open and within their "
+            "targets); none has met or missed its SLA yet"
+        ),
+    )
+
+    def rows(data: Mapping[str, Any]) -> Rows:
+        items = _read_items(
+            func, data["durations"], data["targets"], data.get("pending")
+        )
+        _check_not_empty(func, "durations", items.taken)
+        success, counted, undecided = _sla_outcomes(
+            items.taken, items.goal, items.is_open
+        )
+        return Rows(
+            size=items.taken.size,
+            missing=items.missing,
+            counted=counted,
+            flags=success,
+            pending=undecided,
+        )
+
+    return rows_plan(func, estimator, rows, nouns=nouns, nan_policy=nan_policy)
+
+
+@segmentable(
+    _sla_plan,
+    data=("durations", "targets"),
+    column_options=("pending", "weights"),
+    scalar_or_column=("targets",),
+)
 def sla_attainment(
     durations: Durations,
     targets: Durations | Duration,
@@ -1440,36 +1326,13 @@ def sla_attainment(
     >>> print(result)
     SLA attainment 60.0% (95% CI 23.1% to 88.2%, Wilson), n=5, 1 pending
     """
-    func = "sla_attainment"
-    ci, level = check_rate_options(func, ci, confidence)
-    items = _read_items(func, durations, targets, pending)
-    _check_not_empty(func, "durations", items.taken)
-    rows = _valid_rows(
-        items.missing,
-        items.taken.size,
-        func=func,
-        noun="items",
-        nan_policy=nan_policy,
-        weights=weights,
+    plan = _sla_plan(ci=ci, confidence=confidence, nan_policy=nan_policy)
+    result: RateResult = plan.result(
+        {
+            "durations": durations,
+            "targets": targets,
+            "pending": pending,
+            "weights": weights,
+        }
     )
-    success, counted, undecided = _sla_outcomes(
-        rows.take(items.taken),
-        rows.take(items.goal),
-        None if items.is_open is None else rows.take(items.is_open),
-    )
-    n_pending = 0 if undecided is None else int(np.count_nonzero(undecided))
-    return _rate_result(
-        success,
-        counted,
-        rows,
-        func=func,
-        counted_noun="decided items",
-        empty=(
-            f"all {format_count(success.size)} items are pending (open and "
-            "within their targets); none has met or missed its SLA yet"
-        ),
-        ci=ci,
-        confidence=level,
-        label="SLA attainment",
-        n_pending=n_pending,
-    )
+    return result

@@ -25,20 +25,12 @@ from __future__ import annotations
 
 import math
 
-from cxmetrics._summaries import (
-    check_mean_options,
-    check_net_score_options,
-    check_rate_options,
-)
+import numpy as np
+
+from cxmetrics._estimators import mean_estimator, net_estimator, rate_estimator
+from cxmetrics._stats import MomentStats, NetStats, RateStats
 from cxmetrics._validation import InputError, check_count
-from cxmetrics.results import (
-    MeanResult,
-    NetScoreResult,
-    RateResult,
-    estimate_mean_interval,
-    estimate_net_score,
-    estimate_rate,
-)
+from cxmetrics.results import MeanResult, NetScoreResult, RateResult
 
 __all__ = ["mean_from_sums", "net_score_from_counts", "rate_from_counts"]
 
@@ -50,6 +42,7 @@ def rate_from_counts(
     ci: str | None = "wilson",
     confidence: float = 0.95,
     label: str = "Rate",
+    definition: str = "",
 ) -> RateResult:
     """A share rebuilt from its count of successes and of observations.
 
@@ -65,8 +58,11 @@ def rate_from_counts(
     confidence : float
         Confidence level in (0, 1).
     label : str
-        What the share is called, e.g. ``"CSAT"``; results merge only with
-        results of the same label.
+        What the share is called, e.g. ``"CSAT"``.
+    definition : str
+        What exactly is counted, as results computed on rows record it (for
+        example ``cx.csat(ratings).definition`` is ``"4, 5 of 1-5"``); results
+        merge and compare only when their labels and definitions agree.
 
     Returns
     -------
@@ -91,25 +87,14 @@ def rate_from_counts(
     CSAT 78.8% (95% CI 76.2% to 81.2%, Wilson), n=1,015
     """
     func = "rate_from_counts"
-    method, level = check_rate_options(func, ci, confidence)
+    estimator = rate_estimator(func, ci, confidence, label=label, definition=definition)
     hits = check_count(func, "successes", successes)
     count = check_count(func, "n", n)
     if count == 0:
         raise InputError(f"{func}: n is 0; there is no observation to rate")
     if hits > count:
         raise InputError(f"{func}: successes ({hits:,}) cannot exceed n ({count:,})")
-    value, interval = estimate_rate(
-        hits, count, float(count), ci=method, confidence=level
-    )
-    return RateResult(
-        value=value,
-        successes=hits,
-        n=count,
-        ci=interval,
-        effective_n=float(count),
-        total_weight=count,
-        label=label,
-    )
+    return estimator.result(RateStats.of_counts(hits, count, n=count))
 
 
 def net_score_from_counts(
@@ -120,6 +105,7 @@ def net_score_from_counts(
     ci: str | None = "adjusted_wald",
     confidence: float = 0.95,
     label: str = "Net score",
+    definition: str = "",
 ) -> NetScoreResult:
     """A net score (positive share minus negative share) rebuilt from counts.
 
@@ -138,6 +124,10 @@ def net_score_from_counts(
         Confidence level in (0, 1).
     label : str
         What the score is called, e.g. ``"Net Easy"``.
+    definition : str
+        What exactly is counted, as results computed on rows record it (for
+        example ``cx.csat(ratings).definition`` is ``"4, 5 of 1-5"``); results
+        merge and compare only when their labels and definitions agree.
 
     Returns
     -------
@@ -162,26 +152,18 @@ def net_score_from_counts(
             f"{func}: ci={ci!r} needs n_resamples and rng; use 'adjusted_wald', "
             "'wald' or None, or rebuild the counts with nps_from_counts"
         )
-    method, level, _, _ = check_net_score_options(func, ci, confidence, 10_000, None)
+    estimator = net_estimator(
+        func, ci, confidence, 10_000, None, label=label, definition=definition
+    )
     pos = check_count(func, "positive", positive)
     neu = check_count(func, "neutral", neutral)
     neg = check_count(func, "negative", negative)
     n = pos + neu + neg
     if n == 0:
         raise InputError(f"{func}: the counts are all zero; there is nothing to score")
-    value, interval = estimate_net_score(
-        pos, neu, neg, effective_n=float(n), ci=method, confidence=level
-    )
-    return NetScoreResult(
-        value=value,
-        n=n,
-        positive=pos,
-        neutral=neu,
-        negative=neg,
-        ci=interval,
-        effective_n=float(n),
-        label=label,
-    )
+    result = estimator.result(NetStats.of_counts(pos, neu, neg, n=n))
+    assert isinstance(result, NetScoreResult)
+    return result
 
 
 def mean_from_sums(
@@ -192,6 +174,7 @@ def mean_from_sums(
     ci: str | None = "t",
     confidence: float = 0.95,
     label: str = "Mean",
+    definition: str = "",
 ) -> MeanResult:
     r"""A mean rebuilt from the count, the sum and the sum of squares.
 
@@ -209,6 +192,10 @@ def mean_from_sums(
         Confidence level in (0, 1).
     label : str
         What the mean is of, e.g. ``"AHT"``.
+    definition : str
+        What exactly is counted, as results computed on rows record it (for
+        example ``cx.csat(ratings).definition`` is ``"4, 5 of 1-5"``); results
+        merge and compare only when their labels and definitions agree.
 
     Returns
     -------
@@ -251,31 +238,36 @@ def mean_from_sums(
     AHT 372.00 (95% CI 311.55 to 432.45, Student t), n=5
     """
     func = "mean_from_sums"
-    method, level = check_mean_options(func, ci, confidence)
+    estimator = mean_estimator(func, ci, confidence, label=label, definition=definition)
     count = check_count(func, "n", n)
     if count == 0:
         raise InputError(f"{func}: n is 0; there is no observation to average")
-    sums = {"total": total, "sum_of_squares": sum_of_squares}
-    for name, value in sums.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise InputError(f"{func}: {name} must be a number; got {value!r}")
-        if not math.isfinite(value):
-            raise InputError(f"{func}: {name} must be finite; got {value!r}")
-    mean = total / count
-    deviations = sum_of_squares - total * mean
+    sums = {
+        "total": _finite_number(func, "total", total),
+        "sum_of_squares": _finite_number(func, "sum_of_squares", sum_of_squares),
+    }
+    mean = sums["total"] / count
+    deviations = sums["sum_of_squares"] - sums["total"] * mean
     # Rounding can leave a tiny negative remainder when every value is equal.
-    if deviations < -1e-9 * max(abs(sum_of_squares), 1.0):
+    if deviations < -1e-9 * max(abs(sums["sum_of_squares"]), 1.0):
         raise InputError(
             f"{func}: sum_of_squares ({sum_of_squares:g}) is below "
-            f"total**2 / n ({total * mean:g}); no set of values has these sums"
+            f"total**2 / n ({sums['total'] * mean:g}); no set of values has these sums"
         )
-    std = math.sqrt(max(deviations, 0.0) / (count - 1)) if count > 1 else math.nan
-    return MeanResult(
-        value=mean,
-        n=count,
-        std=std,
-        ci=estimate_mean_interval(mean, std, float(count), ci=method, confidence=level),
-        effective_n=float(count),
-        total_weight=count,
-        label=label,
-    )
+    stats = MomentStats.of_moments(float(count), mean, max(deviations, 0.0), n=count)
+    return estimator.result(stats)
+
+
+def _finite_number(func: str, name: str, value: object) -> float:
+    """A finite real number (Python or numpy), as a float."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
+        raise InputError(f"{func}: {name} must be a number; got {value!r}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise InputError(f"{func}: {name} must be finite; got {value!r}")
+    return number

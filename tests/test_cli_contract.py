@@ -10,7 +10,6 @@ go through the same builders.
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import re
@@ -22,66 +21,31 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from cli_support import (
+    ACTIVITY_COLUMNS,
+    CALL_BASICS,
+    CALL_COLUMNS,
+    SUBSCRIPTION_COLUMNS,
+    TICKET_COLUMNS,
+    block,
+    one_line_error,
+    run,
+    run_csv,
+    run_json,
+)
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
 import cxmetrics as cx
-from cxmetrics import cli, datasets
+from cxmetrics import datasets
+from cxmetrics.cli import DemoOptions, build_demo_report, render_json
 
 # ---------------------------------------------------------------------------
 # Helpers
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    status = cli.main([str(arg) for arg in argv])
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def run_json(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> dict[str, Any]:
-    status, out, err = run(capsys, *argv, "--format", "json")
-    assert (status, err) == (0, ""), err
-    document: dict[str, Any] = json.loads(out)
-    return document
-
-
-def run_csv(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> pd.DataFrame:
-    status, out, err = run(capsys, *argv, "--format", "csv")
-    assert (status, err) == (0, ""), err
-    return pd.read_csv(io.StringIO(out))
-
-
-def block(document: dict[str, Any], key: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(s for s in document["sections"] if s["key"] == key)
-    return found
-
-
-def one_line_error(status: int, out: str, err: str) -> str:
-    """Check the shape of a refusal and return its message."""
-    assert status == 2
-    assert out == ""
-    assert err.startswith("cxmetrics: error: ")
-    assert err.endswith("\n")
-    assert err.count("\n") == 1
-    assert "Traceback" not in err
-    return err
-
-
 def is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-@pytest.fixture(scope="module")
-def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled sample data written out as CSV files."""
-    folder = tmp_path_factory.mktemp("sample")
-    datasets.load_survey().to_csv(folder / "survey.csv", index=False)
-    datasets.load_tickets().to_csv(folder / "tickets.csv", index=False)
-    datasets.load_calls().to_csv(folder / "calls.csv", index=False)
-    datasets.load_subscriptions().to_csv(folder / "subscriptions.csv", index=False)
-    mrr = datasets.load_mrr()
-    mrr[mrr["mrr"] > 0].to_csv(folder / "paying.csv", index=False)
-    return folder
 
 
 # ---------------------------------------------------------------------------
@@ -102,12 +66,7 @@ def machine_outputs(
         [
             "tickets",
             sample_dir / "tickets.csv",
-            "--created",
-            "created",
-            "--first-response",
-            "first_response",
-            "--resolved",
-            "resolved",
+            *TICKET_COLUMNS,
             "--contacts",
             "contacts",
             "--reopens",
@@ -118,14 +77,7 @@ def machine_outputs(
         [
             "calls",
             sample_dir / "calls.csv",
-            "--wait",
-            "wait",
-            "--answered",
-            "answered",
-            "--talk",
-            "talk",
-            "--arrival",
-            "arrival",
+            *CALL_COLUMNS,
         ],
         [
             "retention",
@@ -138,10 +90,7 @@ def machine_outputs(
         [
             "retention",
             sample_dir / "subscriptions.csv",
-            "--start",
-            "start",
-            "--end",
-            "end",
+            *SUBSCRIPTION_COLUMNS,
         ],
     ]
     return [run_json(capsys, *argv) for argv in commands]
@@ -170,18 +119,8 @@ def test_json_uses_snake_case_names_and_real_types(
             if "metrics" in section:
                 for key, metric in section["metrics"].items():
                     assert SNAKE.match(key), key
-                    assert set(metric) == {
-                        "label",
-                        "unit",
-                        "value",
-                        "ci_low",
-                        "ci_high",
-                        "ci_method",
-                        "n",
-                        "n_missing",
-                        "count",
-                        "effective_n",
-                    }
+                    fields = "label unit value ci_low ci_high ci_method n n_missing"
+                    assert list(metric) == [*fields.split(), "count", "effective_n"]
                     assert metric["n"] is None or is_count(metric["n"])
                     assert metric["n_missing"] is None or is_count(metric["n_missing"])
                 continue
@@ -292,7 +231,7 @@ def cohort_reference(path: Path) -> pd.DataFrame:
 def test_cohort_tables_show_every_offset(
     capsys: pytest.CaptureFixture[str], long_log: Path
 ) -> None:
-    argv = ("retention", long_log, "--customer", "customer", "--date", "date")
+    argv = ("retention", long_log, *ACTIVITY_COLUMNS)
     expected = cohort_reference(long_log)
     table = block(run_json(capsys, *argv), "cohorts")
     offsets = [f"offset_{k}" for k in range(18)]
@@ -322,7 +261,7 @@ def test_max_offset_cuts_the_table_json_csv_and_chart(
         return original(table, **kwargs)
 
     monkeypatch.setattr(cx.plotting, "plot_cohorts", spy)
-    argv = ("retention", long_log, "--customer", "customer", "--date", "date")
+    argv = ("retention", long_log, *ACTIVITY_COLUMNS)
     argv += ("--max-offset", "5", "--plots", str(tmp_path))
     table = block(run_json(capsys, *argv), "cohorts")
     assert table["columns"] == ["cohort", "size", *(f"offset_{k}" for k in range(6))]
@@ -343,10 +282,7 @@ def test_max_offset_must_be_a_whole_number(
         capsys,
         "retention",
         long_log,
-        "--customer",
-        "customer",
-        "--date",
-        "date",
+        *ACTIVITY_COLUMNS,
         "--max-offset",
         value,
     )
@@ -485,9 +421,7 @@ def lifelines_median(starts: pd.Series, ends: pd.Series, as_of: str) -> float:
 def test_as_of_defaults_to_the_latest_date_and_says_so(
     capsys: pytest.CaptureFixture[str], subscriptions: Path
 ) -> None:
-    document = run_json(
-        capsys, "retention", subscriptions, "--start", "start", "--end", "end"
-    )
+    document = run_json(capsys, "retention", subscriptions, *SUBSCRIPTION_COLUMNS)
     section = block(document, "subscriptions")
     assert section["facts"] == {"as_of": "2025-06-20"}
     assert "open ones censored at 2025-06-20" in section["note"]
@@ -495,9 +429,7 @@ def test_as_of_defaults_to_the_latest_date_and_says_so(
     assert section["metrics"]["median_lifetime"]["value"] == pytest.approx(
         lifelines_median(raw["start"], raw["end"], "2025-06-20")
     )
-    status, text, _ = run(
-        capsys, "retention", subscriptions, "--start", "start", "--end", "end"
-    )
+    status, text, _ = run(capsys, "retention", subscriptions, *SUBSCRIPTION_COLUMNS)
     assert status == 0
     assert "open ones censored at 2025-06-20" in text
 
@@ -505,7 +437,7 @@ def test_as_of_defaults_to_the_latest_date_and_says_so(
 def test_as_of_after_the_data_censors_there(
     capsys: pytest.CaptureFixture[str], subscriptions: Path
 ) -> None:
-    argv = ("retention", subscriptions, "--start", "start", "--end", "end")
+    argv = ("retention", subscriptions, *SUBSCRIPTION_COLUMNS)
     document = run_json(capsys, *argv, "--as-of", "2025-12-31")
     section = block(document, "subscriptions")
     assert section["facts"] == {"as_of": "2025-12-31"}
@@ -528,10 +460,7 @@ def test_as_of_inside_the_data_takes_the_data_as_they_stood(
         capsys,
         "retention",
         subscriptions,
-        "--start",
-        "start",
-        "--end",
-        "end",
+        *SUBSCRIPTION_COLUMNS,
         "--as-of",
         "2025-06-05",
     )
@@ -579,10 +508,7 @@ def test_bad_as_of_is_one_line(
             capsys,
             "retention",
             subscriptions,
-            "--start",
-            "start",
-            "--end",
-            "end",
+            *SUBSCRIPTION_COLUMNS,
             "--as-of",
             as_of,
         )
@@ -602,10 +528,7 @@ def test_as_of_in_a_zone(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
             capsys,
             "retention",
             path,
-            "--start",
-            "start",
-            "--end",
-            "end",
+            *SUBSCRIPTION_COLUMNS,
             "--as-of",
             "2025-03-15",
         ),
@@ -639,10 +562,7 @@ def test_as_of_and_max_offset_apply_to_their_own_input(
             capsys,
             "retention",
             subscriptions,
-            "--start",
-            "start",
-            "--end",
-            "end",
+            *SUBSCRIPTION_COLUMNS,
             "--max-offset",
             "3",
         )
@@ -655,9 +575,7 @@ def test_start_and_end_in_different_kinds_of_time(
 ) -> None:
     path = tmp_path / "mixed.csv"
     path.write_text("start,end\n2025-01-01,2025-02-01T00:00:00+01:00\n2025-01-15,\n")
-    err = one_line_error(
-        *run(capsys, "retention", path, "--start", "start", "--end", "end")
-    )
+    err = one_line_error(*run(capsys, "retention", path, *SUBSCRIPTION_COLUMNS))
     assert "must both carry UTC offsets or neither" in err
 
 
@@ -669,7 +587,7 @@ def test_blank_end_column_with_zoned_starts(
         "start,end\n2025-01-01T00:00:00+01:00,\n2025-01-11T00:00:00+01:00,\n"
     )
     section = block(
-        run_json(capsys, "retention", path, "--start", "start", "--end", "end"),
+        run_json(capsys, "retention", path, *SUBSCRIPTION_COLUMNS),
         "subscriptions",
     )
     assert section["facts"] == {"as_of": "2025-01-11T00:00:00+01:00"}
@@ -680,19 +598,22 @@ def test_blank_end_column_with_zoned_starts(
 # The demo runs the file commands' builders
 
 
+@pytest.fixture(scope="module")
+def report() -> dict[str, Any]:
+    """The demo's JSON report, block by block."""
+    document = json.loads(render_json(build_demo_report(DemoOptions())))
+    return {b["key"]: b for b in document["sections"]}
+
+
 def test_demo_retention_equals_the_command_as_of_the_snapshot(
-    capsys: pytest.CaptureFixture[str], sample_dir: Path
+    capsys: pytest.CaptureFixture[str], sample_dir: Path, report: dict[str, Any]
 ) -> None:
-    report = {b["key"]: b for b in run_json(capsys, "demo")["sections"]}
     command = block(
         run_json(
             capsys,
             "retention",
             sample_dir / "subscriptions.csv",
-            "--start",
-            "start",
-            "--end",
-            "end",
+            *SUBSCRIPTION_COLUMNS,
             "--as-of",
             "2026-01-01",
         ),
@@ -707,9 +628,8 @@ def test_demo_retention_equals_the_command_as_of_the_snapshot(
 
 
 def test_demo_cohorts_equal_the_command(
-    capsys: pytest.CaptureFixture[str], sample_dir: Path
+    capsys: pytest.CaptureFixture[str], sample_dir: Path, report: dict[str, Any]
 ) -> None:
-    report = {b["key"]: b for b in run_json(capsys, "demo")["sections"]}
     command = block(
         run_json(
             capsys,
@@ -731,20 +651,14 @@ def test_demo_cohorts_equal_the_command(
 
 
 def test_demo_tickets_and_calls_equal_the_commands(
-    capsys: pytest.CaptureFixture[str], sample_dir: Path
+    capsys: pytest.CaptureFixture[str], sample_dir: Path, report: dict[str, Any]
 ) -> None:
-    report = {b["key"]: b for b in run_json(capsys, "demo")["sections"]}
     tickets = block(
         run_json(
             capsys,
             "tickets",
             sample_dir / "tickets.csv",
-            "--created",
-            "created",
-            "--first-response",
-            "first_response",
-            "--resolved",
-            "resolved",
+            *TICKET_COLUMNS,
             "--contacts",
             "contacts",
             "--reopens",
@@ -764,18 +678,7 @@ def test_demo_tickets_and_calls_equal_the_commands(
         capsys,
         "calls",
         sample_dir / "calls.csv",
-        "--wait",
-        "wait",
-        "--answered",
-        "answered",
-        "--talk",
-        "talk",
-        "--hold",
-        "hold",
-        "--wrap",
-        "wrap",
-        "--arrival",
-        "arrival",
+        *CALL_COLUMNS,
     )
     for key, command in (("tickets", tickets), ("calls", block(calls, "calls"))):
         for name, metric in report[key]["metrics"].items():
@@ -882,10 +785,7 @@ def test_retention_passes_freq_aliases_to_the_library(
         capsys,
         "retention",
         path,
-        "--customer",
-        "customer",
-        "--date",
-        "date",
+        *ACTIVITY_COLUMNS,
         "--freq",
         freq,
     )
@@ -907,10 +807,7 @@ def test_retention_passes_freq_aliases_to_the_library(
             capsys,
             "retention",
             subscriptions,
-            "--start",
-            "start",
-            "--end",
-            "end",
+            *SUBSCRIPTION_COLUMNS,
             "--freq",
             freq,
         ),
@@ -942,10 +839,7 @@ def test_blank_answered_cells_are_left_out_and_counted(
             capsys,
             "calls",
             path,
-            "--wait",
-            "wait",
-            "--answered",
-            "answered",
+            *CALL_BASICS,
             "--talk",
             "talk",
         ),
@@ -970,13 +864,11 @@ def test_last_period_with_nobody_at_its_start_is_undefined(
 ) -> None:
     path = tmp_path / "new.csv"
     path.write_text("start,end\n2026-03-05,\n2026-03-20,2026-03-25\n")
-    status, text, err = run(
-        capsys, "retention", path, "--start", "start", "--end", "end"
-    )
+    status, text, err = run(capsys, "retention", path, *SUBSCRIPTION_COLUMNS)
     assert (status, err) == (0, "")
     assert "undefined" in text
     metrics = block(
-        run_json(capsys, "retention", path, "--start", "start", "--end", "end"),
+        run_json(capsys, "retention", path, *SUBSCRIPTION_COLUMNS),
         "subscriptions",
     )["metrics"]
     churn = metrics["flow_churn"]
@@ -989,7 +881,7 @@ def test_last_period_with_nobody_at_its_start_is_undefined(
     log = tmp_path / "log.csv"
     log.write_text("customer,date\na,2026-01-05\nb,2026-03-02\n")
     activity = block(
-        run_json(capsys, "retention", log, "--customer", "customer", "--date", "date"),
+        run_json(capsys, "retention", log, *ACTIVITY_COLUMNS),
         "activity",
     )
     assert activity["metrics"]["churn"]["value"] is None
@@ -1075,10 +967,7 @@ def test_calls_hold_without_talk(
             capsys,
             "calls",
             path,
-            "--wait",
-            "wait",
-            "--answered",
-            "answered",
+            *CALL_BASICS,
             "--hold",
             "talk",
         )
@@ -1142,12 +1031,7 @@ def test_tickets_by_two_columns(
         capsys,
         "tickets",
         sample_dir / "tickets.csv",
-        "--created",
-        "created",
-        "--first-response",
-        "first_response",
-        "--resolved",
-        "resolved",
+        *TICKET_COLUMNS,
         "--reopens",
         "reopens",
         "--by",

@@ -18,42 +18,26 @@ import subprocess
 import sys
 from pathlib import Path
 from statistics import NormalDist
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from cli_support import (
+    ACTIVITY_COLUMNS,
+    CALL_BASICS,
+    CALL_COLUMNS,
+    HANDLED_CALLS,
+    SUBSCRIPTION_COLUMNS,
+    TICKET_COLUMNS,
+    block,
+    run,
+    run_json,
+    wilson,
+)
 from scipy import stats
-from statsmodels.stats.proportion import proportion_confint
-
-import cxmetrics as cx
-from cxmetrics import cli
 
 # ---------------------------------------------------------------------------
 # Helpers
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    status = cli.main([str(arg) for arg in argv])
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def run_json(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> dict[str, Any]:
-    status, out, err = run(capsys, *argv, "--format", "json")
-    assert (status, err) == (0, "")
-    document: dict[str, Any] = json.loads(out)
-    return document
-
-
-def block(document: dict[str, Any], key: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(s for s in document["sections"] if s["key"] == key)
-    return found
-
-
-def wilson(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    low, high = proportion_confint(successes, n, alpha=1 - confidence, method="wilson")
-    return float(low), float(high)
 
 
 def t_interval(values: pd.Series, confidence: float = 0.95) -> tuple[float, float]:
@@ -64,19 +48,6 @@ def t_interval(values: pd.Series, confidence: float = 0.95) -> tuple[float, floa
         / math.sqrt(len(values))
     )
     return values.mean() - half, values.mean() + half
-
-
-@pytest.fixture(scope="module")
-def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled sample data written out as CSV files."""
-    folder = tmp_path_factory.mktemp("sample")
-    data = cx.datasets
-    data.load_survey().to_csv(folder / "survey.csv", index=False)
-    data.load_tickets().to_csv(folder / "tickets.csv", index=False)
-    data.load_calls().to_csv(folder / "calls.csv", index=False)
-    data.load_mrr().to_csv(folder / "mrr.csv", index=False)
-    data.load_subscriptions().to_csv(folder / "subscriptions.csv", index=False)
-    return folder
 
 
 @pytest.fixture(scope="module")
@@ -449,12 +420,7 @@ def test_tickets_wall_clock_by_segment_on_sample(
         capsys,
         "tickets",
         sample_dir / "tickets.csv",
-        "--created",
-        "created",
-        "--first-response",
-        "first_response",
-        "--resolved",
-        "resolved",
+        *TICKET_COLUMNS,
         "--contacts",
         "contacts",
         "--by",
@@ -499,16 +465,7 @@ def test_calls_hand_worked(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
         capsys,
         "calls",
         path,
-        "--wait",
-        "wait",
-        "--answered",
-        "answered",
-        "--talk",
-        "talk",
-        "--hold",
-        "hold",
-        "--wrap",
-        "wrap",
+        *HANDLED_CALLS,
     )
     metrics = block(document, "calls")["metrics"]
     # Answered within 20 s: waits 10 and 15 of all 5 calls (abandons are misses).
@@ -547,18 +504,7 @@ def test_calls_staffing_on_sample(
         capsys,
         "calls",
         sample_dir / "calls.csv",
-        "--wait",
-        "wait",
-        "--answered",
-        "answered",
-        "--talk",
-        "talk",
-        "--hold",
-        "hold",
-        "--wrap",
-        "wrap",
-        "--arrival",
-        "arrival",
+        *CALL_COLUMNS,
         "--shrinkage",
         "0.25",
     )
@@ -615,9 +561,7 @@ def test_retention_activity_hand_worked(
 ) -> None:
     path = tmp_path / "activity.csv"
     path.write_text(ACTIVITY)
-    document = run_json(
-        capsys, "retention", path, "--customer", "customer", "--date", "date"
-    )
+    document = run_json(capsys, "retention", path, *ACTIVITY_COLUMNS)
     churn = block(document, "activity")["metrics"]["churn"]
     # February: a, b, c active; March: a, c, d. Lost: b, 1 of 3.
     assert (churn["value"], churn["n"]) == (pytest.approx(1 / 3), 3)
@@ -665,10 +609,7 @@ def test_retention_subscriptions_against_lifelines(
         capsys,
         "retention",
         sample_dir / "subscriptions.csv",
-        "--start",
-        "start",
-        "--end",
-        "end",
+        *SUBSCRIPTION_COLUMNS,
     )
     metrics = block(document, "subscriptions")["metrics"]
     raw = pd.read_csv(sample_dir / "subscriptions.csv", parse_dates=["start", "end"])
@@ -799,10 +740,7 @@ def error_cases(folder: Path, small: Path) -> list[tuple[list[str], str]]:
             [
                 "calls",
                 str(calls),
-                "--wait",
-                "wait",
-                "--answered",
-                "answered",
+                *CALL_BASICS,
                 "--arrival",
                 "arrival",
             ],
@@ -957,10 +895,7 @@ def test_retention_plots_cohorts_and_lifetime(
         capsys,
         "retention",
         sample_dir / "subscriptions.csv",
-        "--start",
-        "start",
-        "--end",
-        "end",
+        *SUBSCRIPTION_COLUMNS,
         "--plots",
         tmp_path,
     )

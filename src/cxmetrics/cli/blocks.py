@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 import pandas as pd
 
@@ -21,6 +22,7 @@ from cxmetrics.cli.render import CSV_FIELDS
 from cxmetrics.cli.report import Block, Cell, Column, Report, Row, Table, Unit
 
 __all__ = [
+    "Layout",
     "cell",
     "cells",
     "check_segment_keys",
@@ -123,10 +125,11 @@ def duration_row(key: str, label: str, result: cx.DurationResult) -> Row:
 # ---------------------------------------------------------------------------
 # Segments and trends
 
-#: The fields of a segment table after the keys: the library's column, the
-#: header and whether the text table shows it. ``effective_n`` is kept only
-#: for weighted estimates; ``n_pending`` only for durations.
-_SEGMENT_FIELDS = (
+#: The fields of a segment or trend table after its leading column(s): the
+#: library's column, the header and whether the text table shows it. Only
+#: the fields the library's frame has are kept (``n_pending`` for durations);
+#: ``effective_n`` only for weighted estimates.
+_ESTIMATE_FIELDS = (
     ("n", "n", True),
     ("n_missing", "missing", True),
     ("n_pending", "pending", True),
@@ -134,6 +137,9 @@ _SEGMENT_FIELDS = (
     ("value", "value", True),
     ("ci_low", "{level} CI low", True),
     ("ci_high", "{level} CI high", True),
+)
+_SEGMENT_FIELDS = (
+    *_ESTIMATE_FIELDS,
     ("difference", "vs rest", True),
     ("difference_ci_low", "vs rest {level} CI low", False),
     ("difference_ci_high", "vs rest {level} CI high", False),
@@ -142,14 +148,8 @@ _SEGMENT_FIELDS = (
     ("significant", "significant", True),
     ("low_n", "low n", True),
 )
-
 _TREND_FIELDS = (
-    ("n", "n", True),
-    ("n_missing", "missing", True),
-    ("effective_n", "effective n", True),
-    ("value", "value", True),
-    ("ci_low", "{level} CI low", True),
-    ("ci_high", "{level} CI high", True),
+    *_ESTIMATE_FIELDS,
     ("change", "change", True),
     ("change_ci_low", "change {level} CI low", False),
     ("change_ci_high", "change {level} CI high", False),
@@ -211,17 +211,54 @@ def _field_columns(
     ]
 
 
+@attrs.frozen(kw_only=True)
+class Layout:
+    """How a table of segments or periods is named and printed.
+
+    Attributes
+    ----------
+    key, title : str
+        As in `Table`.
+    unit : Unit
+        How the metric's values read.
+    confidence : float
+        Confidence level of the intervals and of the significance flag.
+    weights : str or None
+        The column of weights of a weighted metric.
+    """
+
+    key: str
+    title: str
+    unit: Unit
+    confidence: float
+    weights: str | None = None
+
+
+def _library_table(
+    layout: Layout,
+    frame: pd.DataFrame,
+    fields: Sequence[tuple[str, str, bool]],
+    leading: Sequence[tuple[Column, Any]],
+    note: str,
+) -> Table:
+    """A table of the ``leading`` columns, then the ``fields`` the frame has."""
+    weighted = layout.weights is not None
+    columns = _field_columns(frame, fields, layout.unit, layout.confidence, weighted)
+    return table(
+        key=layout.key,
+        title=layout.title,
+        note=note + ("; weighted" if weighted else ""),
+        columns=[*leading, *columns],
+    )
+
+
 def segment_table(
     frame: pd.DataFrame,
     metric: Any,
     *,
     column: str | Sequence[str],
     by: Sequence[str],
-    key: str,
-    title: str,
-    unit: Unit,
-    confidence: float,
-    weights: str | None = None,
+    layout: Layout,
     **options: Any,
 ) -> tuple[Table, pd.DataFrame]:
     """Each segment against the rest (`cx.by_segment`), one key column per ``by``.
@@ -234,32 +271,27 @@ def segment_table(
     values = [column] if isinstance(column, str) else list(column)
     data = {f"value {i}": frame[name] for i, name in enumerate(values)}
     keys = {f"key {i}": frame[name] for i, name in enumerate(by)}
-    if weights is not None:
-        data["weight"] = frame[weights]
+    if layout.weights is not None:
+        data["weight"] = frame[layout.weights]
         options["weights"] = "weight"
-    inputs = pd.DataFrame({**keys, **data})
     names = list(data)[: len(values)]
     segments = cx.by_segment(
-        inputs,
+        pd.DataFrame({**keys, **data}),
         metric,
         column=names[0] if isinstance(column, str) else names,
         by=list(keys),
-        confidence=confidence,
+        confidence=layout.confidence,
         **options,
     )
     key_columns = [
         (Column(name=name, header=name, unit="text"), segments[internal])
         for name, internal in zip(by, keys, strict=True)
     ]
-    fields = _field_columns(
-        segments, _SEGMENT_FIELDS, unit, confidence, weights is not None
-    )
-    weighted = "; weighted" if weights is not None else ""
     note = (
         "each segment against all the others together; p-values Holm-adjusted "
-        f"over the segments; significant at {percent(confidence)}{weighted}"
+        f"over the segments; significant at {percent(layout.confidence)}"
     )
-    built = table(key=key, title=title, note=note, columns=[*key_columns, *fields])
+    built = _library_table(layout, segments, _SEGMENT_FIELDS, key_columns, note)
     return built, segments
 
 
@@ -270,11 +302,7 @@ def trend_table(
     column: str,
     time: str,
     freq: str,
-    key: str,
-    title: str,
-    unit: Unit,
-    confidence: float,
-    weights: str | None = None,
+    layout: Layout,
     **options: Any,
 ) -> tuple[Table, pd.DataFrame]:
     """Each period with the change from the one before (`cx.over_time`).
@@ -282,8 +310,8 @@ def trend_table(
     ``freq`` goes to the library as given. Returns the table and the
     library's frame (for a chart).
     """
-    if weights is not None:
-        options["weights"] = weights
+    if layout.weights is not None:
+        options["weights"] = layout.weights
     trend = cx.over_time(
         frame,
         metric,
@@ -291,14 +319,12 @@ def trend_table(
         time=time,
         freq=freq,
         compare_to="previous",
-        confidence=confidence,
+        confidence=layout.confidence,
         **options,
     )
     period = (Column(name="period", header="period", unit="text"), trend.index)
-    fields = _field_columns(trend, _TREND_FIELDS, unit, confidence, weights is not None)
-    weighted = "; weighted" if weights is not None else ""
-    note = f"change from the period before; p-values not adjusted{weighted}"
-    built = table(key=key, title=title, note=note, columns=[period, *fields])
+    note = "change from the period before; p-values not adjusted"
+    built = _library_table(layout, trend, _TREND_FIELDS, [period], note)
     return built, trend
 
 

@@ -150,21 +150,14 @@ def nps_by_region_table(options: DemoOptions) -> Table:
 def csat_by_region_table(options: DemoOptions) -> Table:
     """CSAT of each region of the sample survey against the rest.
 
-    Parameters
-    ----------
-    options : DemoOptions
-        The confidence level of the intervals and of the significance flag.
-
-    Returns
-    -------
-    Table
-        One row per region as in `nps_by_region_table`; intervals are
-        Wilson, differences Newcombe with a pooled z test.
+    As `nps_by_region_table` does for NPS, with Wilson intervals and
+    Newcombe differences tested by a pooled z test.
 
     Examples
     --------
-    >>> [row[0] for row in csat_by_region_table(DemoOptions()).rows]
-    ['North', 'South', 'East', 'West']
+    >>> table = csat_by_region_table(DemoOptions())
+    >>> [column.name for column in table.columns[:4]]
+    ['region', 'n', 'n_missing', 'value']
     """
     return _by_region("csat", options.confidence)
 

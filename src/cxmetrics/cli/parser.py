@@ -172,6 +172,15 @@ def _add_plots_option(parser: argparse.ArgumentParser, charts: str) -> None:
     )
 
 
+def _add_by(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--by",
+        nargs="+",
+        metavar="COL",
+        help="segment columns, each against the rest; one output column each",
+    )
+
+
 def _file_command(
     commands: Any, name: str, summary: str, examples: str
 ) -> argparse.ArgumentParser:
@@ -206,7 +215,7 @@ def _add_survey(commands: Any) -> None:
     parser.add_argument("--column", required=True, metavar="COL", help="the answers")
     parser.add_argument(
         "--metric",
-        choices=("nps", "csat", "ces", "top_box", "mean"),
+        choices=tuple(survey.METRICS),
         default="nps",
         help="the metric (default nps)",
     )
@@ -221,12 +230,7 @@ def _add_survey(commands: Any) -> None:
         metavar="LOW HIGH",
         help="the answer scale, as LOW HIGH or LOW-HIGH (csat 1-5, ces 1-7 default)",
     )
-    parser.add_argument(
-        "--by",
-        nargs="+",
-        metavar="COL",
-        help="segment columns, each against the rest; one output column each",
-    )
+    _add_by(parser)
     parser.add_argument("--time", metavar="COL", help="date column for a trend")
     parser.add_argument(
         "--freq",
@@ -266,9 +270,7 @@ def _add_tickets(commands: Any) -> None:
     parser.add_argument("--days", help="business days, such as Mon-Fri")
     parser.add_argument("--holidays", help="closed dates, such as 2026-12-25,...")
     parser.add_argument("--tz", help="time zone of the business hours")
-    parser.add_argument(
-        "--by", nargs="+", metavar="COL", help="segment columns, each against the rest"
-    )
+    _add_by(parser)
     _add_output_options(parser)
     parser.set_defaults(handler=_runner(tickets.build))
 

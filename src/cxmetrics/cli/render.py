@@ -90,6 +90,7 @@ def render_table(report: Report) -> str:
     Parameters
     ----------
     report : Report
+        The report to print for people.
 
     Returns
     -------
@@ -233,6 +234,7 @@ def render_json(report: Report) -> str:
     Parameters
     ----------
     report : Report
+        The report to serialize for machines.
 
     Returns
     -------
@@ -313,6 +315,7 @@ def render_csv(report: Report) -> str:
     Parameters
     ----------
     report : Report
+        The report to flatten into rows.
 
     Returns
     -------

@@ -162,12 +162,9 @@ class Table:
 
     Attributes
     ----------
-    key : str
-        Identifier of the table, e.g. ``"staffing"``.
-    title : str
-        Heading printed above the grid.
-    note : str
-        One line on the data behind the grid.
+    key, title, note : str
+        As in `Section`: the identifier (``"staffing"``), the heading and
+        one line on the data.
     columns : tuple of Column
         The columns, in print order.
     rows : tuple of tuple of Cell

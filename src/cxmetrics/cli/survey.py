@@ -16,6 +16,7 @@ import pandas as pd
 import cxmetrics as cx
 from cxmetrics import InputError, plotting
 from cxmetrics.cli.blocks import (
+    Layout,
     check_segment_keys,
     count_cell,
     file_report,
@@ -156,6 +157,16 @@ class SurveyMetric:
             "mean": f"Mean score ({scale})",
         }[self.variant]
 
+    def layout(self, key: str, title: str) -> Layout:
+        """How its tables of segments or periods are named and printed."""
+        return Layout(
+            key=key,
+            title=title,
+            unit=self.unit,
+            confidence=self.confidence,
+            weights=self.weights,
+        )
+
 
 def overall_rows(
     frame: pd.DataFrame, column: str, metric: SurveyMetric
@@ -204,17 +215,9 @@ def survey_segments(
     key: str = "by_segment",
 ) -> tuple[Table, pd.DataFrame]:
     """Each segment of ``by`` against the rest, and the library's frame."""
+    layout = metric.layout(key, f"{metric.title} by {', '.join(by)}")
     return segment_table(
-        frame,
-        metric.function,
-        column=column,
-        by=by,
-        key=key,
-        title=f"{metric.title} by {', '.join(by)}",
-        unit=metric.unit,
-        confidence=metric.confidence,
-        weights=metric.weights,
-        **metric.options,
+        frame, metric.function, column=column, by=by, layout=layout, **metric.options
     )
 
 
@@ -228,17 +231,14 @@ def survey_trend(
     key: str = "trend",
 ) -> tuple[Table, pd.DataFrame]:
     """The metric period by period with the change, and the library's frame."""
+    layout = metric.layout(key, f"{metric.title} by period ({freq})")
     return trend_table(
         frame,
         metric.function,
         column=column,
         time=time,
         freq=freq,
-        key=key,
-        title=f"{metric.title} by period ({freq})",
-        unit=metric.unit,
-        confidence=metric.confidence,
-        weights=metric.weights,
+        layout=layout,
         **metric.options,
     )
 

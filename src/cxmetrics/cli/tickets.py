@@ -16,6 +16,7 @@ import pandas as pd
 
 import cxmetrics as cx
 from cxmetrics.cli.blocks import (
+    Layout,
     check_segment_keys,
     duration_row,
     file_report,
@@ -143,10 +144,12 @@ def tickets_segments(
         cx.resolution_time,
         column=[columns.created, columns.resolved],
         by=by,
-        key="resolution_by_segment",
-        title=f"Resolution median ({_clock(calendar)}) by {names}",
-        unit="hours",
-        confidence=confidence,
+        layout=Layout(
+            key="resolution_by_segment",
+            title=f"Resolution median ({_clock(calendar)}) by {names}",
+            unit="hours",
+            confidence=confidence,
+        ),
         calendar=calendar,
     )
     rates = [
@@ -155,10 +158,12 @@ def tickets_segments(
             metric,
             column=column,
             by=by,
-            key=f"{key}_by_segment",
-            title=f"{label} by {names}",
-            unit="share",
-            confidence=confidence,
+            layout=Layout(
+                key=f"{key}_by_segment",
+                title=f"{label} by {names}",
+                unit="share",
+                confidence=confidence,
+            ),
         )[0]
         for key, label, metric, data, column in _rates(frame, columns)
     ]

@@ -487,3 +487,25 @@ def test_table_blocks_align_on_their_own_and_serialize_as_records() -> None:
     assert lines[0].endswith(",interval,agents,service_level,asa,met,prob_wait")
     assert lines[1].endswith(",09:00,12,0.8312,14.26,true,0.2")
     assert lines[2].endswith(",09:30,9,,,false,")
+
+
+def test_count_columns_hold_whole_numbers() -> None:
+    """A count the library returns as a float (3.0) reaches JSON as 3."""
+    from cxmetrics.cli.blocks import table
+
+    built = table(
+        key="k",
+        title="T",
+        note="",
+        columns=[
+            (Column(name="n", header="n", unit="count"), [3.0, None, 2.5]),
+            (Column(name="value", header="value", unit="share"), [1.0, 0.5, 0.25]),
+        ],
+    )
+    assert built.rows == ((3, 1.0), (None, 0.5), (2.5, 0.25))
+    assert [type(row[0]) for row in built.rows] == [int, type(None), float]
+    assert type(built.rows[0][1]) is float
+    rows = json.loads(
+        render_json(Report(title="T", confidence=0.95, sections=(built,)))
+    )
+    assert rows["sections"][0]["rows"][0] == {"n": 3, "value": 1.0}

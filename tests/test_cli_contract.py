@@ -714,12 +714,12 @@ def test_a_very_long_file_name(
 
 
 def test_a_huge_scale(tmp_path: Path) -> None:
-    """A trillion-point scale ends in one line, in a process with 4 GiB of room."""
+    """A trillion-point scale ends in one line (16 GiB of address space)."""
     path = tmp_path / "ratings.csv"
     path.write_text("rating\n1\n2\n")
     code = (
         "import resource, sys\n"
-        "resource.setrlimit(resource.RLIMIT_AS, (4 * 1024**3, 4 * 1024**3))\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (16 * 1024**3, 16 * 1024**3))\n"
         "from cxmetrics.cli import main\n"
         "sys.exit(main(sys.argv[1:]))\n"
     )

@@ -65,8 +65,22 @@ def cells(values: Iterable[Any]) -> list[Cell]:
 def table(
     *, key: str, title: str, note: str, columns: Sequence[tuple[Column, Iterable[Any]]]
 ) -> Table:
-    """A `Table` from its columns, each a `Column` and its values in row order."""
-    data = [cells(values) for _, values in columns]
+    """A `Table` from its columns, each a `Column` and its values in row order.
+
+    A ``"count"`` column holds whole numbers: a count the library returns as
+    a float (``3.0``) becomes an int.
+    """
+    data = [
+        [
+            int(value)
+            if column.unit == "count"
+            and isinstance(value, float)
+            and value.is_integer()
+            else value
+            for value in cells(values)
+        ]
+        for column, values in columns
+    ]
     return Table(
         key=key,
         title=title,

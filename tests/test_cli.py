@@ -25,12 +25,14 @@ from statsmodels.stats.proportion import proportion_confint
 import cxmetrics
 from cxmetrics import cli, datasets
 from cxmetrics.cli import (
+    Column,
     DemoOptions,
     Report,
     Row,
     Section,
     Table,
     build_demo_report,
+    render_csv,
     render_json,
     render_table,
 )
@@ -435,26 +437,75 @@ def test_table_blocks_align_on_their_own_and_serialize_as_records() -> None:
         key="plan",
         title="Plan",
         note="two intervals",
-        columns=("interval", "agents", "service level", "ASA"),
-        units=("number", "number", "share", "seconds"),
-        rows=(("09:00", 12.0, 0.8312, 14.26), ("09:30", 9.0, math.nan, math.inf)),
+        columns=(
+            Column(name="interval", header="interval", unit="text"),
+            Column(name="agents", header="agents", unit="count"),
+            Column(name="service_level", header="service level", unit="share"),
+            Column(name="asa", header="ASA", unit="seconds"),
+            Column(name="met", header="met", unit="flag"),
+            Column(name="prob_wait", header="P(wait)", unit="share", shown=False),
+        ),
+        rows=(
+            ("09:00", 12, 0.8312, 14.26, True, 0.2),
+            ("09:30", 9, math.nan, math.inf, False, None),
+        ),
     )
     report = Report(title="T", confidence=0.95, sections=(table,))
     text = render_table(report)
+    # Text and flags left, numbers right; the hidden column is not printed.
     assert text.splitlines()[2:] == [
         "Plan: two intervals",
-        "interval  agents  service level     ASA",
-        "--------  ------  -------------  ------",
-        "09:00         12          83.1%  14.3 s",
-        "09:30          9                    inf",
+        "interval  agents  service level     ASA  met",
+        "--------  ------  -------------  ------  ---",
+        "09:00         12          83.1%  14.3 s  yes",
+        "09:30          9                    inf  no",
     ]
     block = json.loads(render_json(report))["sections"][0]
-    assert block["columns"] == ["interval", "agents", "service level", "ASA"]
+    assert block["columns"] == [
+        "interval",
+        "agents",
+        "service_level",
+        "asa",
+        "met",
+        "prob_wait",
+    ]
+    assert block["headers"][:3] == ["interval", "agents", "service level"]
     assert block["rows"][0] == {
         "interval": "09:00",
-        "agents": 12.0,
-        "service level": 0.8312,
-        "ASA": 14.26,
+        "agents": 12,
+        "service_level": 0.8312,
+        "asa": 14.26,
+        "met": True,
+        "prob_wait": 0.2,
     }
-    assert block["rows"][1]["service level"] is None
-    assert block["rows"][1]["ASA"] is None
+    assert isinstance(block["rows"][0]["agents"], int)
+    assert block["rows"][1]["service_level"] is None
+    assert block["rows"][1]["asa"] is None
+    assert block["rows"][1]["met"] is False
+    assert block["rows"][1]["prob_wait"] is None
+    lines = render_csv(report).splitlines()
+    assert lines[0].endswith(",interval,agents,service_level,asa,met,prob_wait")
+    assert lines[1].endswith(",09:00,12,0.8312,14.26,true,0.2")
+    assert lines[2].endswith(",09:30,9,,,false,")
+
+
+def test_count_columns_hold_whole_numbers() -> None:
+    """A count the library returns as a float (3.0) reaches JSON as 3."""
+    from cxmetrics.cli.blocks import table
+
+    built = table(
+        key="k",
+        title="T",
+        note="",
+        columns=[
+            (Column(name="n", header="n", unit="count"), [3.0, None, 2.5]),
+            (Column(name="value", header="value", unit="share"), [1.0, 0.5, 0.25]),
+        ],
+    )
+    assert built.rows == ((3, 1.0), (None, 0.5), (2.5, 0.25))
+    assert [type(row[0]) for row in built.rows] == [int, type(None), float]
+    assert type(built.rows[0][1]) is float
+    rows = json.loads(
+        render_json(Report(title="T", confidence=0.95, sections=(built,)))
+    )
+    assert rows["sections"][0]["rows"][0] == {"n": 3, "value": 1.0}

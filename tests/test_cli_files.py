@@ -18,42 +18,27 @@ import subprocess
 import sys
 from pathlib import Path
 from statistics import NormalDist
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from cli_support import (
+    ACTIVITY_COLUMNS,
+    CALL_BASICS,
+    CALL_COLUMNS,
+    HANDLED_CALLS,
+    SUBSCRIPTION_COLUMNS,
+    TICKET_COLUMNS,
+    block,
+    run,
+    run_json,
+    wilson,
+    write_sample,
+)
 from scipy import stats
-from statsmodels.stats.proportion import proportion_confint
-
-import cxmetrics as cx
-from cxmetrics import cli
 
 # ---------------------------------------------------------------------------
 # Helpers
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    status = cli.main([str(arg) for arg in argv])
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def run_json(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> dict[str, Any]:
-    status, out, err = run(capsys, *argv, "--format", "json")
-    assert (status, err) == (0, "")
-    document: dict[str, Any] = json.loads(out)
-    return document
-
-
-def block(document: dict[str, Any], key: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(s for s in document["sections"] if s["key"] == key)
-    return found
-
-
-def wilson(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    low, high = proportion_confint(successes, n, alpha=1 - confidence, method="wilson")
-    return float(low), float(high)
 
 
 def t_interval(values: pd.Series, confidence: float = 0.95) -> tuple[float, float]:
@@ -69,14 +54,7 @@ def t_interval(values: pd.Series, confidence: float = 0.95) -> tuple[float, floa
 @pytest.fixture(scope="module")
 def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled sample data written out as CSV files."""
-    folder = tmp_path_factory.mktemp("sample")
-    data = cx.datasets
-    data.load_survey().to_csv(folder / "survey.csv", index=False)
-    data.load_tickets().to_csv(folder / "tickets.csv", index=False)
-    data.load_calls().to_csv(folder / "calls.csv", index=False)
-    data.load_mrr().to_csv(folder / "mrr.csv", index=False)
-    data.load_subscriptions().to_csv(folder / "subscriptions.csv", index=False)
-    return folder
+    return write_sample(tmp_path_factory.mktemp("sample"))
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +142,7 @@ def test_survey_ces_and_top_box(
 ) -> None:
     path = sample_dir / "survey.csv"
     ces = run_json(capsys, "survey", path, "--column", "ces", "--metric", "ces")
-    assert block(ces, "survey")["metrics"]["ces"]["value"] == pytest.approx(
+    assert block(ces, "survey")["metrics"]["ces_mean"]["value"] == pytest.approx(
         survey["ces"].mean()
     )
     top = run_json(
@@ -225,14 +203,14 @@ def test_survey_by_segment_matches_groupby(
         satisfied = int((ratings >= 4).sum())
         assert record["n"] == len(ratings)
         assert record["value"] == pytest.approx(satisfied / len(ratings))
-        assert (record["95% CI low"], record["95% CI high"]) == pytest.approx(
+        assert (record["ci_low"], record["ci_high"]) == pytest.approx(
             wilson(satisfied, len(ratings))
         )
-        assert record["vs rest"] == pytest.approx(
+        assert record["difference"] == pytest.approx(
             satisfied / len(ratings) - (rest >= 4).mean()
         )
-        assert record["significant"] == ("yes" if record["p (Holm)"] < 0.05 else "no")
-        assert record["low n"] == "no"
+        assert record["significant"] is (record["p_adjusted"] < 0.05)
+        assert record["low_n"] is False
 
 
 def test_survey_two_by_columns_and_low_n(
@@ -251,10 +229,10 @@ def test_survey_two_by_columns_and_low_n(
     rows = block(document, "by_segment")["rows"]
     expected = survey.groupby(["region", "channel"]).size()
     assert len(rows) == len(expected)
+    assert block(document, "by_segment")["columns"][:2] == ["region", "channel"]
     for record in rows:
-        region, channel = record["region / channel"].split(" / ")
-        assert record["n"] == expected[(region, channel)]
-        assert record["low n"] == ("yes" if record["n"] < 30 else "no")
+        assert record["n"] == expected[(record["region"], record["channel"])]
+        assert record["low_n"] is (record["n"] < 30)
 
 
 def test_survey_trend_by_month(
@@ -327,10 +305,14 @@ def test_csv_output_parses_and_matches_json(
     segments = frame.loc[frame["section"] == "by_segment"]
     records = block(document, "by_segment")["rows"]
     assert segments["region"].tolist() == [r["region"] for r in records]
-    assert segments["ci_low"].tolist() == pytest.approx(
-        [r["95% CI low"] for r in records]
+    assert segments["ci_low"].tolist() == pytest.approx([r["ci_low"] for r in records])
+    assert segments["n_missing"].tolist() == [r["n_missing"] for r in records]
+    assert segments["p_value"].tolist() == pytest.approx(
+        [r["p_value"] for r in records]
     )
-    assert segments["n_missing"].tolist() == [r["missing"] for r in records]
+    assert segments["p_adjusted"].tolist() == pytest.approx(
+        [r["p_adjusted"] for r in records]
+    )
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
@@ -430,9 +412,10 @@ def test_tickets_business_hours_hand_worked(
     # 0 h on the holiday: median 2 h.
     assert metrics["resolution"]["value"] == pytest.approx(2.0)
     assert metrics["resolution"]["n"] == 3
-    # FCR: 2 of the 3 resolved tickets took one contact; the open one is missing.
+    # FCR: 2 of the 3 resolved tickets took one contact; the open one is
+    # pending (its contacts are not known yet), not missing.
     fcr = metrics["fcr"]
-    assert (fcr["value"], fcr["n"], fcr["n_missing"]) == (pytest.approx(2 / 3), 3, 1)
+    assert (fcr["value"], fcr["n"], fcr["n_missing"]) == (pytest.approx(2 / 3), 3, 0)
     assert (fcr["ci_low"], fcr["ci_high"]) == pytest.approx(wilson(2, 3))
     assert metrics["reopen"]["value"] == pytest.approx(1 / 4)
 
@@ -444,12 +427,7 @@ def test_tickets_wall_clock_by_segment_on_sample(
         capsys,
         "tickets",
         sample_dir / "tickets.csv",
-        "--created",
-        "created",
-        "--first-response",
-        "first_response",
-        "--resolved",
-        "resolved",
+        *TICKET_COLUMNS,
         "--contacts",
         "contacts",
         "--by",
@@ -494,16 +472,7 @@ def test_calls_hand_worked(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
         capsys,
         "calls",
         path,
-        "--wait",
-        "wait",
-        "--answered",
-        "answered",
-        "--talk",
-        "talk",
-        "--hold",
-        "hold",
-        "--wrap",
-        "wrap",
+        *HANDLED_CALLS,
     )
     metrics = block(document, "calls")["metrics"]
     # Answered within 20 s: waits 10 and 15 of all 5 calls (abandons are misses).
@@ -542,18 +511,7 @@ def test_calls_staffing_on_sample(
         capsys,
         "calls",
         sample_dir / "calls.csv",
-        "--wait",
-        "wait",
-        "--answered",
-        "answered",
-        "--talk",
-        "talk",
-        "--hold",
-        "hold",
-        "--wrap",
-        "wrap",
-        "--arrival",
-        "arrival",
+        *CALL_COLUMNS,
         "--shrinkage",
         "0.25",
     )
@@ -567,11 +525,12 @@ def test_calls_staffing_on_sample(
     assert [r["interval"] for r in rows] == sorted(per_slot.index)
     for record in rows:
         calls = per_slot[record["interval"]]
-        assert record["calls"] == pytest.approx(calls)
-        agents = int(record["on queue"])
+        assert record["arrival_rate"] == pytest.approx(calls)
+        agents = record["agents_on_queue"]
+        assert isinstance(agents, int)
         assert erlang_c_service_level(calls, aht, agents, 20) >= 0.8
         assert erlang_c_service_level(calls, aht, agents - 1, 20) < 0.8
-        assert record["scheduled"] == math.ceil(agents / 0.75 - 1e-9)
+        assert record["agents"] == math.ceil(agents / 0.75 - 1e-9)
 
 
 def test_calls_answered_as_numbers(
@@ -609,9 +568,7 @@ def test_retention_activity_hand_worked(
 ) -> None:
     path = tmp_path / "activity.csv"
     path.write_text(ACTIVITY)
-    document = run_json(
-        capsys, "retention", path, "--customer", "customer", "--date", "date"
-    )
+    document = run_json(capsys, "retention", path, *ACTIVITY_COLUMNS)
     churn = block(document, "activity")["metrics"]["churn"]
     # February: a, b, c active; March: a, c, d. Lost: b, 1 of 3.
     assert (churn["value"], churn["n"]) == (pytest.approx(1 / 3), 3)
@@ -620,13 +577,13 @@ def test_retention_activity_hand_worked(
     # January cohort a, b: both in February, a in March.
     assert cohorts[0] == {
         "cohort": "2026-01",
-        "customers": 2,
-        "+0": 1.0,
-        "+1": 1.0,
-        "+2": 0.5,
+        "size": 2,
+        "offset_0": 1.0,
+        "offset_1": 1.0,
+        "offset_2": 0.5,
     }
     # March cohort d: later months not yet observable.
-    assert cohorts[2]["+1"] is None
+    assert cohorts[2]["offset_1"] is None
 
 
 def test_retention_cohorts_on_sample(
@@ -647,7 +604,7 @@ def test_retention_cohorts_on_sample(
     first = pd.to_datetime(raw["month"]).dt.to_period("Q").groupby(raw["customer_id"])
     sizes = first.min().value_counts().sort_index()
     rows = block(document, "cohorts")["rows"]
-    assert [r["customers"] for r in rows] == sizes.tolist()
+    assert [r["size"] for r in rows] == sizes.tolist()
 
 
 def test_retention_subscriptions_against_lifelines(
@@ -659,10 +616,7 @@ def test_retention_subscriptions_against_lifelines(
         capsys,
         "retention",
         sample_dir / "subscriptions.csv",
-        "--start",
-        "start",
-        "--end",
-        "end",
+        *SUBSCRIPTION_COLUMNS,
     )
     metrics = block(document, "subscriptions")["metrics"]
     raw = pd.read_csv(sample_dir / "subscriptions.csv", parse_dates=["start", "end"])
@@ -786,17 +740,14 @@ def error_cases(folder: Path, small: Path) -> list[tuple[list[str], str]]:
         ),
         (
             ["calls", str(calls), "--wait", "wait", "--answered", "talk"],
-            "cxmetrics: error: calls: column 'talk' has 5 of 5 values that are not "
-            "true/false (100, 200, nan)",
+            "cxmetrics: error: calls: column 'talk' has 3 of 5 values that are not "
+            "true/false (100, 200, 300)",
         ),
         (
             [
                 "calls",
                 str(calls),
-                "--wait",
-                "wait",
-                "--answered",
-                "answered",
+                *CALL_BASICS,
                 "--arrival",
                 "arrival",
             ],
@@ -951,10 +902,7 @@ def test_retention_plots_cohorts_and_lifetime(
         capsys,
         "retention",
         sample_dir / "subscriptions.csv",
-        "--start",
-        "start",
-        "--end",
-        "end",
+        *SUBSCRIPTION_COLUMNS,
         "--plots",
         tmp_path,
     )

@@ -1,10 +1,8 @@
-"""The ``cxmetrics`` command line.
+"""The ``cxmetrics`` command: its argument parser and `main`.
 
-``cxmetrics demo`` computes a customer-experience report on the bundled
-sample data and prints it as an aligned text table or as JSON. The report
-model and its renderers live in ``cxmetrics._report``, the demo's section
-builders in ``cxmetrics._demo``; this module parses the arguments and runs
-the command.
+Each command's options map onto the builder of its module
+(`cxmetrics.cli.survey`, ``tickets``, ``calls``, ``retention``, ``demo``);
+this module parses the arguments, runs the builder and writes the report.
 
 Bad arguments and bad input (`cxmetrics.InputError`) end the command with one
 line on standard error and exit status 2, never a traceback.
@@ -18,47 +16,21 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 import cxmetrics as cx
-from cxmetrics._commands import (
-    build_calls_report,
-    build_retention_report,
-    build_survey_report,
-    build_tickets_report,
-)
-from cxmetrics._demo import (
-    DEMO_SECTIONS,
-    DemoOptions,
-    build_demo_report,
-    survey_section,
-)
-from cxmetrics._report import (
-    Report,
-    Row,
-    Section,
-    Table,
-    render_csv,
-    render_json,
-    render_table,
-)
+from cxmetrics.cli import calls, retention, survey, tickets
+from cxmetrics.cli.demo import DemoOptions, build_demo_report
+from cxmetrics.cli.inputs import one_line, shown_path
+from cxmetrics.cli.render import render_csv, render_json, render_table
+from cxmetrics.cli.report import Report
 
-__all__ = [
-    "DEMO_SECTIONS",
-    "DemoOptions",
-    "Report",
-    "Row",
-    "Section",
-    "Table",
-    "build_demo_report",
-    "build_parser",
-    "main",
-    "render_csv",
-    "render_json",
-    "render_table",
-    "survey_section",
-]
+__all__ = ["build_parser", "main"]
 
 _EXIT_USAGE = 2
 _FORMATS = ("table", "json", "csv")
-_RENDERERS = {"table": render_table, "json": render_json, "csv": render_csv}
+_RENDERERS: dict[str, Callable[[Report], str]] = {
+    "table": render_table,
+    "json": render_json,
+    "csv": render_csv,
+}
 
 
 # ---------------------------------------------------------------------------
@@ -81,11 +53,7 @@ class _Parser(argparse.ArgumentParser):
         raise _ParserExit(status, message)
 
     def error(self, message: str) -> NoReturn:
-        raise _ParserExit(_EXIT_USAGE, f"{self.prog}: error: {_one_line(message)}\n")
-
-
-def _one_line(message: str) -> str:
-    return " ".join(message.split())
+        raise _ParserExit(_EXIT_USAGE, f"{self.prog}: error: {one_line(message)}\n")
 
 
 def _confidence(text: str) -> float:
@@ -101,6 +69,19 @@ def _confidence(text: str) -> float:
             f"must be between 0 and 1 (exclusive), such as 0.95; got {text}"
         )
     return level
+
+
+def _offset(text: str) -> int:
+    """Parse ``--max-offset``: a whole number of periods, 0 or more."""
+    try:
+        offset = int(text)
+    except ValueError:
+        offset = -1
+    if offset < 0:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of periods, 0 or more; got {text!r}"
+        )
+    return offset
 
 
 _DEMO_DESCRIPTION = """\
@@ -191,6 +172,15 @@ def _add_plots_option(parser: argparse.ArgumentParser, charts: str) -> None:
     )
 
 
+def _add_by(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--by",
+        nargs="+",
+        metavar="COL",
+        help="segment columns, each against the rest; one output column each",
+    )
+
+
 def _file_command(
     commands: Any, name: str, summary: str, examples: str
 ) -> argparse.ArgumentParser:
@@ -209,6 +199,7 @@ _SURVEY_EXAMPLES = """\
   cxmetrics survey answers.csv --column score
   cxmetrics survey answers.csv --column rating --metric csat --scale 1-5 --by region
   cxmetrics survey answers.csv --column score --time date --freq Q --format csv
+  cxmetrics survey answers.csv --column effort --metric ces --method net_easy
   cxmetrics survey answers.csv --column rating --metric top_box --scale 1 10 \\
       --weights weight --output report.json --format json
 """
@@ -224,9 +215,14 @@ def _add_survey(commands: Any) -> None:
     parser.add_argument("--column", required=True, metavar="COL", help="the answers")
     parser.add_argument(
         "--metric",
-        choices=("nps", "csat", "ces", "top_box", "mean"),
+        choices=tuple(survey.METRICS),
         default="nps",
         help="the metric (default nps)",
+    )
+    parser.add_argument(
+        "--method",
+        choices=survey.CES_METHODS,
+        help="the CES variant: the mean (default), the share easy, or Net Easy",
     )
     parser.add_argument(
         "--scale",
@@ -234,17 +230,17 @@ def _add_survey(commands: Any) -> None:
         metavar="LOW HIGH",
         help="the answer scale, as LOW HIGH or LOW-HIGH (csat 1-5, ces 1-7 default)",
     )
-    parser.add_argument(
-        "--by", nargs="+", metavar="COL", help="segment columns, each against the rest"
-    )
+    _add_by(parser)
     parser.add_argument("--time", metavar="COL", help="date column for a trend")
     parser.add_argument(
-        "--freq", default="M", help="trend period: D, W, M, Q or Y (default M)"
+        "--freq",
+        help="trend period with --time: D, W, M, Q or Y, or another period "
+        "alias of cxmetrics (default M)",
     )
     parser.add_argument("--weights", metavar="COL", help="weight of each answer")
     _add_output_options(parser)
     _add_plots_option(parser, "nps.png (NPS), segments.png (--by), trend.png (--time)")
-    parser.set_defaults(handler=_runner(build_survey_report))
+    parser.set_defaults(handler=_runner(survey.build))
 
 
 _TICKETS_EXAMPLES = """\
@@ -274,9 +270,9 @@ def _add_tickets(commands: Any) -> None:
     parser.add_argument("--days", help="business days, such as Mon-Fri")
     parser.add_argument("--holidays", help="closed dates, such as 2026-12-25,...")
     parser.add_argument("--tz", help="time zone of the business hours")
-    parser.add_argument("--by", metavar="COL", help="a segment column")
+    _add_by(parser)
     _add_output_options(parser)
-    parser.set_defaults(handler=_runner(build_tickets_report))
+    parser.set_defaults(handler=_runner(tickets.build))
 
 
 _CALLS_EXAMPLES = """\
@@ -315,12 +311,15 @@ def _add_calls(commands: Any) -> None:
     )
     parser.add_argument("--shrinkage", type=float, default=0.3, help="(0.3)")
     _add_output_options(parser)
-    parser.set_defaults(handler=_runner(build_calls_report))
+    parser.set_defaults(handler=_runner(calls.build))
 
 
 _RETENTION_EXAMPLES = """\
   cxmetrics retention activity.csv --customer customer_id --date month
   cxmetrics retention subscriptions.csv --start start --end end --freq M
+  cxmetrics retention subscriptions.csv --start start --end end --as-of 2026-01-01
+  cxmetrics retention activity.csv --customer customer_id --date month \\
+      --freq Q --max-offset 8
 """
 
 
@@ -336,13 +335,28 @@ def _add_retention(commands: Any) -> None:
     parser.add_argument("--start", metavar="COL", help="subscription start")
     parser.add_argument("--end", metavar="COL", help="subscription end (blank: open)")
     parser.add_argument(
-        "--freq", default="M", help="period: D, W, M, Q or Y (default M)"
+        "--freq",
+        default="M",
+        help="period: D, W, M, Q or Y, or another period alias of cxmetrics "
+        "(default M)",
+    )
+    parser.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="when the subscriptions were taken: open ones are censored there "
+        "(default: the latest date in the file)",
+    )
+    parser.add_argument(
+        "--max-offset",
+        type=_offset,
+        metavar="K",
+        help="show cohorts up to K periods on (default: every offset)",
     )
     _add_output_options(parser)
     _add_plots_option(
         parser, "cohorts.png (activity log), lifetime.png (subscriptions)"
     )
-    parser.set_defaults(handler=_runner(build_retention_report))
+    parser.set_defaults(handler=_runner(retention.build))
 
 
 def _runner(
@@ -359,7 +373,9 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 def _emit(report: Report, args: argparse.Namespace) -> int:
-    """Write the rendered report to ``--output`` or standard output."""
+    """Write the warnings to standard error, the report to ``--output`` or stdout."""
+    for warning in report.warnings:
+        sys.stderr.write(f"cxmetrics: warning: {one_line(warning)}\n")
     text = _RENDERERS[args.format](report)
     if args.output is None:
         sys.stdout.write(text)
@@ -369,7 +385,9 @@ def _emit(report: Report, args: argparse.Namespace) -> int:
             file.write(text)
     except OSError as error:
         reason = error.strerror or type(error).__name__
-        raise cx.InputError(f"cannot write --output {args.output}: {reason}") from None
+        raise cx.InputError(
+            f"cannot write --output {shown_path(args.output)}: {reason}"
+        ) from None
     return 0
 
 
@@ -399,12 +417,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        handler: Callable[[argparse.Namespace], int] = args.handler
-        return handler(args)
     except _ParserExit as stop:
         if stop.message:
             sys.stderr.write(stop.message)
         return stop.status
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
     except cx.InputError as error:
-        sys.stderr.write(f"cxmetrics: error: {_one_line(str(error))}\n")
+        sys.stderr.write(f"cxmetrics: error: {one_line(error)}\n")
+        return _EXIT_USAGE
+    except (MemoryError, OverflowError) as error:
+        # Options that ask for more than the machine holds, such as a
+        # --scale of a trillion points: one line, like any bad input.
+        reason = one_line(error) or type(error).__name__
+        sys.stderr.write(
+            f"cxmetrics: error: {args.command}: the input asks for more than this "
+            f"machine can hold ({reason})\n"
+        )
         return _EXIT_USAGE

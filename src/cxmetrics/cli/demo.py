@@ -1,0 +1,527 @@
+"""``cxmetrics demo``: the file commands' own builders, run on the bundled data.
+
+Each section builder takes the `DemoOptions` and returns one block of the
+report; `DEMO_SECTIONS` lists them in print order. The survey, tickets,
+calls and retention blocks come from the builders of ``cxmetrics survey``,
+``tickets``, ``calls`` and ``retention``, so the demo and the commands share
+every rule; the demo adds what no command has: annualized churn, revenue
+retention, lifetime value and the sign-up funnel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeAlias
+
+import attrs
+import numpy as np
+import pandas as pd
+
+import cxmetrics as cx
+from cxmetrics import datasets
+from cxmetrics.cli import calls, retention, survey, tickets
+from cxmetrics.cli.blocks import percent, table
+from cxmetrics.cli.report import Block, Column, Report, Row, Section, Table, Unit
+
+__all__ = [
+    "CALL_TARGETS",
+    "COHORT_OFFSETS",
+    "DEMO_SECTIONS",
+    "GROSS_MARGIN",
+    "OBSERVED_UNTIL",
+    "DemoOptions",
+    "SectionBuilder",
+    "build_demo_report",
+    "calls_section",
+    "cohort_table",
+    "csat_by_region_table",
+    "funnel_table",
+    "nps_by_region_table",
+    "nps_trend_table",
+    "retention_section",
+    "staffing_table",
+    "survey_section",
+    "tickets_section",
+]
+
+
+@attrs.frozen(kw_only=True)
+class DemoOptions:
+    """What the demo's section builders are asked for.
+
+    Attributes
+    ----------
+    confidence : float
+        Confidence level of the intervals, in (0, 1).
+    """
+
+    confidence: float = 0.95
+
+
+#: Builds one section of the demo from the options.
+SectionBuilder: TypeAlias = Callable[[DemoOptions], Block]
+
+#: The sample calls' service targets: 80% answered within 20 s, short
+#: abandons under 5 s left out, 30% shrinkage, half-hour intervals.
+CALL_TARGETS = calls.CallTargets()
+#: The date the sample subscriptions were taken: those without an end were
+#: still subscribed on it (see `cxmetrics.datasets.load_subscriptions`).
+OBSERVED_UNTIL = pd.Timestamp("2026-01-01")
+#: Gross margin of the lifetime value.
+GROSS_MARGIN = 0.8
+#: The cohort table shows two years of quarters after the first.
+COHORT_OFFSETS = 8
+
+
+def survey_section(options: DemoOptions) -> Section:
+    """NPS, CSAT and the three CES variants on the sample survey.
+
+    Parameters
+    ----------
+    options : DemoOptions
+        The confidence level.
+
+    Returns
+    -------
+    Section
+        Rows ``nps``, ``promoter_share``, ``passive_share``,
+        ``detractor_share``, ``csat``, ``ces_mean``, ``ces_easy`` and
+        ``net_easy``, with each metric's default interval method.
+
+    Examples
+    --------
+    >>> section = survey_section(DemoOptions(confidence=0.95))
+    >>> [row.key for row in section.rows][:2]
+    ['nps', 'promoter_share']
+    >>> print(section.rows[0].ci)
+    95% CI 20.91 to 26.71, adjusted Wald
+    """
+    frame = datasets.load_survey()
+    level = options.confidence
+    asked = [
+        ("nps", survey.SurveyMetric(name="nps", confidence=level)),
+        ("csat", survey.SurveyMetric(name="csat", confidence=level)),
+        *(
+            ("ces", survey.SurveyMetric(name="ces", method=method, confidence=level))
+            for method in survey.CES_METHODS
+        ),
+    ]
+    rows = tuple(
+        row
+        for column, metric in asked
+        for row in survey.overall_rows(frame, column, metric)[0]
+    )
+    first, last = frame["date"].min(), frame["date"].max()
+    note = (
+        f"sample survey, {len(frame):,} responses, {first:%Y-%m-%d} to {last:%Y-%m-%d}"
+    )
+    return Section(key="survey", title="Survey", note=note, rows=rows)
+
+
+def _by_region(name: str, confidence: float) -> Table:
+    metric = survey.SurveyMetric(name=name, confidence=confidence)
+    frame = datasets.load_survey()
+    return survey.survey_segments(
+        frame, name, metric, ["region"], key=f"{name}_by_region"
+    )[0]
+
+
+def nps_by_region_table(options: DemoOptions) -> Table:
+    """NPS of each region of the sample survey against the rest.
+
+    Parameters
+    ----------
+    options : DemoOptions
+        The confidence level of the intervals and of the significance flag.
+
+    Returns
+    -------
+    Table
+        One row per region, as ``cxmetrics survey --by region`` prints it.
+
+    Examples
+    --------
+    >>> [row[0] for row in nps_by_region_table(DemoOptions()).rows]
+    ['North', 'South', 'East', 'West']
+    """
+    return _by_region("nps", options.confidence)
+
+
+def csat_by_region_table(options: DemoOptions) -> Table:
+    """CSAT of each region of the sample survey against the rest.
+
+    As `nps_by_region_table` does for NPS, with Wilson intervals and
+    Newcombe differences tested by a pooled z test.
+
+    Examples
+    --------
+    >>> table = csat_by_region_table(DemoOptions())
+    >>> [column.name for column in table.columns[:4]]
+    ['region', 'n', 'n_missing', 'value']
+    """
+    return _by_region("csat", options.confidence)
+
+
+def nps_trend_table(options: DemoOptions) -> Table:
+    """NPS of the sample survey month by month, with the change from the month before.
+
+    Parameters
+    ----------
+    options : DemoOptions
+        The confidence level of the intervals.
+
+    Returns
+    -------
+    Table
+        One row per month, as ``cxmetrics survey --time date --freq M``
+        prints it.
+
+    Examples
+    --------
+    >>> [row[0] for row in nps_trend_table(DemoOptions()).rows][:3]
+    ['2025-01', '2025-02', '2025-03']
+    """
+    metric = survey.SurveyMetric(name="nps", confidence=options.confidence)
+    frame = datasets.load_survey()
+    return survey.survey_trend(frame, "nps", metric, "date", "M", key="nps_trend")[0]
+
+
+def tickets_section(options: DemoOptions) -> Section:
+    """Reply and resolution times in business hours, FCR and reopens.
+
+    Parameters
+    ----------
+    options : DemoOptions
+        The confidence level.
+
+    Returns
+    -------
+    Section
+        Rows ``first_response``, ``resolution`` (medians in business hours of
+        the sample calendar, with order-statistic intervals), ``fcr`` and
+        ``reopen``.
+
+    Examples
+    --------
+    >>> section = tickets_section(DemoOptions())
+    >>> [row.key for row in section.rows]
+    ['first_response', 'resolution', 'fcr', 'reopen']
+    """
+    frame = datasets.load_tickets()
+    calendar = datasets.sample_calendar()
+    columns = tickets.TicketColumns(
+        created="created",
+        first_response="first_response",
+        resolved="resolved",
+        contacts="contacts",
+        reopens="reopens",
+    )
+    source = (
+        f"{len(frame):,} sample tickets in business hours "
+        f"({datasets.BUSINESS_HOURS}, {datasets.BUSINESS_DAYS}, {calendar.tz}, "
+        "public holidays off)"
+    )
+    return tickets.tickets_section(
+        frame,
+        columns,
+        calendar=calendar,
+        confidence=options.confidence,
+        source=source,
+    )
+
+
+#: The sample calls' handle-time columns.
+_HANDLE = {"talk": "talk", "hold": "hold", "wrap": "wrap"}
+
+
+def calls_section(options: DemoOptions) -> Section:
+    """Abandonment, service level, ASA and AHT of the sample calls.
+
+    Parameters
+    ----------
+    options : DemoOptions
+        The confidence level.
+
+    Returns
+    -------
+    Section
+        Rows ``abandonment`` (short abandons under 5 s left out),
+        ``service_level`` (answered within 20 s, abandons counted as misses),
+        ``asa`` and ``aht`` (seconds, Student t intervals).
+
+    Examples
+    --------
+    >>> section = calls_section(DemoOptions())
+    >>> [row.key for row in section.rows]
+    ['abandonment', 'service_level', 'asa', 'aht']
+    """
+    frame = datasets.load_calls()
+    first, last = frame["arrival"].min(), frame["arrival"].max()
+    return calls.calls_section(
+        frame,
+        wait="wait",
+        answered="answered",
+        handle=_HANDLE,
+        targets=CALL_TARGETS,
+        confidence=options.confidence,
+        source=f"{len(frame):,} sample calls, {first:%Y-%m-%d} to {last:%Y-%m-%d}",
+    )
+
+
+def staffing_table(options: DemoOptions) -> Table:
+    """Agents needed per half hour of an average weekday of the sample calls.
+
+    Arrivals per half hour are averaged over the weekdays in the data; the
+    handle time is the mean of the answered calls. `cx.required_agents`
+    finds the least agents on the queue answering 80% within 20 s, and the
+    headcount to schedule after 30% shrinkage.
+
+    Parameters
+    ----------
+    options : DemoOptions
+        The confidence level (of the handle time's interval, not shown).
+
+    Returns
+    -------
+    Table
+        One row per half hour, as ``cxmetrics calls --arrival`` prints it.
+
+    Examples
+    --------
+    >>> table = staffing_table(DemoOptions())
+    >>> [column.header for column in table.columns[:3]]
+    ['interval', 'calls', 'Erlangs']
+    """
+    frame = datasets.load_calls()
+    aht = calls.handle_time(
+        frame, "answered", _HANDLE, confidence=options.confidence
+    ).value
+    return calls.staffing_table(frame["arrival"], float(aht), CALL_TARGETS)
+
+
+def retention_section(options: DemoOptions) -> Section:
+    """Churn, lifetime, revenue retention and lifetime value of the subscriptions.
+
+    Parameters
+    ----------
+    options : DemoOptions
+        The confidence level.
+
+    Returns
+    -------
+    Section
+        Rows ``monthly_churn`` (the last month, as ``cxmetrics retention``
+        computes it), ``annual_churn`` (that month compounded over a year),
+        ``median_lifetime`` (Kaplan-Meier, in months, Brookmeyer-Crowley
+        interval, censored at `OBSERVED_UNTIL`), ``nrr`` and ``grr`` (the
+        last twelve months) and ``clv`` (80% gross margin, no discounting).
+
+    Examples
+    --------
+    >>> section = retention_section(DemoOptions())
+    >>> [row.key for row in section.rows]
+    ['monthly_churn', 'annual_churn', 'median_lifetime', 'nrr', 'grr', 'clv']
+    """
+    subscriptions = datasets.load_subscriptions()
+    measures = retention.subscription_measures(
+        subscriptions["start"],
+        subscriptions["end"],
+        freq="M",
+        as_of=OBSERVED_UNTIL,
+        confidence=options.confidence,
+    )
+    churn = measures.churn
+    mrr = datasets.load_mrr()
+    months = mrr["month"].dt.to_period("M")
+    by_customer = mrr.assign(period=months).set_index("customer_id")
+    end_period = months.max()
+    start_period = end_period - 12
+    revenue = cx.revenue_retention(
+        by_customer.loc[by_customer["period"] == start_period, "mrr"],
+        by_customer.loc[by_customer["period"] == end_period, "mrr"],
+    )
+    current = by_customer.loc[by_customer["period"] == end_period, "mrr"]
+    arpa = float(current.sum() / (current > 0).sum())
+    # Lifetime value needs a churn rate; it is undefined when the churn is.
+    value = np.nan if churn is None else float(cx.clv(arpa, GROSS_MARGIN, churn.value))
+    month = measures.period.strftime("%b %Y")
+    rows = (
+        retention.churn_row("monthly_churn", f"Churn in {month}", churn),
+        retention.churn_row(
+            "annual_churn", "  compounded over a year", _annualized(churn)
+        ),
+        retention.lifetime_row(measures.curve),
+        Row(
+            key="nrr",
+            label=(
+                f"Net revenue retention, {start_period.strftime('%b %Y')} to "
+                f"{end_period.strftime('%b %Y')}"
+            ),
+            value=revenue.nrr,
+            unit="share",
+        ),
+        Row(
+            key="grr", label="Gross revenue retention", value=revenue.grr, unit="share"
+        ),
+        Row(
+            key="clv",
+            label=f"Lifetime value (ARPA {arpa:,.0f}, {GROSS_MARGIN:.0%} margin)",
+            value=value,
+            unit="money",
+        ),
+    )
+    note = (
+        f"{len(subscriptions):,} sample subscriptions, {measures.n_ended:,} "
+        f"churned; {retention.censoring_note(measures)}"
+    )
+    return Section(
+        key="retention",
+        title="Retention",
+        note=note,
+        rows=rows,
+        facts={"as_of": retention.format_day(measures.as_of)},
+    )
+
+
+def _annualized(churn: cx.RateResult | None) -> cx.RateResult | None:
+    """The monthly churn compounded over twelve months, interval bounds too.
+
+    ``1 - (1 - r)^12`` increases with ``r``, so the bounds of the monthly
+    interval map to bounds of the yearly rate.
+    """
+    if churn is None:
+        return None
+    yearly = float(cx.annualized_churn(churn.value))
+    ci = churn.ci
+    if ci is not None:
+        low, high = cx.annualized_churn(np.array([ci.low, ci.high]))
+        ci = cx.Interval(float(low), float(high), ci.level, ci.method)
+    return attrs.evolve(churn, value=yearly, ci=ci, label="Annualized churn")
+
+
+def cohort_table(options: DemoOptions) -> Table:
+    """Quarterly cohorts of paying customers: the share still paying k quarters on.
+
+    Parameters
+    ----------
+    options : DemoOptions
+        Not used: cohort rates are shown without intervals.
+
+    Returns
+    -------
+    Table
+        ``cxmetrics retention --customer customer_id --date month --freq Q
+        --max-offset 8`` on the paying months of the sample MRR: one row per
+        cohort (the quarter of the first payment), its size and the share
+        active 0 to 8 quarters later; blank where not yet observable.
+
+    Examples
+    --------
+    >>> table = cohort_table(DemoOptions())
+    >>> [column.name for column in table.columns[:3]]
+    ['cohort', 'size', 'offset_0']
+    """
+    del options
+    mrr = datasets.load_mrr()
+    paying = mrr[mrr["mrr"] > 0]
+    built, _ = retention.cohort_table(
+        paying["customer_id"],
+        paying["month"],
+        freq="Q",
+        max_offset=COHORT_OFFSETS,
+        source=f"{paying['customer_id'].nunique():,} paying customers of the sample",
+    )
+    return built
+
+
+def funnel_table(options: DemoOptions) -> Table:
+    """The sample sign-up funnel: counts, step and overall conversion.
+
+    Parameters
+    ----------
+    options : DemoOptions
+        The confidence level of the overall-rate intervals.
+
+    Returns
+    -------
+    Table
+        One row per stage, strict (a person counts at a stage only when
+        every earlier stage is true), with the columns of `cx.funnel`.
+
+    Examples
+    --------
+    >>> [row[0] for row in funnel_table(DemoOptions()).rows]
+    ['visited', 'signed_up', 'activated', 'subscribed']
+    """
+    people = datasets.load_funnel()
+    stages = people[list(datasets.FUNNEL_STAGES)]
+    frame = cx.funnel(stages, confidence=options.confidence)
+    level = percent(options.confidence)
+    shown: list[tuple[str, str, Unit, bool]] = [
+        ("stage", "stage", "text", True),
+        ("count", "people", "count", True),
+        ("step_rate", "step rate", "share", True),
+        ("step_ci_low", f"step {level} CI low", "share", False),
+        ("step_ci_high", f"step {level} CI high", "share", False),
+        ("overall_rate", "overall rate", "share", True),
+        ("overall_ci_low", f"{level} CI low", "share", True),
+        ("overall_ci_high", f"{level} CI high", "share", True),
+        ("drop_off", "drop-off", "count", False),
+    ]
+    columns = [
+        (Column(name=name, header=header, unit=unit, shown=visible), frame[name])
+        for name, header, unit, visible in shown
+    ]
+    return table(
+        key="funnel",
+        title="Funnel",
+        note=f"{len(people):,} sample visitors; Wilson intervals",
+        columns=columns,
+    )
+
+
+#: The demo's sections, in print order.
+DEMO_SECTIONS: tuple[SectionBuilder, ...] = (
+    survey_section,
+    nps_by_region_table,
+    csat_by_region_table,
+    nps_trend_table,
+    tickets_section,
+    calls_section,
+    staffing_table,
+    retention_section,
+    cohort_table,
+    funnel_table,
+)
+
+
+def build_demo_report(
+    options: DemoOptions, sections: Sequence[SectionBuilder] = DEMO_SECTIONS
+) -> Report:
+    """Build the demo report from its section builders.
+
+    Parameters
+    ----------
+    options : DemoOptions
+        Passed to every section builder.
+    sections : sequence of callables
+        Section builders, in print order; by default `DEMO_SECTIONS`.
+
+    Returns
+    -------
+    Report
+
+    Examples
+    --------
+    >>> report = build_demo_report(DemoOptions(confidence=0.9))
+    >>> [section.key for section in report.sections]
+    ['survey', 'nps_by_region', 'csat_by_region', 'nps_trend', 'tickets', 'calls',
+     'staffing', 'retention', 'cohorts', 'funnel']
+    >>> report.confidence
+    0.9
+    """
+    return Report(
+        title="cxmetrics demo: customer-experience report on the bundled sample data",
+        confidence=options.confidence,
+        sections=tuple(build(options) for build in sections),
+    )

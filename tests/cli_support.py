@@ -1,0 +1,95 @@
+"""Helpers of the command-line tests: run `cxmetrics.cli.main` and read its output.
+
+The tests of ``tests/test_cli*.py`` import these; their ``sample_dir``
+fixtures call `write_sample`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from statsmodels.stats.proportion import proportion_confint
+
+from cxmetrics import cli, datasets
+
+#: The options that name the columns of the sample tickets.
+TICKET_COLUMNS = (
+    "--created",
+    "created",
+    "--first-response",
+    "first_response",
+    "--resolved",
+    "resolved",
+)
+#: The options that name the wait and answered columns of the sample calls.
+CALL_BASICS = ("--wait", "wait", "--answered", "answered")
+#: The same with the handle-time columns.
+HANDLED_CALLS = (*CALL_BASICS, "--talk", "talk", "--hold", "hold", "--wrap", "wrap")
+#: All the columns of the sample calls.
+CALL_COLUMNS = (*HANDLED_CALLS, "--arrival", "arrival")
+#: The options that name the columns of a subscriptions file.
+SUBSCRIPTION_COLUMNS = ("--start", "start", "--end", "end")
+#: The options that name the columns of an activity log.
+ACTIVITY_COLUMNS = ("--customer", "customer", "--date", "date")
+
+
+def write_sample(folder: Path) -> Path:
+    """Write the bundled sample data as CSV files, the paying MRR months apart."""
+    datasets.load_survey().to_csv(folder / "survey.csv", index=False)
+    datasets.load_tickets().to_csv(folder / "tickets.csv", index=False)
+    datasets.load_calls().to_csv(folder / "calls.csv", index=False)
+    datasets.load_subscriptions().to_csv(folder / "subscriptions.csv", index=False)
+    mrr = datasets.load_mrr()
+    mrr.to_csv(folder / "mrr.csv", index=False)
+    mrr[mrr["mrr"] > 0].to_csv(folder / "paying.csv", index=False)
+    return folder
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    """Run the command; its exit status, standard output and standard error."""
+    status = cli.main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> dict[str, Any]:
+    """Run the command with ``--format json``; it must succeed silently."""
+    status, out, err = run(capsys, *argv, "--format", "json")
+    assert (status, err) == (0, ""), err
+    document: dict[str, Any] = json.loads(out)
+    return document
+
+
+def run_csv(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> pd.DataFrame:
+    """Run the command with ``--format csv`` and read the output back with pandas."""
+    status, out, err = run(capsys, *argv, "--format", "csv")
+    assert (status, err) == (0, ""), err
+    return pd.read_csv(io.StringIO(out))
+
+
+def block(document: dict[str, Any], key: str) -> dict[str, Any]:
+    """The section or table of a JSON report with this key."""
+    found: dict[str, Any] = next(s for s in document["sections"] if s["key"] == key)
+    return found
+
+
+def one_line_error(status: int, out: str, err: str) -> str:
+    """Check the shape of a refusal (status 2, one line, no traceback); its text."""
+    assert status == 2
+    assert out == ""
+    assert err.startswith("cxmetrics: error: ")
+    assert err.endswith("\n")
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+    return err
+
+
+def wilson(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """statsmodels' Wilson interval."""
+    low, high = proportion_confint(successes, n, alpha=1 - confidence, method="wilson")
+    return float(low), float(high)

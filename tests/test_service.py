@@ -1232,3 +1232,78 @@ def test_service_level_variants_do_not_merge() -> None:
     ):
         include.merge(exclude)
     assert include.merge(include).n == 6
+
+
+# ---------------------------------------------------------------------------
+# One-touch resolution: added through the statistics kernel alone
+
+
+TOUCHES = [1, 1, 2, 1, 3, 1, 1, 4, 1, 2]  # six of ten closed with one reply
+
+
+@pytest.mark.parametrize("method", list(STATSMODELS_METHODS))
+def test_one_touch_rate_by_hand_and_statsmodels(method):
+    result = cx.one_touch_rate(TOUCHES, ci=method)
+    assert (result.value, result.successes, result.n) == (0.6, 6, 10)
+    assert result.label == "One-touch rate"
+    low, high = proportion_confint(6, 10, method=STATSMODELS_METHODS[method])
+    assert (result.ci.low, result.ci.high) == pytest.approx((low, high), rel=1e-12)
+
+
+def test_one_touch_rate_from_flags_missing_values_and_weights():
+    flags = cx.one_touch_rate([True, False, None, True])
+    assert (flags.successes, flags.n, flags.n_missing) == (2, 3, 1)
+    weights = np.array([2.0, 1.0, 1.0, 3.0, 1.0])
+    weighted = cx.one_touch_rate([1, 2, 1, 3, 1], weights=weights)
+    assert weighted.value == pytest.approx((2.0 + 1.0 + 1.0) / 8.0)
+    assert weighted.effective_n == pytest.approx(8.0**2 / (weights**2).sum())
+
+
+def test_one_touch_rate_bad_input():
+    with pytest.raises(
+        cx.InputError,
+        match=exact(
+            "one_touch_rate: 2 of 4 touch counts are not whole numbers of 1 or "
+            "more (0, 1.5)"
+        ),
+    ):
+        cx.one_touch_rate([1, 0, 1.5, 2])
+    with pytest.raises(cx.InputError, match=exact("one_touch_rate: touches is empty")):
+        cx.one_touch_rate([])
+    with pytest.raises(
+        cx.InputError,
+        match=exact("one_touch_rate: no valid tickets: all 2 are missing"),
+    ):
+        cx.one_touch_rate([np.nan, None])
+
+
+def test_one_touch_rate_merges_compares_and_segments_like_every_rate():
+    rng = np.random.default_rng(41)
+    frame = pd.DataFrame(
+        {
+            "team": rng.choice(["a", "b", "c"], 600),
+            "touches": 1 + rng.poisson(0.8, 600),
+            "month": pd.Timestamp("2026-01-01")
+            + pd.to_timedelta(rng.integers(0, 90, 600), unit="D"),
+        }
+    )
+    first, second = frame.iloc[:250], frame.iloc[250:]
+    whole = cx.one_touch_rate(frame["touches"])
+    assert (
+        cx.one_touch_rate(first["touches"]).merge(cx.one_touch_rate(second["touches"]))
+        == whole
+    )
+    # compare: Newcombe's interval, the pooled z test by hand
+    a, b = (cx.one_touch_rate(part["touches"]) for part in (first, second))
+    comparison = cx.compare(a, b)
+    pooled = (a.successes + b.successes) / (a.n + b.n)
+    z = (a.value - b.value) / math.sqrt(pooled * (1 - pooled) * (1 / a.n + 1 / b.n))
+    assert comparison.statistic == pytest.approx(z, rel=1e-12)
+    # by_segment and over_time: each row equals plain pandas counts
+    table = cx.by_segment(frame, cx.one_touch_rate, column="touches", by="team")
+    ones = (frame["touches"] == 1).groupby(frame["team"]).agg(["sum", "size"])
+    np.testing.assert_array_equal(table["successes"], ones["sum"])
+    np.testing.assert_array_equal(table["n"], ones["size"])
+    trend = cx.over_time(frame, cx.one_touch_rate, column="touches", time="month")
+    by_month = (frame["touches"] == 1).groupby(frame["month"].dt.to_period("M"))
+    np.testing.assert_allclose(trend["value"], by_month.mean(), rtol=1e-12)

@@ -8,60 +8,34 @@ comparisons, breakdowns by segment and trends over time.
 >>> import cxmetrics as cx
 >>> print(cx.nps([10, 9, 8, 6, 10, 9, 3, 7]))
 NPS 25.0 (95% CI -29.4 to 65.8, adjusted Wald), n=8
+
+The public names are those of the family modules' own ``__all__``: a metric
+added to its module is exported here with nothing else to change.
 """
 
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import typing as _typing
 
+from cxmetrics import effort as _effort
+from cxmetrics import journey as _journey
+from cxmetrics import loyalty as _loyalty
+from cxmetrics import results as _results
+from cxmetrics import retention as _retention
+from cxmetrics import service as _service
+from cxmetrics import staffing as _staffing
+from cxmetrics import totals as _totals
 from cxmetrics._validation import InputError
 from cxmetrics.business_hours import BusinessCalendar
-from cxmetrics.durations import elapsed, first_response_time, resolution_time
-from cxmetrics.effort import ces
-from cxmetrics.journey import conversion_rate, funnel
-from cxmetrics.loyalty import (
-    csat,
-    mean_score,
-    nps,
-    nps_category,
-    nps_from_counts,
-    top_box,
-)
-from cxmetrics.results import (
-    CohortTable,
-    Comparison,
-    DurationResult,
-    ErlangCResult,
-    Interval,
-    MeanResult,
-    NetScoreResult,
-    NPSResult,
-    RateResult,
-    RevenueRetentionResult,
-    StaffingResult,
-    SurvivalCurve,
-)
-from cxmetrics.retention import (
-    annualized_churn,
-    churn_rate,
-    clv,
-    cohort_retention,
-    customer_flows,
-    mrr_movements,
-    revenue_retention,
-)
-from cxmetrics.service import (
-    abandonment_rate,
-    average_handle_time,
-    average_speed_of_answer,
-    fcr_rate,
-    reopen_rate,
-    service_level,
-    sla_attainment,
-)
-from cxmetrics.staffing import erlang_c, required_agents
-from cxmetrics.survival import logrank_test, survival_curve
-from cxmetrics.totals import mean_from_sums, net_score_from_counts, rate_from_counts
+from cxmetrics.effort import *  # noqa: F403
+from cxmetrics.journey import *  # noqa: F403
+from cxmetrics.loyalty import *  # noqa: F403
+from cxmetrics.results import *  # noqa: F403
+from cxmetrics.retention import *  # noqa: F403
+from cxmetrics.service import *  # noqa: F403
+from cxmetrics.staffing import *  # noqa: F403
+from cxmetrics.totals import *  # noqa: F403
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from cxmetrics import datasets
     from cxmetrics.comparisons import adjust_pvalues, compare
     from cxmetrics.segments import by_segment, over_time
@@ -79,13 +53,11 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     """Import the module behind a lazily loaded public name (PEP 562)."""
-    import importlib
-
     if name not in _LAZY:
         raise AttributeError(f"module 'cxmetrics' has no attribute {name!r}")
-    module = importlib.import_module(_LAZY[name])
+    module = _importlib.import_module(_LAZY[name])
     value = module if module.__name__ == f"cxmetrics.{name}" else getattr(module, name)
     globals()[name] = value
     return value
@@ -93,7 +65,7 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     """The public names, the lazily loaded ones included."""
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(__all__)
 
 
 # Show the public name in tracebacks and in the API reference.
@@ -101,56 +73,19 @@ InputError.__module__ = "cxmetrics"
 
 __all__ = [
     "BusinessCalendar",
-    "CohortTable",
-    "Comparison",
-    "DurationResult",
-    "ErlangCResult",
     "InputError",
-    "Interval",
-    "MeanResult",
-    "NPSResult",
-    "NetScoreResult",
-    "RateResult",
-    "RevenueRetentionResult",
-    "StaffingResult",
-    "SurvivalCurve",
     "__version__",
-    "abandonment_rate",
     "adjust_pvalues",
-    "annualized_churn",
-    "average_handle_time",
-    "average_speed_of_answer",
     "by_segment",
-    "ces",
-    "churn_rate",
-    "clv",
-    "cohort_retention",
     "compare",
-    "conversion_rate",
-    "csat",
-    "customer_flows",
     "datasets",
-    "elapsed",
-    "erlang_c",
-    "fcr_rate",
-    "first_response_time",
-    "funnel",
-    "logrank_test",
-    "mean_from_sums",
-    "mean_score",
-    "mrr_movements",
-    "net_score_from_counts",
-    "nps",
-    "nps_category",
-    "nps_from_counts",
     "over_time",
-    "rate_from_counts",
-    "reopen_rate",
-    "required_agents",
-    "resolution_time",
-    "revenue_retention",
-    "service_level",
-    "sla_attainment",
-    "survival_curve",
-    "top_box",
 ]
+__all__ += _effort.__all__
+__all__ += _journey.__all__
+__all__ += _loyalty.__all__
+__all__ += _results.__all__
+__all__ += _retention.__all__
+__all__ += _service.__all__
+__all__ += _staffing.__all__
+__all__ += _totals.__all__

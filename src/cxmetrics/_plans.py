@@ -212,11 +212,11 @@ def segmentable_names() -> list[str]:
     """The public metrics that run by segment, as ``cx.<name>``, for messages."""
     import cxmetrics
 
-    return [
+    return sorted(
         f"cx.{name}"
         for name in cxmetrics.__all__
         if segmentation_of(getattr(cxmetrics, name, None)) is not None
-    ]
+    )
 
 
 # ---------------------------------------------------------------------------

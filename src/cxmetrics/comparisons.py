@@ -340,9 +340,11 @@ def _propagated(result: Any) -> bool:
 
     Such a result saw a missing value (``n_missing > 0``) and holds NaN.
     """
-    if isinstance(result, SurvivalCurve):
-        return False
-    value = result.median if isinstance(result, DurationResult) else result.value
+    value = (
+        result.median
+        if isinstance(result, (DurationResult, SurvivalCurve))
+        else result.value
+    )
     return bool(result.n_missing > 0 and math.isnan(value))
 
 
@@ -490,6 +492,17 @@ def _compare_survival(
 
 def _nan_comparison(a: Any, b: Any, options: _Options) -> Comparison:
     nan = math.nan
+    if isinstance(a, SurvivalCurve):  # the log-rank test has no interval
+        return Comparison(
+            difference=nan,
+            ci=None,
+            p_value=nan,
+            statistic=nan,
+            method=options.method,
+            a=a,
+            b=b,
+            label=_label(a),
+        )
     return _comparison(a, b, options, _label(a), (nan, nan, nan, nan, nan))
 
 

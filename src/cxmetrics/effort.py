@@ -29,7 +29,7 @@ from cxmetrics._validation import (
 )
 from cxmetrics.results import MeanResult, NetScoreResult, RateResult
 
-__all__ = ["CES_METHODS", "ces"]
+__all__ = ["ces"]
 
 #: The CES variants: the mean rating, the share of easy answers, and the
 #: share easy minus the share difficult (Net Easy), in points.

@@ -30,7 +30,7 @@ from cxmetrics._validation import (
 )
 from cxmetrics.results import RateResult
 
-__all__ = ["FUNNEL_COLUMNS", "conversion_rate", "funnel"]
+__all__ = ["conversion_rate", "funnel"]
 
 #: The columns of the table `funnel` returns, in order (without the interval
 #: columns when ``ci=None``).

@@ -37,7 +37,6 @@ from cxmetrics._validation import (
 from cxmetrics.results import MeanResult, NPSResult, RateResult
 
 __all__ = [
-    "NPS_CATEGORIES",
     "csat",
     "mean_score",
     "nps",

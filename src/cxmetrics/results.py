@@ -804,6 +804,10 @@ class SurvivalCurve(_Record):
         Number of subjects.
     n_missing : int
         Subjects left out for missing values.
+    weighted : bool
+        Whether the counts are sums of weights.
+    left_truncated : bool
+        Whether the curve was estimated with delayed entry (``entry=``).
     """
 
     timeline: np.ndarray[Any, np.dtype[np.float64]]
@@ -818,6 +822,8 @@ class SurvivalCurve(_Record):
     confidence: float = 0.95
     n: int
     n_missing: int = 0
+    weighted: bool = False
+    left_truncated: bool = False
 
     def __str__(self) -> str:
         events = float(np.sum(self.events))
@@ -858,6 +864,29 @@ class SurvivalCurve(_Record):
         import pandas as pd
 
         return pd.DataFrame({name: getattr(self, name) for name in _SURVIVAL_COLUMNS})
+
+    def merge(self, other: SurvivalCurve) -> SurvivalCurve:
+        """The curve of both samples pooled, from the sum of their life tables.
+
+        Without delayed entry the numbers at risk follow from the events and
+        censorings, so the pooled table is the sum of the two tables on the
+        union of their times, and the curve, its bounds and its median are
+        estimated from it: the result equals `cxmetrics.survival_curve` on
+        the rows of both samples. Curves estimated with ``entry=``, a
+        weighted curve with an unweighted one, or curves at different
+        confidence levels raise `cxmetrics.InputError`.
+
+        Examples
+        --------
+        >>> import cxmetrics as cx
+        >>> january = cx.survival_curve([2, 3, 3, 5], [1, 1, 0, 1])
+        >>> february = cx.survival_curve([6, 6, 8, 9], [1, 1, 0, 1])
+        >>> print(january.merge(february))
+        Kaplan-Meier: median 6 (95% CI 2 to 9), n=8, events=6
+        """
+        from cxmetrics.survival import merge_curves
+
+        return merge_curves(self, other)
 
 
 # ---------------------------------------------------------------------------

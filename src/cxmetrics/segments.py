@@ -22,6 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from cxmetrics import _dask
+from cxmetrics._life_tables import LifeTables
 from cxmetrics._order_stats import DurationPlan, GroupedDurations
 from cxmetrics._plans import (
     Plan,
@@ -39,6 +40,7 @@ from cxmetrics._validation import (
     format_examples,
 )
 from cxmetrics.comparisons import adjust_pvalues, compare
+from cxmetrics.survival import SurvivalPlan, part_life_tables
 
 __all__ = [
     "CORRECTIONS",
@@ -496,6 +498,215 @@ def _segments_durations(
     return columns
 
 
+# ---------------------------------------------------------------------------
+# Survival: life tables by group
+
+
+_LONG = ("time", "events", "censored", "n", "n_missing")
+
+
+def _survival_columns(
+    frame: Frame,
+    request: _Request,
+    plan: SurvivalPlan,
+    keys: list[Hashable],
+    keys_of: KeysOf,
+    *,
+    dask: bool,
+    previous: int = 0,
+) -> tuple[pd.DataFrame, Columns]:
+    """The groups' keys and their columns: n, events, median, interval, p-value."""
+    if dask:
+        keys_table, tables = _dask_life_tables(frame, request, plan, keys, keys_of)
+        _check_some_subjects(request, tables.n, tables.propagated)
+        return keys_table, plan.columns_of_tables(tables, previous=previous)
+    codes, keys_table = _group_rows(keys_of(frame), keys)
+    groups = len(keys_table.index)
+    with request.errors():
+        subjects = plan.subjects(request.data(frame), codes, groups)
+    return keys_table, plan.columns(subjects, groups, previous=previous)
+
+
+def _check_some_subjects(
+    request: _Request, n: npt.NDArray[np.int64], propagated: npt.NDArray[np.bool_]
+) -> None:
+    if int(n.sum()) == 0 and not bool(propagated.any()):
+        raise InputError(f"{request.func}: {request.label}: no valid rows")
+
+
+def _dask_life_tables(
+    frame: Frame,
+    request: _Request,
+    plan: SurvivalPlan,
+    keys: list[Hashable],
+    keys_of: KeysOf,
+) -> tuple[pd.DataFrame, LifeTables]:
+    """Life tables per group of a dask DataFrame, by a tree reduction.
+
+    Each partition sends its nonzero cells (group, time, events, censored)
+    and one row per group with its counts (time -1); the partial tables add
+    by key and time. Whole-number durations keep the table of times small.
+    """
+    columns = [*keys, *_LONG]
+
+    def part_table(part: pd.DataFrame) -> pd.DataFrame:
+        codes, table = _group_rows(keys_of(part), keys)
+        if not len(part.index):
+            empty = {name: np.zeros(0) for name in _LONG}
+            result: pd.DataFrame = table.assign(**empty)[columns]
+            return result
+        groups = len(table.index)
+        with request.errors():
+            subjects = plan.subjects(request.data(part), codes, groups, whole=False)
+            _check_whole_durations(request, subjects.times)
+        tables = part_life_tables(subjects, groups)
+        group, position = np.nonzero((tables.events + tables.censored) > 0)
+        cells = (
+            table.iloc[group]
+            .reset_index(drop=True)
+            .assign(
+                time=tables.times[position],
+                events=tables.events[group, position],
+                censored=tables.censored[group, position],
+                n=0,
+                n_missing=0,
+            )
+        )
+        counts = table.assign(
+            time=-1.0, events=0.0, censored=0.0, n=tables.n, n_missing=tables.n_missing
+        )
+        result = pd.concat([counts, cells], ignore_index=True)[columns]
+        return result
+
+    def combine(tables: pd.DataFrame) -> pd.DataFrame:
+        codes, table = _group_rows(tables[[*keys, "time"]], [*keys, "time"])
+        size = len(table.index)
+        sums = {
+            name: np.bincount(codes, weights=tables[name], minlength=size)
+            for name in _LONG[1:]
+        }
+        result: pd.DataFrame = table.assign(**sums)[columns]
+        return result
+
+    long = _dask.reduced(frame, part_table, combine)
+    counted = long["time"].to_numpy() < 0
+    codes, keys_table = _group_rows(long[keys], keys)
+    groups = len(keys_table.index)
+    cells = ~counted
+    times = np.unique(long["time"].to_numpy()[cells])
+    at = np.searchsorted(times, long["time"].to_numpy()[cells])
+    place = codes[cells] * times.size + at
+
+    def dense(name: str) -> npt.NDArray[np.float64]:
+        values = long[name].to_numpy(dtype=np.float64)[cells]
+        return np.asarray(
+            np.bincount(place, weights=values, minlength=groups * times.size),
+            np.float64,
+        ).reshape(groups, times.size)
+
+    n = np.bincount(
+        codes[counted], weights=long["n"].to_numpy()[counted], minlength=groups
+    )
+    missing = np.bincount(
+        codes[counted], weights=long["n_missing"].to_numpy()[counted], minlength=groups
+    )
+    tables = LifeTables(
+        times=times,
+        events=dense("events"),
+        censored=dense("censored"),
+        n=n.astype(np.int64),
+        n_missing=missing.astype(np.int64),
+        propagated=(missing > 0) & (plan.nan_policy == "propagate"),
+        weighted=request.weighted,
+    )
+    return keys_table, tables
+
+
+def _check_whole_durations(request: _Request, times: npt.NDArray[np.float64]) -> None:
+    fractional = times[times != np.floor(times)]
+    if fractional.size:
+        raise InputError(
+            f"{request.func}: cx.survival_curve on a dask DataFrame needs durations "
+            "in whole numbers (days, months), so that the life tables of the "
+            f"partitions stay small; got {format_examples(fractional)}: round them "
+            "first, or compute the frame to pandas"
+        )
+
+
+def _survival_over_time(
+    frame: Frame,
+    request: _Request,
+    plan: SurvivalPlan,
+    ordinals_of: Callable[[pd.DataFrame], npt.NDArray[np.float64]],
+    freq: str,
+    compare_to: str | None,
+    *,
+    dask: bool,
+) -> pd.DataFrame:
+    """Survival per period, as `_survival_columns` gives it by segment.
+
+    With ``compare_to="previous"``: the change of the median and the
+    log-rank test of each period against the one before.
+    """
+
+    def keys_of(part: pd.DataFrame) -> pd.DataFrame:
+        periods: pd.DataFrame = pd.DataFrame({"period": ordinals_of(part)})
+        return periods
+
+    if dask:
+        table, tables = _dask_life_tables(frame, request, plan, ["period"], keys_of)
+        _check_some_subjects(request, tables.n, tables.propagated)
+        position, index = _period_index(table["period"].to_numpy(np.float64), freq)
+        tables = _on_every_period_tables(tables, position, len(index))
+    else:
+        position, index = _period_index(ordinals_of(frame), freq)
+        tables = None
+    dated = int(np.count_nonzero(~np.asarray(index.isna())))
+    previous = dated if compare_to == "previous" else 0
+    if tables is not None:
+        columns = plan.columns_of_tables(tables, previous=previous)
+    else:
+        with request.errors():
+            subjects = plan.subjects(
+                request.data(frame), position.astype(np.intp), len(index)
+            )
+        columns = plan.columns(subjects, len(index), previous=previous)
+    p_value = columns.pop("p_value")
+    if compare_to == "previous":
+        change = np.full(len(index), np.nan)
+        medians = columns["median"]
+        change[1:dated] = medians[1:dated] - medians[: dated - 1]
+        columns["change"] = change
+        columns["p_value"] = p_value
+    trend: pd.DataFrame = pd.DataFrame(columns, index=index)
+    return trend
+
+
+def _on_every_period_tables(
+    tables: LifeTables, position: npt.NDArray[np.int64], size: int
+) -> LifeTables:
+    """Life tables placed on every period; an empty period's are all zero."""
+    events = np.zeros((size, tables.times.size))
+    censored = np.zeros((size, tables.times.size))
+    n = np.zeros(size, np.int64)
+    missing = np.zeros(size, np.int64)
+    propagated = np.zeros(size, bool)
+    events[position] = tables.events
+    censored[position] = tables.censored
+    n[position] = tables.n
+    missing[position] = tables.n_missing
+    propagated[position] = tables.propagated
+    return LifeTables(
+        times=tables.times,
+        events=events,
+        censored=censored,
+        n=n,
+        n_missing=missing,
+        propagated=propagated,
+        weighted=tables.weighted,
+    )
+
+
 def by_segment(
     frame: Frame,
     metric: Callable[..., Any],
@@ -516,14 +727,12 @@ def by_segment(
         One row per response, ticket, call or visitor. A dask DataFrame is
         accepted for every metric but the durations (see Notes).
     metric : callable
-        The public metric function itself: `cxmetrics.nps`,
-        `cxmetrics.csat`, `cxmetrics.top_box`, `cxmetrics.mean_score`,
-        `cxmetrics.ces`, `cxmetrics.fcr_rate`, `cxmetrics.reopen_rate`,
-        `cxmetrics.conversion_rate`, `cxmetrics.abandonment_rate`,
-        `cxmetrics.service_level`, `cxmetrics.sla_attainment`,
-        `cxmetrics.average_speed_of_answer`,
-        `cxmetrics.average_handle_time`, `cxmetrics.first_response_time` or
-        `cxmetrics.resolution_time`.
+        The public metric function itself: any net score, rate, mean or
+        duration metric of cxmetrics (`cxmetrics.nps`, `cxmetrics.csat`,
+        `cxmetrics.ces`, `cxmetrics.fcr_rate`, `cxmetrics.service_level`,
+        `cxmetrics.average_handle_time`, `cxmetrics.resolution_time`, ...).
+        A metric declares how it runs by segment where it is defined; a
+        function that does not is refused with the list of those that do.
     column : column name or tuple of column names
         The metric's data, in the order of its data arguments: ``"score"``
         for ``cx.nps(scores)``; ``("wait", "answered")`` for
@@ -680,7 +889,11 @@ def by_segment(
         return part
 
     plan = request.plan
-    if isinstance(plan, DurationPlan):
+    if isinstance(plan, SurvivalPlan):
+        keys_table, columns = _survival_columns(
+            frame, request, plan, keys, keys_of, dask=dask
+        )
+    elif isinstance(plan, DurationPlan):
         if dask:
             raise _not_additive(request)
         codes, keys_table = _group_rows(frame, keys)
@@ -920,6 +1133,10 @@ def over_time(
         return _period_ordinals(part[time_column], freq, func=func, name=time_column)
 
     plan = request.plan
+    if isinstance(plan, SurvivalPlan):
+        return _survival_over_time(
+            frame, request, plan, ordinals_of, freq, compare_to, dask=dask
+        )
     if isinstance(plan, DurationPlan):
         if dask:
             raise _not_additive(request)

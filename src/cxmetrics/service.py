@@ -40,13 +40,13 @@ from cxmetrics.durations import elapsed, first_response_time, resolution_time
 from cxmetrics.results import MeanResult, RateResult
 
 __all__ = [
-    "SERVICE_LEVEL_VARIANTS",
     "abandonment_rate",
     "average_handle_time",
     "average_speed_of_answer",
     "elapsed",
     "fcr_rate",
     "first_response_time",
+    "one_touch_rate",
     "reopen_rate",
     "resolution_time",
     "service_level",
@@ -504,6 +504,81 @@ def reopen_rate(
     """
     plan = _reopen_plan(ci=ci, confidence=confidence, nan_policy=nan_policy)
     result: RateResult = plan.result({"reopens": reopens, "weights": weights})
+    return result
+
+
+_one_touch_plan = _ticket_plan(
+    "one_touch_rate", "touches", "touch counts", 1, _first_contact, "One-touch rate"
+)
+
+
+@segmentable(_one_touch_plan, data=("touches",))
+def one_touch_rate(
+    touches: npt.ArrayLike,
+    *,
+    weights: npt.ArrayLike | None = None,
+    ci: str | None = "wilson",
+    confidence: float = 0.95,
+    nan_policy: NanPolicy = "omit",
+) -> RateResult:
+    r"""One-touch resolution: the share of tickets resolved with a single agent reply.
+
+    Parameters
+    ----------
+    touches : array_like
+        One value per resolved ticket: the agent replies it needed (whole
+        numbers of 1 or more; 1 is a one-touch resolution), or booleans that
+        already say whether it was resolved in one touch (True). As for
+        `fcr_rate`, numbers are read as counts and booleans as flags.
+        Missing values follow ``nan_policy``.
+    weights : array_like, optional
+        Non-negative weights aligned with the tickets; the interval uses
+        Kish's effective sample size.
+    ci : {'wilson', 'agresti_coull', 'clopper_pearson', 'jeffreys', 'wald', None}
+        Interval method (see `cxmetrics.intervals.proportion_interval`).
+    confidence : float
+        Confidence level in (0, 1).
+    nan_policy : {'omit', 'raise', 'propagate'}
+        How to treat missing values.
+
+    Returns
+    -------
+    RateResult
+        ``value`` (the share resolved in one touch, 0 to 1), ``successes``,
+        ``n`` (tickets), ``ci``, ``n_missing``, ``effective_n``,
+        ``total_weight``; label ``"One-touch rate"``.
+
+    Raises
+    ------
+    InputError
+        Counts below 1, fractional or infinite; values that are neither
+        numbers nor booleans; bad weights; no valid tickets; an unknown
+        option.
+
+    Notes
+    -----
+    With :math:`t_i` the agent replies ticket :math:`i` needed,
+
+    .. math:: 	ext{one-touch rate} = rac{\sum_i w_i\,[t_i = 1]}{\sum_i w_i}.
+
+    FCR counts contacts from the customer; one-touch counts replies from
+    the agents. A ticket the customer raised twice but an agent closed with
+    one reply is a one-touch resolution and not a first-contact one. Only
+    resolved tickets belong in the data.
+
+    Segments: runs in `cxmetrics.by_segment` and `cxmetrics.over_time`, and
+    its results merge and compare like every rate.
+
+    Examples
+    --------
+    Ten resolved tickets, six closed with one reply:
+
+    >>> import cxmetrics as cx
+    >>> print(cx.one_touch_rate([1, 1, 2, 1, 3, 1, 1, 4, 1, 2]))
+    One-touch rate 60.0% (95% CI 31.3% to 83.2%, Wilson), n=10
+    """
+    plan = _one_touch_plan(ci=ci, confidence=confidence, nan_policy=nan_policy)
+    result: RateResult = plan.result({"touches": touches, "weights": weights})
     return result
 
 

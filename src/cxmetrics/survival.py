@@ -18,6 +18,7 @@ distinct times only.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any, TypeAlias
 
 import attrs
@@ -26,6 +27,14 @@ import numpy.typing as npt
 import pandas as pd
 
 from cxmetrics import intervals
+from cxmetrics._life_tables import (
+    LifeTables,
+    first_time_at_or_below_half,
+    kaplan_meier,
+    log_log_bounds,
+    reverse_cumsum,
+)
+from cxmetrics._plans import segmentable
 from cxmetrics._validation import (
     NAN_POLICIES,
     InputError,
@@ -33,6 +42,7 @@ from cxmetrics._validation import (
     boolean_array,
     check_confidence,
     check_option,
+    check_same_index,
     check_weights,
     format_count,
     format_examples,
@@ -52,10 +62,6 @@ BoolArray: TypeAlias = npt.NDArray[np.bool_]
 #: sparser durations (say, seconds over years) go through their distinct values.
 _GRID_FLOOR = 1 << 16
 _GRID_PER_SUBJECT = 4
-#: S(t) <= 1/2 is tested with this much slack, so that a curve that is exactly
-#: 1/2 in exact arithmetic (4 of 8 customers churned) is not missed for a
-#: rounding error of a few units in the last place.
-_HALF_TOLERANCE = 1e-12
 #: Durations off the grid are sorted directly unless fewer than one in this many
 #: of the first values are distinct; then they are hashed first.
 _FEW_DISTINCT = 4
@@ -93,6 +99,9 @@ class _Subjects:
     n: int
     n_missing: int
     propagate: bool
+    groups: npt.NDArray[np.intp] | None = None  # each subject's group
+    n_by_group: IntArray | None = None
+    missing_by_group: IntArray | None = None
 
 
 @attrs.frozen
@@ -108,6 +117,201 @@ class _Table:
     censored: FloatArray
 
 
+#: Groups x times of one dense life table at most; beyond it the groups are
+#: estimated a block at a time (8 bytes a cell, a few arrays at once).
+_TABLE_CELLS = 1 << 22
+
+
+@attrs.frozen(kw_only=True)
+class SurvivalPlan:
+    """`survival_curve` by segment or period: life tables, medians, log-rank tests.
+
+    Life tables add (without delayed entry), so the plan also runs on the
+    partitions of a dask DataFrame when the durations are whole numbers
+    (`long_table` and `from_long_table`).
+    """
+
+    confidence: float
+    nan_policy: str
+    func: str = "survival_curve"
+
+    def subjects(
+        self,
+        data: Mapping[str, Any],
+        codes: npt.NDArray[np.intp],
+        groups: int,
+        *,
+        whole: bool = True,
+    ) -> _Subjects:
+        """Validate the rows as `survival_curve` does, keeping each one's group."""
+        check_same_index(
+            self.func, {k: data.get(k) for k in ("durations", "observed", "weights")}
+        )
+        return _check_subjects(
+            _Names(self.func),
+            data["durations"],
+            data.get("observed"),
+            weights=data.get("weights"),
+            nan_policy=self.nan_policy,
+            codes=codes,
+            groups=groups,
+            whole=whole,
+        )
+
+    def columns(
+        self, subjects: _Subjects, groups: int, *, previous: int = 0
+    ) -> dict[str, npt.NDArray[Any]]:
+        """n, events, median and its interval per group, and the log-rank p-value.
+
+        The p-value tests each group against all the others, or with
+        ``previous`` (the number of dated groups, in time order) each of
+        those against the one before. Dense tables of groups x times are
+        bounded: beyond `_TABLE_CELLS` cells the groups go a block at a time.
+        """
+        pooled = _tables(subjects, None, 1)
+        times = pooled.times
+        position = np.searchsorted(times, subjects.times)  # grid -> table time
+        codes = subjects.groups
+        assert codes is not None
+        assert subjects.n_by_group is not None
+        assert subjects.missing_by_group is not None
+        step = max(1, _TABLE_CELLS // max(times.size, 1))
+        sorted_codes: npt.NDArray[np.intp] | None = None
+        order: npt.NDArray[np.intp] | None = None
+        if groups > step:  # several blocks: each block's rows are one slice
+            order = np.argsort(codes, kind="stable")
+            sorted_codes = codes[order]
+        z = intervals.z_critical(self.confidence)
+        out: dict[str, list[npt.NDArray[Any]]] = {}
+        for start in range(0, groups, step):
+            stop = min(start + step, groups)
+            first = start - 1 if previous and start > 0 else start
+            rows: Any = slice(None)
+            if order is not None and sorted_codes is not None:
+                low, high = np.searchsorted(sorted_codes, [first, stop])
+                rows = order[low:high]
+            block = attrs.evolve(
+                self._block(subjects, position, times, codes, rows, first, stop),
+                n=subjects.n_by_group[first:stop],
+                n_missing=subjects.missing_by_group[first:stop],
+                propagated=(subjects.missing_by_group[first:stop] > 0)
+                & (self.nan_policy == "propagate"),
+            )
+            columns = _block_columns(block, pooled, z, start, first, previous)
+            for name, values in columns.items():
+                out.setdefault(name, []).append(np.asarray(values))
+        return {name: np.concatenate(values) for name, values in out.items()}
+
+    def columns_of_tables(
+        self, tables: LifeTables, *, previous: int = 0
+    ) -> dict[str, npt.NDArray[Any]]:
+        """The columns of `columns` from life tables already counted (dask parts)."""
+        z = intervals.z_critical(self.confidence)
+        return _block_columns(tables, tables.sum(), z, 0, 0, previous)
+
+    def _block(
+        self,
+        subjects: _Subjects,
+        position: IntArray,
+        times: FloatArray,
+        codes: npt.NDArray[np.intp],
+        rows: Any,
+        first: int,
+        stop: int,
+    ) -> LifeTables:
+        observed = subjects.observed
+        weights = subjects.weights
+        return LifeTables.from_codes(
+            times,
+            position[subjects.codes[rows]],
+            None if observed is None else observed[rows],
+            None if weights is None else weights[rows],
+            groups=codes[rows] - first,
+            size=stop - first,
+            n=np.zeros(stop - first, np.int64),
+            n_missing=np.zeros(stop - first, np.int64),
+            propagated=np.zeros(stop - first, bool),
+            cut=False,
+        )
+
+
+def _block_columns(
+    block: LifeTables,
+    pooled: LifeTables,
+    z: float,
+    start: int,
+    first: int,
+    previous: int,
+) -> dict[str, npt.NDArray[Any]]:
+    """Columns of the groups ``start`` on of a block that begins at group ``first``.
+
+    With ``previous`` the block also holds the group before ``start`` (when
+    there is one), for the test of ``start`` against it.
+    """
+    mine = block.take(slice(start - first, None))
+    columns = {"n": mine.n, **mine.estimate(z)}
+    if previous:
+        p_value = np.full(mine.size, np.nan)
+        later = first + 1 + np.arange(block.size - 1)
+        if later.size:
+            dated = later < previous
+            p_value[later[dated] - start] = block.versus_previous()[dated]
+        columns["p_value"] = p_value
+    else:
+        columns["p_value"] = _versus_rest(mine, pooled)
+    return columns
+
+
+def part_life_tables(subjects: _Subjects, groups: int) -> LifeTables:
+    """Life tables by group of validated subjects (one part of a dask frame)."""
+    assert subjects.n_by_group is not None
+    assert subjects.missing_by_group is not None
+    return LifeTables.from_codes(
+        subjects.times,
+        subjects.codes,
+        subjects.observed,
+        subjects.weights,
+        groups=subjects.groups,
+        size=groups,
+        n=subjects.n_by_group,
+        n_missing=subjects.missing_by_group,
+        propagated=np.zeros(groups, bool),
+    )
+
+
+def _versus_rest(tables: LifeTables, pooled: LifeTables) -> FloatArray:
+    """Log-rank p-value of each group against everything else in ``pooled``."""
+    from cxmetrics._life_tables import logrank_on_grid
+
+    at_risk = tables.at_risk
+    total = pooled.at_risk
+    _, p_value = logrank_on_grid(
+        at_risk, tables.events, total - at_risk, pooled.events - tables.events
+    )
+    return np.where(pooled.propagated.any(), np.nan, p_value)
+
+
+def _survival_plan(
+    *, entry: object, confidence: object, nan_policy: object
+) -> SurvivalPlan:
+    func = "survival_curve"
+    if entry is not None:
+        raise InputError(
+            f"{func}: entry= (delayed entry) does not run by segment: the numbers "
+            "at risk of such life tables do not add; estimate each segment's "
+            "curve on its own rows"
+        )
+    level = check_confidence(func, confidence)
+    check_option(func, "nan_policy", nan_policy, NAN_POLICIES)
+    return SurvivalPlan(confidence=level, nan_policy=str(nan_policy))
+
+
+@segmentable(
+    _survival_plan,
+    data=("durations", "observed"),
+    required=1,
+    additive=False,
+)
 def survival_curve(
     durations: npt.ArrayLike,
     observed: npt.ArrayLike | None = None,
@@ -374,8 +578,16 @@ def _check_subjects(
     entry: object = None,
     weights: object = None,
     nan_policy: object,
+    codes: npt.NDArray[np.intp] | None = None,
+    groups: int = 1,
+    whole: bool = True,
 ) -> _Subjects:
-    """Validate the subjects and put their durations on a counting grid."""
+    """Validate the subjects and put their durations on a counting grid.
+
+    With ``codes`` (each subject's group among ``groups``) the counts of
+    valid and missing subjects are kept per group too. Without ``whole``
+    (one part of a larger input) no valid subject at all is no error.
+    """
     func = names.func
     check_option(func, "nan_policy", nan_policy, NAN_POLICIES)
     raw = integer_array(durations)
@@ -404,14 +616,24 @@ def _check_subjects(
     missing = _missing_mask(raw is None, values, flags, entries)
     n_missing = 0 if missing is None else int(np.count_nonzero(missing))
     propagate = False
+    missing_by_group = _per_group(codes, groups, missing)
     if missing is not None and n_missing:
-        _check_missing(names, missing, values, flags, entries, nan_policy)
+        _check_missing(names, missing, values, flags, entries, nan_policy, whole)
         propagate = nan_policy == "propagate"
         keep = ~missing
-        values, flags, entries, w = _subset(keep, values, flags, entries, w)
+        values, flags, entries, w, codes = _subset(
+            keep, values, flags, entries, w, codes
+        )
     n = int(values.size)
+    n_by_group = _per_group(codes, groups, None, size=n)
     if n == 0:  # every subject missing, under nan_policy="propagate"
-        return _no_subjects(n_missing)
+        return attrs.evolve(
+            _no_subjects(n_missing),
+            groups=codes,
+            n_by_group=n_by_group,
+            missing_by_group=missing_by_group,
+            propagate=propagate,
+        )
 
     _check_durations(names, values)
     observed_mask = None if flags is None else _check_flags(names, flags)
@@ -424,17 +646,17 @@ def _check_subjects(
             )
         positive = w > 0
         if not positive.all():
-            values, observed_mask, entries, w = _subset(
-                positive, values, observed_mask, entries, w
+            values, observed_mask, entries, w, codes = _subset(
+                positive, values, observed_mask, entries, w, codes
             )
     if entries is not None:
         _check_never_at_risk(names, entries, values)
     if observed_mask is not None and observed_mask.all():
         observed_mask = None
-    times, codes, on_grid = _grid(values)
+    times, time_codes, on_grid = _grid(values)
     return _Subjects(
         times=times,
-        codes=codes,
+        codes=time_codes,
         on_grid=on_grid,
         observed=observed_mask,
         entry=entries,
@@ -442,7 +664,28 @@ def _check_subjects(
         n=n,
         n_missing=n_missing,
         propagate=propagate,
+        groups=codes,
+        n_by_group=n_by_group,
+        missing_by_group=missing_by_group,
     )
+
+
+def _per_group(
+    codes: npt.NDArray[np.intp] | None,
+    groups: int,
+    mask: BoolArray | None,
+    *,
+    size: int = 0,
+) -> IntArray:
+    """Subjects per group: those in ``mask`` (None: none, or all ``size``)."""
+    if codes is None:
+        count = size if mask is None else int(np.count_nonzero(mask))
+        return np.array([count], dtype=np.int64)
+    if mask is None:
+        if size == 0:
+            return np.zeros(groups, dtype=np.int64)
+        return np.bincount(codes, minlength=groups).astype(np.int64)
+    return np.bincount(codes[mask], minlength=groups).astype(np.int64)
 
 
 def _no_subjects(n_missing: int) -> _Subjects:
@@ -514,11 +757,12 @@ def _check_missing(
     flags: FloatArray | BoolArray | None,
     entries: FloatArray | None,
     nan_policy: object,
+    whole: bool = True,
 ) -> None:
     """Raise for missing values under 'raise', or when no subject is left."""
     n_missing = int(np.count_nonzero(missing))
     if nan_policy != "raise" and (
-        nan_policy == "propagate" or n_missing < missing.size
+        nan_policy == "propagate" or n_missing < missing.size or not whole
     ):
         return
     arrays = [(names.durations, durations), (names.observed, flags), ("entry", entries)]
@@ -675,134 +919,175 @@ def _distinct(values: npt.NDArray[Any]) -> tuple[FloatArray, IntArray]:
 
 
 def _life_table(subjects: _Subjects) -> _Table:
-    """Counts per grid time, at-risk numbers by reverse cumulative sums.
+    """Counts per time a subject leaves at; at-risk numbers by reverse cumulative sums.
 
     At risk at ``t_j``: durations at or after ``t_j`` minus entries at or
     after it, leaving out the entries at the earliest entry time, which are
     at risk from that time itself.
     """
-    size = subjects.times.size
-    codes, w, observed = subjects.codes, subjects.weights, subjects.observed
-    if observed is None:
-        removed = events = _counts(codes, w, size)
-        censored = np.zeros(size)
-    else:
-        # One pass counts both: bin 2j holds the censorings at time j, 2j + 1
-        # the events (twice as fast as counting the events apart).
-        pairs = _counts(codes * 2 + observed, w, 2 * size).reshape(size, 2)
-        censored, events = pairs[:, 0], pairs[:, 1]
-        removed = censored + events
-    at_risk = _reverse_cumsum(removed)
+    tables = _tables(subjects, None, 1)
+    at_risk = tables.at_risk[0]
     if subjects.entry is not None:
-        entry = subjects.entry
+        entry, w = subjects.entry, subjects.weights
         late = entry > entry.min()
-        positions = _times_up_to(subjects, entry[late])
-        entered = _counts(positions, None if w is None else w[late], size + 1)
-        at_risk = at_risk - _reverse_cumsum(entered)[1:]
+        # Times at or before each late entry: the entrant is at risk after them.
+        positions = np.searchsorted(tables.times, entry[late], side="right")
+        entered = np.bincount(
+            positions,
+            weights=None if w is None else w[late],
+            minlength=tables.times.size + 1,
+        )
+        at_risk = at_risk - reverse_cumsum(entered.astype(np.float64))[1:]
         if w is not None:
             np.maximum(at_risk, 0.0, out=at_risk)  # rounding of summed weights
-    occupied = removed > 0
-    table = _Table(
-        times=subjects.times,
-        at_risk=at_risk,
-        events=events,
-        censored=censored,
-    )
-    if occupied.all():
-        return table
     return _Table(
-        times=table.times[occupied],
-        at_risk=table.at_risk[occupied],
-        events=table.events[occupied],
-        censored=table.censored[occupied],
+        times=tables.times,
+        at_risk=at_risk,
+        events=tables.events[0],
+        censored=tables.censored[0],
     )
 
 
-def _times_up_to(subjects: _Subjects, values: FloatArray) -> IntArray:
-    """How many grid times are at or before each value (values within the grid).
-
-    On the whole-number grid 0..max that is ``floor(value) + 1``.
-    """
-    if subjects.on_grid:
-        return values.astype(np.intp) + 1
-    return np.searchsorted(subjects.times, values, side="right")
-
-
-def _counts(codes: IntArray, weights: FloatArray | None, size: int) -> FloatArray:
-    return np.bincount(codes, weights=weights, minlength=size).astype(
-        np.float64, copy=False
+def _tables(
+    subjects: _Subjects, groups: npt.NDArray[np.intp] | None, size: int
+) -> LifeTables:
+    """The subjects' events and censorings by group, on the times they leave at."""
+    return LifeTables.from_codes(
+        subjects.times,
+        subjects.codes,
+        subjects.observed,
+        subjects.weights,
+        groups=groups,
+        size=size,
+        n=np.array([subjects.n], dtype=np.int64),
+        n_missing=np.array([subjects.n_missing], dtype=np.int64),
+        propagated=np.array([subjects.propagate]),
     )
-
-
-def _reverse_cumsum(values: FloatArray) -> FloatArray:
-    return np.cumsum(values[::-1])[::-1]
 
 
 def _curve(subjects: _Subjects, confidence: float) -> SurvivalCurve:
-    table = _life_table(subjects)
-    survival, variance = _kaplan_meier(table)
-    low, high = _log_log_bounds(survival, variance, intervals.z_critical(confidence))
+    return _curve_from_table(
+        _life_table(subjects),
+        confidence,
+        n=subjects.n,
+        n_missing=subjects.n_missing,
+        propagate=subjects.propagate,
+        weighted=subjects.weights is not None,
+        left_truncated=subjects.entry is not None,
+    )
+
+
+def _curve_from_table(
+    table: _Table,
+    confidence: float,
+    *,
+    n: int,
+    n_missing: int,
+    propagate: bool,
+    weighted: bool,
+    left_truncated: bool,
+) -> SurvivalCurve:
+    """The Kaplan-Meier curve of a life table, with its bounds and median."""
+    survival, variance = kaplan_meier(table.at_risk, table.events)
+    low, high = log_log_bounds(survival, variance, intervals.z_critical(confidence))
     times = table.times
-    if subjects.propagate:
+    if propagate:
         survival = low = high = np.full(times.size, np.nan)
         median = math.nan
         median_ci = Interval(math.nan, math.nan, confidence, MEDIAN_CI_METHOD)
     else:
-        median = _first_time_at_or_below_half(times, survival)
+        median = first_time_at_or_below_half(times, survival)
         median_ci = Interval(
-            _first_time_at_or_below_half(times, low),
-            _first_time_at_or_below_half(times, high),
+            first_time_at_or_below_half(times, low),
+            first_time_at_or_below_half(times, high),
             confidence,
             MEDIAN_CI_METHOD,
         )
     return SurvivalCurve(
-        timeline=times,
-        survival=survival,
-        ci_low=low,
-        ci_high=high,
-        at_risk=table.at_risk,
-        events=table.events,
-        censored=table.censored,
+        timeline=_read_only(times),
+        survival=_read_only(survival),
+        ci_low=_read_only(low),
+        ci_high=_read_only(high),
+        at_risk=_read_only(table.at_risk),
+        events=_read_only(table.events),
+        censored=_read_only(table.censored),
         median=median,
         median_ci=median_ci,
         confidence=confidence,
-        n=subjects.n,
-        n_missing=subjects.n_missing,
+        n=n,
+        n_missing=n_missing,
+        weighted=weighted,
+        left_truncated=left_truncated,
     )
 
 
-def _kaplan_meier(table: _Table) -> tuple[FloatArray, FloatArray]:
-    """S(t) and Greenwood's variance of log S(t) at each time of the table.
+def _read_only(values: FloatArray) -> FloatArray:
+    array = np.array(values, dtype=np.float64)
+    array.flags.writeable = False
+    return array
 
-    Times with nobody at risk have no events (validation sees to it) and
-    leave the curve as it is; the term of a time where everyone at risk
-    churns is left out of the variance, where S is 0 from then on.
+
+# ---------------------------------------------------------------------------
+# Merging curves
+
+
+def merge_curves(a: SurvivalCurve, b: object) -> SurvivalCurve:
+    """The curve of both samples pooled, from the sum of their life tables.
+
+    See `SurvivalCurve.merge`.
     """
-    n, d = table.at_risk, table.events
-    with np.errstate(divide="ignore", invalid="ignore"):
-        hazard = np.where(n > 0, d / n, 0.0)
-        terms = np.where((d > 0) & (n > d), d / (n * (n - d)), 0.0)
-    survival = np.cumprod(np.clip(1.0 - hazard, 0.0, 1.0), dtype=np.float64)
-    return survival, np.cumsum(terms, dtype=np.float64)
+    func = "merge"
+    if not isinstance(b, SurvivalCurve):
+        raise InputError(
+            f"{func}: SurvivalCurve merges only with SurvivalCurve; got "
+            f"{type(b).__name__}"
+        )
+    for name, curve in (("a", a), ("b", b)):
+        if curve.left_truncated:
+            raise InputError(
+                f"{func}: curve {name} was estimated with entry= (delayed entry); "
+                "its numbers at risk depend on when subjects entered, so curves "
+                "with delayed entry do not merge: estimate the pooled rows instead"
+            )
+    if a.weighted != b.weighted:
+        raise InputError(
+            f"{func}: one curve is weighted and the other is not; weighted counts "
+            "and plain counts do not add"
+        )
+    if a.confidence != b.confidence:
+        raise InputError(
+            f"{func}: the curves have different confidence levels "
+            f"({a.confidence:g} and {b.confidence:g}); estimate both at one level"
+        )
+    pooled = _as_tables(a) + _as_tables(b)
+    return _curve_from_table(
+        _Table(
+            times=pooled.times,
+            at_risk=pooled.at_risk[0],
+            events=pooled.events[0],
+            censored=pooled.censored[0],
+        ),
+        a.confidence,
+        n=a.n + b.n,
+        n_missing=a.n_missing + b.n_missing,
+        propagate=_propagated(a) or _propagated(b),
+        weighted=a.weighted,
+        left_truncated=False,
+    )
 
 
-def _log_log_bounds(
-    survival: FloatArray, variance: FloatArray, z: float
-) -> tuple[FloatArray, FloatArray]:
-    """Pointwise bounds of S on the log(-log) scale: 1 where S is 1, 0 where 0."""
-    inside = (survival > 0) & (survival < 1)
-    low = np.where(survival > 0, 1.0, 0.0)
-    high = low.copy()
-    s = survival[inside]
-    log_s = np.log(s)
-    center = np.log(-log_s)
-    half = z * np.sqrt(variance[inside]) / log_s
-    low[inside] = np.exp(-np.exp(center - half))
-    high[inside] = np.exp(-np.exp(center + half))
-    return low, high
+def _propagated(curve: SurvivalCurve) -> bool:
+    """A curve made NaN by a missing value under ``nan_policy="propagate"``."""
+    return bool(curve.n_missing > 0 and math.isnan(curve.median))
 
 
-def _first_time_at_or_below_half(times: FloatArray, values: FloatArray) -> float:
-    """The first time where ``values <= 1/2``; inf when there is none."""
-    hits = np.flatnonzero(values <= 0.5 + _HALF_TOLERANCE)
-    return float(times[hits[0]]) if hits.size else math.inf
+def _as_tables(curve: SurvivalCurve) -> LifeTables:
+    return LifeTables(
+        times=np.asarray(curve.timeline, dtype=np.float64),
+        events=np.asarray(curve.events, dtype=np.float64)[None, :],
+        censored=np.asarray(curve.censored, dtype=np.float64)[None, :],
+        n=np.array([curve.n], dtype=np.int64),
+        n_missing=np.array([curve.n_missing], dtype=np.int64),
+        propagated=np.array([_propagated(curve)]),
+        weighted=curve.weighted,
+    )

@@ -62,20 +62,41 @@ from cxmetrics.survival import logrank_test, survival_curve
 from cxmetrics.totals import mean_from_sums, net_score_from_counts, rate_from_counts
 
 if TYPE_CHECKING:
-    from cxmetrics import datasets
+    from cxmetrics import datasets, value
     from cxmetrics.comparisons import adjust_pvalues, compare
     from cxmetrics.segments import by_segment, over_time
+    from cxmetrics.value import (
+        BGNBDModel,
+        GammaGammaModel,
+        ParetoNBDModel,
+        fit_bgnbd,
+        fit_gamma_gamma,
+        fit_pareto_nbd,
+        holdout_check,
+        lifetime_value,
+        rfm_summary,
+    )
 
 __version__ = "0.1.0.dev0"
 
 # Loaded on first use, so that `import cxmetrics` stays quick for services
 # that never compare, segment or read the sample data: name -> its module.
 _LAZY = {
+    "BGNBDModel": "cxmetrics.value",
+    "GammaGammaModel": "cxmetrics.value",
+    "ParetoNBDModel": "cxmetrics.value",
     "adjust_pvalues": "cxmetrics.comparisons",
     "by_segment": "cxmetrics.segments",
     "compare": "cxmetrics.comparisons",
     "datasets": "cxmetrics.datasets",
+    "fit_bgnbd": "cxmetrics.value",
+    "fit_gamma_gamma": "cxmetrics.value",
+    "fit_pareto_nbd": "cxmetrics.value",
+    "holdout_check": "cxmetrics.value",
+    "lifetime_value": "cxmetrics.value",
     "over_time": "cxmetrics.segments",
+    "rfm_summary": "cxmetrics.value",
+    "value": "cxmetrics.value",
 }
 
 
@@ -100,16 +121,19 @@ def __dir__() -> list[str]:
 InputError.__module__ = "cxmetrics"
 
 __all__ = [
+    "BGNBDModel",
     "BusinessCalendar",
     "CohortTable",
     "Comparison",
     "DurationResult",
     "ErlangCResult",
+    "GammaGammaModel",
     "InputError",
     "Interval",
     "MeanResult",
     "NPSResult",
     "NetScoreResult",
+    "ParetoNBDModel",
     "RateResult",
     "RevenueRetentionResult",
     "StaffingResult",
@@ -134,7 +158,12 @@ __all__ = [
     "erlang_c",
     "fcr_rate",
     "first_response_time",
+    "fit_bgnbd",
+    "fit_gamma_gamma",
+    "fit_pareto_nbd",
     "funnel",
+    "holdout_check",
+    "lifetime_value",
     "logrank_test",
     "mean_from_sums",
     "mean_score",
@@ -149,8 +178,10 @@ __all__ = [
     "required_agents",
     "resolution_time",
     "revenue_retention",
+    "rfm_summary",
     "service_level",
     "sla_attainment",
     "survival_curve",
     "top_box",
+    "value",
 ]

@@ -211,8 +211,8 @@ def _growth(
     if abs(a - 1.0) < step:
         # 1/(a-1) and its bracket both vanish at a = 1; the limit is smooth,
         # so take the mean of the two sides.
-        low = _growth(r, 1.0 - step, b, x, T_alpha, t)
-        return 0.5 * (low + _growth(r, 1.0 + step, b, x, T_alpha, t))
+        low = _growth(r, 1.0 - 2.0 * step, b, x, T_alpha, t)
+        return 0.5 * (low + _growth(r, 1.0 + 2.0 * step, b, x, T_alpha, t))
     f = special.hyp2f1(a + b - 1.0 - r, a - 1.0, c, w)
     growth = c * (1.0 - f * np.exp(-(a - 1.0) * np.log1p(u))) / (a - 1.0)
     return np.asarray(growth, dtype=np.float64)

@@ -122,7 +122,7 @@ class GammaGammaModel(FittedModel):
 
     @property
     def mean_spend(self) -> float:
-        """Mean transaction value of the population, ``p v / (q - 1)``; inf if q <= 1."""
+        """Mean transaction value in the population, p v / (q - 1); inf if q <= 1."""
         p, q, v = (self.params[k] for k in NAMES)
         return p * v / (q - 1.0) if q > 1.0 else math.inf
 

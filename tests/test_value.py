@@ -26,14 +26,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import FULL
 from scipy import integrate, special, stats
 
 import cxmetrics as cx
 from cxmetrics.value import BGNBDModel, GammaGammaModel, ParetoNBDModel
 from cxmetrics.value import bgnbd as bg_module
 from cxmetrics.value import pareto_nbd as pnbd_module
-
-from conftest import FULL
 
 PUBLISHED_BG = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 PUBLISHED_PNBD = {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669}
@@ -278,7 +277,7 @@ def test_pareto_nbd_likelihood_equals_the_hypergeometric_form():
             big, pick = (alpha, s + 1) if alpha >= beta else (beta, r + x)
             z = abs(alpha - beta)
 
-            def term(y, big=big, pick=pick, z=z, x=x):
+            def term(y, big=big, pick=pick, z=z, x=x, r=r, s=s):
                 return special.hyp2f1(r + s + x, pick, r + s + x + 1, z / (big + y)) / (
                     big + y
                 ) ** (r + s + x)

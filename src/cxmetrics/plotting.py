@@ -756,7 +756,7 @@ def plot_holdout(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
 
 def plot_p_alive(
     model: Any,
-    T: float,
+    T: Any,
     *,
     max_frequency: int = 20,
     steps: int = 40,

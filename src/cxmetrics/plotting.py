@@ -822,16 +822,17 @@ def plot_p_alive(
             f"{func}: model must be a BGNBDModel or ParetoNBDModel, got "
             f"{_type_name(model)}"
         )
-    if isinstance(T, bool) or not isinstance(T, numbers.Real) or not T > 0:
+    age = float(T) if isinstance(T, numbers.Real) and not isinstance(T, bool) else 0.0
+    if not age > 0:
         raise InputError(f"{func}: T must be a positive number, got {T!r}")
     top = check_positive_int(func, "max_frequency", max_frequency)
     columns = check_positive_int(func, "steps", steps)
     frequency = np.arange(top + 1, dtype=np.float64)[:, None]
-    recency = np.linspace(0.0, float(T), columns + 1)[None, :]
+    recency = np.linspace(0.0, age, columns + 1)[None, :]
     valid = (frequency > 0) == (recency > 0)
     alive = np.full(valid.shape, np.nan)
     grid_x, grid_t = np.broadcast_arrays(frequency, recency)
-    alive[valid] = model.p_alive(grid_x[valid], grid_t[valid], float(T))
+    alive[valid] = model.p_alive(grid_x[valid], grid_t[valid], age)
     axes = _axes(func, ax, (8.0, 5.0))
     image = axes.imshow(
         np.ma.masked_invalid(alive),
@@ -840,11 +841,11 @@ def plot_p_alive(
         cmap="RdYlGn",
         vmin=0.0,
         vmax=1.0,
-        extent=(0.0, float(T), -0.5, top + 0.5),
+        extent=(0.0, age, -0.5, top + 0.5),
     )
     axes.set_xlabel("Recency: time of the last purchase since the first")
     axes.set_ylabel("Frequency: repeat purchases")
-    axes.set_title(f"P(alive) at T = {float(T):g}")
+    axes.set_title(f"P(alive) at T = {age:g}")
     colorbar = axes.figure.colorbar(image, ax=axes, format=_percent_formatter())
     colorbar.set_label("P(alive)")
     return axes

@@ -822,7 +822,8 @@ def plot_p_alive(
             f"{func}: model must be a BGNBDModel or ParetoNBDModel, got "
             f"{_type_name(model)}"
         )
-    age = float(T) if isinstance(T, numbers.Real) and not isinstance(T, bool) else 0.0
+    is_number = isinstance(T, (int, float, np.integer, np.floating))
+    age = float(T) if is_number and not isinstance(T, (bool, np.bool_)) else 0.0
     if not age > 0:
         raise InputError(f"{func}: T must be a positive number, got {T!r}")
     top = check_positive_int(func, "max_frequency", max_frequency)

@@ -178,6 +178,7 @@ FILES = [
     "subscriptions.csv",
     "mrr.csv",
     "funnel.csv",
+    "transactions.csv",
 ]
 LOADERS = [
     datasets.load_survey,
@@ -186,6 +187,7 @@ LOADERS = [
     datasets.load_subscriptions,
     datasets.load_mrr,
     datasets.load_funnel,
+    datasets.load_transactions,
 ]
 
 
@@ -239,16 +241,20 @@ def test_public_names() -> None:
         "HOLIDAYS",
         "PLANS",
         "PRIORITIES",
+        "PURCHASE_PARAMS",
         "REGIONS",
         "SOURCES",
+        "SPEND_PARAMS",
         "TICKET_CHANNELS",
         "TIMEZONE",
+        "TRANSACTIONS_END",
         "load_calls",
         "load_funnel",
         "load_mrr",
         "load_subscriptions",
         "load_survey",
         "load_tickets",
+        "load_transactions",
         "sample_calendar",
     }
 

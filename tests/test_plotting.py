@@ -496,3 +496,41 @@ def _escape(text: str) -> str:
     import re
 
     return re.escape(text)
+
+
+# ---------------------------------------------------------------------------
+# Customer value
+
+
+@pytest.fixture(scope="module")
+def value_fit() -> tuple[Any, pd.DataFrame]:
+    log = cx.datasets.load_transactions()
+    rfm = cx.rfm_summary(log["customer_id"], log["date"], calibration_end="2025-09-30")
+    return cx.fit_bgnbd(rfm["frequency"], rfm["recency"], rfm["T"]), rfm
+
+
+def test_plot_holdout_draws_the_table(value_fit):
+    model, rfm = value_fit
+    table = cx.holdout_check(model, rfm, max_frequency=5)
+    ax = plotting.plot_holdout(table)
+    actual, predicted = ax.lines[:2]
+    np.testing.assert_allclose(actual.get_ydata(), table["actual"])
+    np.testing.assert_allclose(predicted.get_ydata(), table["predicted"])
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(table.index)
+    with pytest.raises(cx.InputError, match="lacks the column"):
+        plotting.plot_holdout(table.drop(columns="actual"))
+
+
+def test_plot_p_alive_cells_are_the_model_s(value_fit):
+    model, _ = value_fit
+    ax = plotting.plot_p_alive(model, 38.0, max_frequency=4, steps=4)
+    cells = ax.images[0].get_array()
+    assert cells.shape == (5, 5)
+    assert cells.mask[0, 1:].all()
+    assert cells.mask[1:, 0].all()
+    assert cells[0, 0] == 1.0
+    assert cells[3, 2] == pytest.approx(model.p_alive(3, 19.0, 38.0))
+    with pytest.raises(cx.InputError, match="T must be a positive number"):
+        plotting.plot_p_alive(model, 0)
+    with pytest.raises(cx.InputError, match="model must be"):
+        plotting.plot_p_alive("model", 10.0)

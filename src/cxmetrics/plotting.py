@@ -26,7 +26,15 @@ from cxmetrics.results import CohortTable, NPSResult, SurvivalCurve
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["plot_cohorts", "plot_nps", "plot_segments", "plot_survival", "plot_trend"]
+__all__ = [
+    "plot_cohorts",
+    "plot_holdout",
+    "plot_nps",
+    "plot_p_alive",
+    "plot_segments",
+    "plot_survival",
+    "plot_trend",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -672,3 +680,173 @@ def _concise_dates(axes: Axes) -> None:
     axes.xaxis.set_major_locator(locator)
     formatter = ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
     axes.xaxis.set_major_formatter(formatter)
+
+
+# ---------------------------------------------------------------------------
+# Customer value
+
+
+_HOLDOUT_COLUMNS = ("customers", "actual", "predicted")
+
+
+def plot_holdout(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Predicted against actual holdout purchases, by calibration frequency.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Made by ``cx.holdout_check``: indexed by calibration frequency, with
+        ``customers``, ``actual`` and ``predicted``.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    InputError
+        If ``table`` is not a non-empty DataFrame with those columns.
+    ImportError
+        If matplotlib is not installed.
+
+    Notes
+    -----
+    Two lines over the calibration frequencies: the mean purchases each
+    group made in the holdout, and the mean the model predicted for them.
+    Lines that follow each other mean the model forecasts well.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import cxmetrics as cx
+    >>> from cxmetrics import plotting
+    >>> log = cx.datasets.load_transactions()
+    >>> rfm = cx.rfm_summary(log["customer_id"], log["date"],
+    ...                      calibration_end="2025-09-30")
+    >>> model = cx.fit_bgnbd(rfm["frequency"], rfm["recency"], rfm["T"])
+    >>> ax = plotting.plot_holdout(cx.holdout_check(model, rfm))
+    >>> [t.get_text() for t in ax.get_xticklabels()][-2:]
+    ['6', '7+']
+    """
+    func = "plot_holdout"
+    frame = _check_frame(func, table, _HOLDOUT_COLUMNS)
+    labels = [str(label) for label in frame.index]
+    positions = np.arange(len(labels), dtype=np.float64)
+    axes = _axes(func, ax, (7.0, 4.0))
+    axes.plot(positions, _floats(frame, "actual"), marker="o", lw=1.6, label="actual")
+    axes.plot(
+        positions,
+        _floats(frame, "predicted"),
+        marker="s",
+        lw=1.6,
+        ls="--",
+        label="predicted",
+    )
+    axes.set_xticks(positions, labels)
+    axes.set_xlabel("Purchases in the calibration period")
+    axes.set_ylabel("Mean purchases in the holdout")
+    axes.grid(alpha=0.3)
+    axes.legend(frameon=False)
+    return axes
+
+
+def plot_p_alive(
+    model: Any,
+    T: Any,
+    *,
+    max_frequency: int = 20,
+    steps: int = 40,
+    ax: Axes | None = None,
+) -> Axes:
+    """Heat map of P(alive) over frequency and recency, for customers of age ``T``.
+
+    Parameters
+    ----------
+    model : BGNBDModel or ParetoNBDModel
+        A fitted purchase model.
+    T : float
+        The customers' age (time since the first purchase), in the unit
+        of the data fitted.
+    max_frequency : int
+        The largest frequency shown (rows 0 to ``max_frequency``).
+    steps : int
+        Columns of recency, from 0 to ``T``.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    InputError
+        A model that is not a purchase model; ``T`` not a positive number;
+        ``max_frequency`` or ``steps`` not whole numbers >= 1.
+    ImportError
+        If matplotlib is not installed.
+
+    Notes
+    -----
+    Each cell is the probability that a customer with that many repeat
+    purchases, the last at that recency, is still alive at ``T``. Frequent
+    buyers who have not bought for a while (top left) are the likeliest to
+    be gone. Customers without repeat purchases have recency 0 only: the
+    other cells of that row are left blank, as are those of recency 0
+    with repeat purchases.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import cxmetrics as cx
+    >>> from cxmetrics import plotting
+    >>> log = cx.datasets.load_transactions()
+    >>> rfm = cx.rfm_summary(log["customer_id"], log["date"])
+    >>> model = cx.fit_bgnbd(rfm["frequency"], rfm["recency"], rfm["T"])
+    >>> ax = plotting.plot_p_alive(model, T=52, max_frequency=10)
+    >>> ax.images[0].get_array().shape
+    (11, 41)
+    """
+    from cxmetrics._validation import check_positive_int
+    from cxmetrics.value import BGNBDModel, ParetoNBDModel
+
+    func = "plot_p_alive"
+    if not isinstance(model, (BGNBDModel, ParetoNBDModel)):
+        raise InputError(
+            f"{func}: model must be a BGNBDModel or ParetoNBDModel, got "
+            f"{_type_name(model)}"
+        )
+    is_number = isinstance(T, (int, float, np.integer, np.floating))
+    age = float(T) if is_number and not isinstance(T, (bool, np.bool_)) else 0.0
+    if not age > 0:
+        raise InputError(f"{func}: T must be a positive number, got {T!r}")
+    top = check_positive_int(func, "max_frequency", max_frequency)
+    columns = check_positive_int(func, "steps", steps)
+    frequency = np.arange(top + 1, dtype=np.float64)[:, None]
+    recency = np.linspace(0.0, age, columns + 1)[None, :]
+    valid = (frequency > 0) == (recency > 0)
+    alive = np.full(valid.shape, np.nan)
+    grid_x, grid_t = np.broadcast_arrays(frequency, recency)
+    alive[valid] = model.p_alive(grid_x[valid], grid_t[valid], age)
+    axes = _axes(func, ax, (8.0, 5.0))
+    image = axes.imshow(
+        np.ma.masked_invalid(alive),
+        origin="lower",
+        aspect="auto",
+        cmap="RdYlGn",
+        vmin=0.0,
+        vmax=1.0,
+        extent=(0.0, age, -0.5, top + 0.5),
+    )
+    axes.set_xlabel("Recency: time of the last purchase since the first")
+    axes.set_ylabel("Frequency: repeat purchases")
+    axes.set_title(f"P(alive) at T = {age:g}")
+    colorbar = axes.figure.colorbar(image, ax=axes, format=_percent_formatter())
+    colorbar.set_label("P(alive)")
+    return axes

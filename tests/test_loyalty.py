@@ -369,6 +369,9 @@ def test_csat_interval_equals_statsmodels(method, ratings):
     low, high = proportion_confint(
         satisfied, len(ratings), alpha=0.05, method=STATSMODELS_METHODS[method]
     )
+    if method == "jeffreys":  # Brown, Cai and DasGupta's rule at 0 and n
+        low = 0.0 if satisfied == 0 else low
+        high = 1.0 if satisfied == len(ratings) else high
     result = cx.csat(ratings, ci=method)
     assert result.value == pytest.approx(satisfied / len(ratings))
     assert result.ci.low == pytest.approx(low, rel=1e-10, abs=1e-12)

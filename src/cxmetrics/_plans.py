@@ -129,6 +129,13 @@ class Segmentation:
     scalar_or_column: tuple[str, ...] = ()
     additive: bool = True
     examples: Mapping[str, str] = attrs.field(factory=dict)
+    prepare: Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]] | None = None
+
+    def prepared(
+        self, options: dict[str, Any], data: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Options completed from the data (the scale of labelled ratings)."""
+        return options if self.prepare is None else self.prepare(options, data)
 
     @property
     def name(self) -> str:
@@ -167,6 +174,8 @@ def segmentable(
     scalar_or_column: tuple[str, ...] = (),
     additive: bool = True,
     examples: Mapping[str, str] | None = None,
+    prepare: Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]]
+    | None = None,
 ) -> Callable[[F], F]:
     """Declare that a metric runs by segment and over time, and how.
 
@@ -176,6 +185,8 @@ def segmentable(
     other. ``additive`` is False for metrics whose statistics do not add
     (medians), which need a pandas frame. ``examples`` show how to give an
     option that has no default, for the message when it is left out.
+    ``prepare`` completes the options from the data before the plan is
+    made (the data's columns, or a dask frame's, whose dtypes are known).
     """
 
     def attach(function: F) -> F:
@@ -188,6 +199,7 @@ def segmentable(
             scalar_or_column=scalar_or_column,
             additive=additive,
             examples=dict(examples or {}),
+            prepare=prepare,
         )
         expected = set(segmentation.options)
         accepted = set(inspect.signature(plan).parameters)

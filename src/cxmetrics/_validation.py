@@ -12,13 +12,14 @@ from __future__ import annotations
 import decimal
 import numbers
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, TypeGuard
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 __all__ = [
+    "MAX_COUNT",
     "NAN_POLICIES",
     "InputError",
     "NanPolicy",
@@ -82,6 +83,10 @@ def format_count(n: int) -> str:
 
 
 def _format_value(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**16:
+        digits = str(abs(value))  # too many digits to show, maybe too big for float
+        sign = "-" if value < 0 else ""
+        return f"{sign}{digits[0]}.{digits[1:4]}e+{len(digits) - 1}"
     if isinstance(value, (float, np.floating)):
         if np.isfinite(value) and float(value).is_integer():
             return str(int(value))
@@ -111,7 +116,9 @@ def format_examples(values: Iterable[Any]) -> str:
     return ", ".join(seen)
 
 
-def is_real(value: object) -> bool:
+def is_real(
+    value: object,
+) -> TypeGuard[int | float | np.integer[Any] | np.floating[Any]]:
     """A real number: a Python or numpy int or float, not a bool nor a time span.
 
     numpy's ``timedelta64`` is an integer type to numpy; it is no number to a
@@ -122,7 +129,7 @@ def is_real(value: object) -> bool:
     )
 
 
-def is_whole(value: object) -> bool:
+def is_whole(value: object) -> TypeGuard[int | np.integer[Any]]:
     """A Python or numpy int (not a bool nor a time span)."""
     return is_real(value) and isinstance(value, (int, np.integer))
 
@@ -152,7 +159,7 @@ def check_positive_int(func: str, name: str, value: object) -> int:
     """Return ``value`` as an int of at least 1."""
     if not is_whole(value):
         raise InputError(f"{func}: {name} must be a whole number; got {value!r}")
-    if value < 1:  # type: ignore[operator]
+    if value < 1:
         raise InputError(f"{func}: {name} must be at least 1; got {value}")
     return int(value)
 

@@ -25,6 +25,7 @@ from cxmetrics._validation import (
     NanPolicy,
     check_confidence,
     check_option,
+    check_same_index,
     format_count,
     format_examples,
 )
@@ -104,6 +105,7 @@ def _measure(
 ) -> Spans:
     """Validate the options and the timestamps, and measure each item."""
     _check_measure_options(func, unit, nan_policy)
+    check_same_index(func, {names.start: start, names.end: end})
     if calendar is not None and not isinstance(calendar, BusinessCalendar):
         raise InputError(
             f"{func}: calendar must be a BusinessCalendar or None; "

@@ -100,8 +100,9 @@ def proportion_interval(
     interval starts at 0, and at ``successes = n`` it ends at 1, as Brown,
     Cai and DasGupta (2001) define it. Without that rule (statsmodels) the
     interval would leave out the estimate itself: 26 satisfied answers of
-    26 would get an upper bound below 100%. ``successes`` and ``n`` may be non-integer (weighted data
-    enter as ``share * effective_n`` and ``effective_n``).
+    26 would get an upper bound below 100%. ``successes`` and ``n`` may be
+    non-integer (weighted data enter as ``share * effective_n`` and
+    ``effective_n``).
 
     Parameters
     ----------

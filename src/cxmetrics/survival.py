@@ -144,9 +144,6 @@ class SurvivalPlan:
         whole: bool = True,
     ) -> _Subjects:
         """Validate the rows as `survival_curve` does, keeping each one's group."""
-        check_same_index(
-            self.func, {k: data.get(k) for k in ("durations", "observed", "weights")}
-        )
         return _check_subjects(
             _Names(self.func),
             data["durations"],
@@ -584,12 +581,22 @@ def _check_subjects(
 ) -> _Subjects:
     """Validate the subjects and put their durations on a counting grid.
 
-    With ``codes`` (each subject's group among ``groups``) the counts of
-    valid and missing subjects are kept per group too. Without ``whole``
+    Pandas objects passed together must share one index. With ``codes``
+    (each subject's group among ``groups``) the counts of valid and missing
+    subjects are kept per group too. Without ``whole``
     (one part of a larger input) no valid subject at all is no error.
     """
     func = names.func
     check_option(func, "nan_policy", nan_policy, NAN_POLICIES)
+    check_same_index(
+        func,
+        {
+            names.durations: durations,
+            names.observed: observed,
+            "entry": entry,
+            "weights": weights,
+        },
+    )
     raw = integer_array(durations)
     values = (
         raw

@@ -313,3 +313,53 @@ def test_keys_given_as_values_must_align_with_the_frame():
         ),
     ):
         cx.by_segment(frame, cx.nps, column="score", by="seg", weights=np.ones(2))
+
+
+# ---------------------------------------------------------------------------
+# Numeric edge of Welch's test
+
+
+def test_welch_test_survives_variances_that_underflow():
+    # Scale-free: the same test as on values 1e170 times larger (scipy).
+    from scipy import stats
+
+    from cxmetrics._two_sample import mean_difference
+
+    _, low, high, statistic, p_value = mean_difference(
+        0.0, 1e-170, 10, 1e-170, 2e-170, 12, confidence=0.95
+    )
+    reference = stats.ttest_ind_from_stats(0.0, 1.0, 10, 1.0, 2.0, 12, equal_var=False)
+    assert float(statistic) == pytest.approx(reference.statistic, rel=1e-12)
+    assert float(p_value) == pytest.approx(reference.pvalue, rel=1e-12)
+    assert float(low) < -1e-170 < float(high)
+
+
+# ---------------------------------------------------------------------------
+# Plotting: bad arguments are InputErrors
+
+
+@pytest.fixture
+def plotting():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from cxmetrics import plotting
+
+    return plotting
+
+
+def test_plotting_refuses_text_values_a_bad_axes_and_an_empty_curve(plotting):
+    table = cx.by_segment(cx.datasets.load_survey(), cx.nps, column="nps", by="region")
+    with pytest.raises(
+        cx.InputError,
+        match=exact("plot_nps: column 'value' must hold numbers; got 'x'"),
+    ):
+        plotting.plot_nps(table.assign(value="x"))
+    with pytest.raises(
+        cx.InputError,
+        match=exact(
+            "plot_nps: ax must be matplotlib Axes (or None for a new figure); got str"
+        ),
+    ):
+        plotting.plot_nps(cx.nps([10]), ax="x")
+    with pytest.raises(cx.InputError, match=r"^plot_survival: curve 1 has nothing"):
+        plotting.plot_survival(cx.survival_curve([np.nan], nan_policy="propagate"))

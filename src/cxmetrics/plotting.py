@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from cxmetrics._validation import InputError
+from cxmetrics._validation import InputError, format_examples
 from cxmetrics.results import CohortTable, NPSResult, SurvivalCurve
 
 if TYPE_CHECKING:
@@ -65,6 +65,13 @@ def _axes(func: str, ax: Axes | None, size: tuple[float, float]) -> Axes:
     """The axes to draw on: ``ax`` itself, or the axes of a new figure."""
     plt = _pyplot(func)
     if ax is not None:
+        from matplotlib.axes import Axes as MatplotlibAxes
+
+        if not isinstance(ax, MatplotlibAxes):
+            raise InputError(
+                f"{func}: ax must be matplotlib Axes (or None for a new figure); "
+                f"got {_type_name(ax)}"
+            )
         return ax
     figure = plt.figure(figsize=size, layout="constrained")
     axes: Axes = figure.add_subplot()
@@ -101,8 +108,16 @@ def _row_labels(frame: pd.DataFrame) -> list[str]:
     return [" / ".join(row) for row in parts.itertuples(index=False, name=None)]
 
 
-def _floats(frame: pd.DataFrame, column: str) -> FloatArray:
-    numbers = pd.to_numeric(frame[column])
+def _floats(frame: pd.DataFrame, column: str, func: str) -> FloatArray:
+    try:
+        numbers = pd.to_numeric(frame[column])
+    except (ValueError, TypeError):
+        values = frame[column]
+        bad = values[pd.to_numeric(values, errors="coerce").isna() & values.notna()]
+        raise InputError(
+            f"{func}: column {column!r} must hold numbers; got "
+            f"{format_examples(bad.tolist())}"
+        ) from None
     return numbers.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
@@ -172,10 +187,15 @@ def _nps_table(
         frame = _check_frame(func, results, _NPS_COLUMNS)
         names = _row_labels(frame)
         counts = np.column_stack(
-            [_floats(frame, name) for name in ("detractors", "passives", "promoters")]
+            [
+                _floats(frame, name, func)
+                for name in ("detractors", "passives", "promoters")
+            ]
         )
-        values = _floats(frame, "value")
-        bounds = np.column_stack([_floats(frame, "ci_low"), _floats(frame, "ci_high")])
+        values = _floats(frame, "value", func)
+        bounds = np.column_stack(
+            [_floats(frame, "ci_low", func), _floats(frame, "ci_high", func)]
+        )
     else:
         items, keys = _items(func, results, NPSResult, "NPSResult")
         default = (
@@ -365,6 +385,16 @@ def plot_survival(
     """
     func = "plot_survival"
     items, keys = _items(func, curves, SurvivalCurve, "SurvivalCurve")
+    empty = [
+        str(index + 1)
+        for index, curve in enumerate(items)
+        if not np.isfinite(np.asarray(curve.survival, dtype=np.float64)).any()
+    ]
+    if empty:
+        raise InputError(
+            f"{func}: curve {', '.join(empty)} has nothing to draw: no subject, or "
+            "a missing value under nan_policy='propagate' made it NaN"
+        )
     chosen = _check_labels(func, labels, len(items))
     names = chosen if chosen is not None else keys
     axes = _axes(func, ax, (7.0, 4.5))
@@ -385,7 +415,7 @@ def plot_survival(
         )
     axes.set_ylim(0.0, 1.02)
     axes.set_xlim(
-        left=min(0.0, *(float(c.timeline[0]) for c in items if c.timeline.size))
+        left=min([0.0, *(float(c.timeline[0]) for c in items if c.timeline.size)])
     )
     axes.yaxis.set_major_formatter(_percent_formatter())
     axes.set_xlabel("Time")
@@ -562,8 +592,11 @@ def plot_segments(
     names = _row_labels(table)
     if "n" in table.columns:
         names = [f"{name} (n={n:,})" for name, n in zip(names, table["n"], strict=True)]
-    values = _floats(table, "value")
-    low, high = _floats(table, "ci_low"), _floats(table, "ci_high")
+    values = _floats(table, "value", "plot_segments")
+    low, high = (
+        _floats(table, "ci_low", "plot_segments"),
+        _floats(table, "ci_high", "plot_segments"),
+    )
     positions = np.arange(len(names), dtype=np.float64)
     axes = _axes(func, ax, (7.0, 1.2 + 0.45 * len(names)))
     color = "#2166ac"
@@ -654,13 +687,13 @@ def plot_trend(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
             f"got {_type_name(index)}"
         )
     x = times.to_numpy()
-    values = _floats(table, "value")
+    values = _floats(table, "value", "plot_trend")
     axes = _axes(func, ax, (8.0, 4.0))
     (line,) = axes.plot(x, values, marker="o", markersize=4, lw=1.6, label="value")
     axes.fill_between(
         x,
-        _floats(table, "ci_low"),
-        _floats(table, "ci_high"),
+        _floats(table, "ci_low", "plot_trend"),
+        _floats(table, "ci_high", "plot_trend"),
         color=line.get_color(),
         alpha=0.2,
         lw=0,
@@ -737,10 +770,16 @@ def plot_holdout(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     labels = [str(label) for label in frame.index]
     positions = np.arange(len(labels), dtype=np.float64)
     axes = _axes(func, ax, (7.0, 4.0))
-    axes.plot(positions, _floats(frame, "actual"), marker="o", lw=1.6, label="actual")
     axes.plot(
         positions,
-        _floats(frame, "predicted"),
+        _floats(frame, "actual", "plot_holdout"),
+        marker="o",
+        lw=1.6,
+        label="actual",
+    )
+    axes.plot(
+        positions,
+        _floats(frame, "predicted", "plot_holdout"),
         marker="s",
         lw=1.6,
         ls="--",

@@ -173,21 +173,21 @@ class LifeTables:
         the grid is then cut to the times some subject leaves at.
         """
         width = times.size
-        cells = time_codes.astype(np.intp, copy=False)
-        if groups is not None:
-            cells = groups * width + cells
         events: FloatArray
         censored: FloatArray
         if observed is None:
+            cells = time_codes.astype(np.intp, copy=False)
+            if groups is not None:
+                cells = groups * width + cells
             counts = np.bincount(cells, weights=weights, minlength=size * width)
             events = np.asarray(counts, np.float64).reshape(size, width)
             censored = np.zeros_like(events)
         else:
             # One pass counts both: bin 2j holds the censorings at time j, 2j + 1
             # the events (twice as fast as counting the events apart).
-            counts = np.bincount(
-                cells * 2 + observed, weights=weights, minlength=2 * size * width
-            )
+            cells = time_codes if groups is None else groups * width + time_codes
+            cells = cells * 2 + observed
+            counts = np.bincount(cells, weights=weights, minlength=2 * size * width)
             pairs = np.asarray(counts, np.float64).reshape(size, width, 2)
             censored, events = pairs[..., 0], pairs[..., 1]
         occupied = ((events + censored) > 0).any(axis=0)
@@ -252,9 +252,15 @@ class LifeTables:
             propagated=self.propagated[index],
         )
 
-    def estimate(self, z: float) -> dict[str, npt.NDArray[Any]]:
-        """Per group: events, the median and its interval (NaN where propagated)."""
-        survival, variance = kaplan_meier(self.at_risk, self.events)
+    def estimate(
+        self, z: float, at_risk: FloatArray | None = None
+    ) -> dict[str, npt.NDArray[Any]]:
+        """Per group: events, the median and its interval (NaN where propagated).
+
+        ``at_risk`` is `at_risk` when the caller has it already.
+        """
+        at_risk = self.at_risk if at_risk is None else at_risk
+        survival, variance = kaplan_meier(at_risk, self.events)
         low, high = log_log_bounds(survival, variance, z)
         columns = {
             "median": first_time_at_or_below_half(self.times, survival),
@@ -270,9 +276,9 @@ class LifeTables:
             out[name] = np.where(self.propagated, np.nan, np.atleast_1d(values))
         return out
 
-    def versus_previous(self) -> FloatArray:
+    def versus_previous(self, at_risk: FloatArray | None = None) -> FloatArray:
         """The log-rank p-value of each group but the first against the one before."""
-        at_risk = self.at_risk
+        at_risk = self.at_risk if at_risk is None else at_risk
         _, p_value = logrank_on_grid(
             at_risk[1:], self.events[1:], at_risk[:-1], self.events[:-1]
         )

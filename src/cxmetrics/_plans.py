@@ -20,6 +20,7 @@ function they are given; nothing else lists the metrics.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeAlias, TypeVar
@@ -144,16 +145,17 @@ class Segmentation:
     @property
     def options(self) -> tuple[str, ...]:
         """The metric's own options: its parameters that hold no data."""
-        taken = {*self.data, *self.column_options}
-        return tuple(
-            p for p in inspect.signature(self.function).parameters if p not in taken
-        )
+        return tuple(self.defaults)
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        """Each option's default (``inspect.Parameter.empty`` for none)."""
+        return _option_defaults(self.function, (*self.data, *self.column_options))
 
     def plan_for(self, options: Mapping[str, Any]) -> Any:
         """The plan for ``options``; the others take the metric's defaults."""
-        parameters = inspect.signature(self.function).parameters
         chosen = {
-            name: options.get(name, parameters[name].default) for name in self.options
+            name: options.get(name, default) for name, default in self.defaults.items()
         }
         missing = [
             name for name, value in chosen.items() if value is inspect.Parameter.empty
@@ -163,6 +165,19 @@ class Segmentation:
             example = self.examples.get(name, f"{name}=...")
             raise InputError(f"{self.name}: {name} is required, e.g. {example}")
         return self.plan(**chosen)
+
+
+@functools.cache
+def _option_defaults(
+    function: Callable[..., Any], taken: tuple[str, ...]
+) -> dict[str, Any]:
+    """A function's parameters other than ``taken``, with their defaults (cached)."""
+    parameters = inspect.signature(function).parameters
+    return {
+        name: parameter.default
+        for name, parameter in parameters.items()
+        if name not in taken
+    }
 
 
 def segmentable(

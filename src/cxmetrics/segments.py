@@ -364,7 +364,7 @@ _DENSE_COMBINATIONS = 1 << 22
 
 
 def _group_rows(
-    frame: pd.DataFrame, keys: list[Hashable]
+    frame: pd.DataFrame, keys: list[Hashable], *, compact: bool = True
 ) -> tuple[npt.NDArray[np.intp], pd.DataFrame]:
     """Each row's group number, and one row of keys per group, in key order.
 
@@ -372,8 +372,18 @@ def _group_rows(
     the codes are combined in mixed radix; one ``bincount`` over the space
     of combinations finds those that occur, already in key order. This is
     what pandas' grouping on several keys does, without sorting the rows.
+
+    Without ``compact``, one integer key of a small range may come back as
+    every value of its range, some of them holding no row (`_present` drops
+    those from a finished table): it saves a pass over the rows.
     """
     rows = len(frame.index)
+    if len(keys) == 1:
+        # One key: its sorted codes are the groups already.
+        whole = None if compact else _whole_number_range(frame[keys[0]])
+        codes, uniques = whole or _factorized(frame[keys[0]], keys[0])
+        table = pd.DataFrame({keys[0]: pd.Series(uniques, name=keys[0])})
+        return np.asarray(codes, dtype=np.intp), table
     combined = np.zeros(rows, dtype=np.int64)
     levels: list[pd.Index] = []
     space = 1
@@ -398,6 +408,70 @@ def _group_rows(
     return rank[combined], table
 
 
+#: The widest range of integer keys taken whole, empty values included.
+_RANGE_KEYS = 4_096
+
+
+def _whole_number_range(
+    values: pd.Series[Any],
+) -> tuple[npt.NDArray[np.intp], pd.Index] | None:
+    """Integer keys as offsets from the smallest: every value of the range a group.
+
+    Some groups may hold no row. None when the range is wide or the keys are
+    not integers.
+    """
+    if values.dtype.kind not in "iu" or not len(values):
+        return None
+    array = values.to_numpy()
+    low, high = int(array.min()), int(array.max())
+    if high - low >= _RANGE_KEYS:
+        return None
+    offsets = (array - low).astype(np.intp, copy=False)
+    return offsets, pd.Index(np.arange(low, high + 1), dtype=values.dtype)
+
+
+def _present(
+    keys_table: pd.DataFrame, columns: Columns
+) -> tuple[pd.DataFrame, Columns]:
+    """The groups that hold rows (valid or missing), and their columns.
+
+    Groups of a key's range that no row has (see `_group_rows`) are dropped.
+    """
+    held = np.asarray(columns["n"]) > 0
+    if "n_missing" in columns:
+        held |= np.asarray(columns["n_missing"]) > 0
+    if held.all():
+        return keys_table, columns
+    kept: pd.DataFrame = keys_table[held].reset_index(drop=True)
+    return kept, {name: np.asarray(values)[held] for name, values in columns.items()}
+
+
+def _whole_number_codes(
+    values: pd.Series[Any],
+) -> tuple[npt.NDArray[np.intp], pd.Index] | None:
+    """Sorted codes of integer keys by counting, when their range is small.
+
+    Segment numbers and period ordinals span few values: one ``bincount``
+    over ``value - min`` finds those present, sorted, with no hashing. None
+    for other keys (pandas factorizes them).
+    """
+    if values.dtype.kind not in "iu" or not len(values):
+        return None
+    array = values.to_numpy()
+    low, high = int(array.min()), int(array.max())
+    if high - low > max(2 * array.size, 1 << 16):
+        return None
+    offsets = (array - low).astype(np.intp, copy=False)
+    counts = np.bincount(offsets)
+    present = np.flatnonzero(counts)
+    uniques = pd.Index(present + low, dtype=values.dtype)
+    if present.size == counts.size:  # every value in the range occurs
+        return offsets, uniques
+    rank = np.zeros(counts.size, dtype=np.intp)
+    rank[present] = np.arange(present.size)
+    return rank[offsets], uniques
+
+
 def _factorized(values: pd.Series[Any], key: Hashable) -> tuple[Any, pd.Index]:
     """Codes of a key column, its values sorted and the missing key last.
 
@@ -405,6 +479,9 @@ def _factorized(values: pd.Series[Any], key: Hashable) -> tuple[Any, pd.Index]:
     an `InputError` naming the column and the types found (only the keys of
     `by_segment` can be either: periods are numbers).
     """
+    whole = _whole_number_codes(values)
+    if whole is not None:
+        return whole
     try:
         return pd.factorize(values, sort=True, use_na_sentinel=False)
     except TypeError as error:
@@ -433,8 +510,12 @@ def _summarize_part(
     *,
     whole: bool,
 ) -> tuple[pd.DataFrame, Stats]:
-    """The keys of each group of ``part`` and their statistics, in key order."""
-    codes, table = _group_rows(keys_of(part), keys)
+    """The keys of each group of ``part`` and their statistics, in key order.
+
+    A whole frame (not a dask part) may keep empty groups of an integer key
+    (see `_group_rows`); `by_segment` drops them from its table.
+    """
+    codes, table = _group_rows(keys_of(part), keys, compact=not whole)
     with request.errors():
         stats = plan.stats(request.data(part), codes, len(table.index), whole=whole)
     return table, stats
@@ -634,7 +715,7 @@ def _survival_columns(
         keys_table, tables = _dask_life_tables(frame, request, plan, keys, keys_of)
         _check_some_subjects(request, tables.n, tables.propagated)
         return keys_table, plan.columns_of_tables(tables, previous=previous)
-    codes, keys_table = _group_rows(keys_of(frame), keys)
+    codes, keys_table = _group_rows(keys_of(frame), keys, compact=previous > 0)
     groups = len(keys_table.index)
     with request.errors():
         subjects = plan.subjects(request.data(frame), codes, groups)
@@ -1016,7 +1097,7 @@ def by_segment(
     elif isinstance(plan, DurationPlan):
         if dask:
             raise _not_additive(request)
-        codes, keys_table = _group_rows(frame, keys)
+        codes, keys_table = _group_rows(frame, keys, compact=False)
         with request.errors():
             grouped = plan.group(request.data(frame), codes, len(keys_table.index))
             plan.check_some_valid(grouped)
@@ -1028,21 +1109,23 @@ def by_segment(
         if dask:
             _check_some_valid(request, stats)
         columns = _segments_additive(plan, stats, compare_to, level)
-    adjusted, significant = _significance(columns["p_value"], correction, level)
-    columns["p_adjusted"] = adjusted
-    columns["significant"] = significant
-    columns["low_n"] = columns["n"] < minimum
-    clash = [key for key in keys if key in columns]
+    outputs = [*columns, "p_adjusted", "significant", "low_n"]
+    clash = [key for key in keys if key in outputs]
     if clash:
         raise InputError(
             f"{func}: the key column {clash[0]!r} has the name of an output column "
-            f"of cx.{request.spec.name} ({', '.join(map(str, columns))}); rename "
+            f"of cx.{request.spec.name} ({', '.join(map(str, outputs))}); rename "
             f"it first, e.g. frame.rename(columns={{{clash[0]!r}: "
             f"{str(clash[0]) + '_key'!r}}})"
         )
-    table: pd.DataFrame = keys_table.assign(
-        **{str(name): values for name, values in columns.items()}
-    )
+    keys_table, columns = _present(keys_table, columns)
+    adjusted, significant = _significance(columns["p_value"], correction, level)
+    columns["p_adjusted"] = adjusted
+    columns["significant"] = significant
+    columns["low_n"] = np.asarray(columns["n"]) < minimum
+    data: dict[Hashable, Any] = {key: keys_table[key].array for key in keys_table}
+    data.update(columns)
+    table: pd.DataFrame = pd.DataFrame(data)
     return table
 
 

@@ -32,6 +32,7 @@ from cxmetrics._life_tables import (
     first_time_at_or_below_half,
     kaplan_meier,
     log_log_bounds,
+    median_interval,
     reverse_cumsum,
 )
 from cxmetrics._plans import segmentable
@@ -1028,7 +1029,8 @@ def _curve_from_table(
 ) -> SurvivalCurve:
     """The Kaplan-Meier curve of a life table, with its bounds and median."""
     survival, variance = kaplan_meier(table.at_risk, table.events)
-    low, high = log_log_bounds(survival, variance, intervals.z_critical(confidence))
+    z = intervals.z_critical(confidence)
+    low, high = log_log_bounds(survival, variance, z)
     times = table.times
     if propagate:
         survival = low = high = np.full(times.size, np.nan)
@@ -1037,8 +1039,7 @@ def _curve_from_table(
     else:
         median = first_time_at_or_below_half(times, survival)
         median_ci = Interval(
-            first_time_at_or_below_half(times, low),
-            first_time_at_or_below_half(times, high),
+            *median_interval(times, survival, variance, z),
             confidence,
             MEDIAN_CI_METHOD,
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import decimal
 import numbers
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, TypeGuard
 
 import attrs
 import numpy as np
@@ -41,6 +41,8 @@ __all__ = [
     "format_examples",
     "format_scale",
     "integer_array",
+    "is_integer",
+    "is_number",
     "make_rng",
     "one_dimensional_array",
     "to_float_array",
@@ -71,6 +73,28 @@ class InputError(ValueError):
     ...     print(err)
     nps: 1 of 3 scores are outside the 0-10 scale (11)
     """
+
+
+def is_number(
+    value: object,
+) -> TypeGuard[int | float | np.integer[Any] | np.floating[Any]]:
+    """Whether ``value`` is one real number: an int or a float, Python or numpy.
+
+    Booleans are not numbers here, nor are ``numpy.timedelta64`` values,
+    which numpy counts among its integers but which are time spans: a
+    duration argument reads them as seconds (`cxmetrics._seconds`), and
+    every other number refuses them.
+    """
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_, np.timedelta64)
+    )
+
+
+def is_integer(value: object) -> TypeGuard[int | np.integer[Any]]:
+    """Whether ``value`` is one whole number of an integer type (not a bool)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(
+        value, (bool, np.bool_, np.timedelta64)
+    )
 
 
 def format_count(n: int) -> str:
@@ -117,9 +141,7 @@ def check_option(func: str, name: str, value: object, allowed: Sequence[Any]) ->
 
 def check_confidence(func: str, confidence: object) -> float:
     """Return ``confidence`` as a float strictly between 0 and 1."""
-    if isinstance(confidence, bool) or not isinstance(
-        confidence, (int, float, np.integer, np.floating)
-    ):
+    if not is_number(confidence):
         raise InputError(
             f"{func}: confidence must be a number between 0 and 1; got {confidence!r}"
         )
@@ -133,7 +155,7 @@ def check_confidence(func: str, confidence: object) -> float:
 
 def check_positive_int(func: str, name: str, value: object) -> int:
     """Return ``value`` as an int of at least 1."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+    if not is_integer(value):
         raise InputError(f"{func}: {name} must be a whole number; got {value!r}")
     if value < 1:
         raise InputError(f"{func}: {name} must be at least 1; got {value}")
@@ -149,7 +171,7 @@ def check_rng(func: str, rng: object) -> None:
     valid = rng is None or isinstance(
         rng, (np.random.Generator, np.random.SeedSequence)
     )
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, (bool, np.bool_)):
+    if is_integer(rng):
         valid = bool(rng >= 0)
     if not valid:
         raise InputError(
@@ -171,9 +193,7 @@ def check_scale(func: str, scale: object) -> Scale:
     if (
         not isinstance(scale, (tuple, list, np.ndarray))
         or len(scale) != 2
-        or not all(
-            isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in scale
-        )
+        or not all(is_integer(s) for s in scale)
     ):
         shown = tuple(scale.tolist()) if isinstance(scale, np.ndarray) else scale
         raise InputError(
@@ -189,7 +209,7 @@ def check_points(
     func: str, name: str, points: object, scale: Scale
 ) -> npt.NDArray[np.int64]:
     """Return scale points (``satisfied=``, ``easy=``) as sorted unique ints."""
-    if isinstance(points, (int, np.integer)) and not isinstance(points, bool):
+    if is_integer(points):
         points = [points]
     if not isinstance(points, Iterable) or isinstance(points, (str, bytes)):
         raise InputError(
@@ -198,9 +218,7 @@ def check_points(
     items = list(points)
     if not items:
         raise InputError(f"{func}: {name} must name at least one scale point")
-    not_whole = [
-        p for p in items if isinstance(p, bool) or not isinstance(p, (int, np.integer))
-    ]
+    not_whole = [p for p in items if not is_integer(p)]
     if not_whole:
         raise InputError(
             f"{func}: {name} must be whole numbers; got "
@@ -273,9 +291,7 @@ def one_dimensional_array(
 
 def check_count(func: str, name: str, value: object) -> int:
     """A non-negative whole number given as an int or a whole float."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(
-        value, (int, float, np.integer, np.floating)
-    ):
+    if not is_number(value):
         raise InputError(f"{func}: {name} must be a whole number; got {value!r}")
     if not np.isfinite(value) or value != int(value) or value < 0:
         raise InputError(
@@ -413,8 +429,12 @@ def _object_to_float(
         dtype=bool,
         count=present.size,
     )
-    is_number = np.fromiter(
-        (isinstance(v, (numbers.Real, decimal.Decimal)) for v in present),
+    is_real = np.fromiter(
+        (
+            isinstance(v, (numbers.Real, decimal.Decimal))
+            and not isinstance(v, np.timedelta64)  # a time span, not a number
+            for v in present
+        ),
         dtype=bool,
         count=present.size,
     )
@@ -424,7 +444,7 @@ def _object_to_float(
             f"{name} are booleans ({format_examples(present[is_bool])}); "
             f"{name} must be numbers"
         )
-    bad = present[~(is_number | is_bool)]
+    bad = present[~(is_real | is_bool)]
     if bad.size:
         raise InputError(
             f"{func}: {format_count(bad.size)} of {format_count(array.size)} {name} "

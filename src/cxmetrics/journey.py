@@ -27,6 +27,7 @@ from cxmetrics._validation import (
     check_option,
     format_count,
     format_examples,
+    is_number,
     to_float_array,
     valid_values,
 )
@@ -412,13 +413,9 @@ def _stage_examples(names: list[Any], values: list[Any], mask: Any) -> str:
 def _stage_counts(names: list[Any], values: list[Any]) -> npt.NDArray[np.int64]:
     """The counts of a mapping as int64, each a non-negative whole number."""
     total = format_count(len(values))
-    is_number = [
-        isinstance(v, (int, float, np.integer, np.floating))
-        and not isinstance(v, (bool, np.bool_))
-        for v in values
-    ]
-    if not all(is_number):
-        bad = [not ok for ok in is_number]
+    numeric = [is_number(v) for v in values]
+    if not all(numeric):
+        bad = [not ok for ok in numeric]
         raise InputError(
             f"funnel: {format_count(sum(bad))} of {total} stage counts are not "
             f"numbers ({_stage_examples(names, values, bad)})"

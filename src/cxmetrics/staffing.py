@@ -24,11 +24,13 @@ from typing import Any, NoReturn
 import numpy as np
 import numpy.typing as npt
 
+from cxmetrics._seconds import duration_values
 from cxmetrics._validation import (
     FloatArray,
     InputError,
     format_count,
     format_examples,
+    is_number,
     to_float_array,
 )
 from cxmetrics.results import ErlangCResult, StaffingResult
@@ -417,13 +419,26 @@ def _check_required_agents(
 def _check_queue(
     func: str, arrival_rate: object, aht: object, target_time: object, interval: object
 ) -> tuple[Numbers, Numbers, Numbers, Numbers]:
-    """The four numeric inputs both functions share, each checked on its own."""
+    """The four inputs both functions share, each checked on its own."""
     return (
         _numbers(func, "arrival_rate", arrival_rate, minimum=0.0, strict=False),
-        _numbers(func, "aht", aht, minimum=0.0, strict=True),
-        _numbers(func, "target_time", target_time, minimum=0.0, strict=False),
-        _numbers(func, "interval", interval, minimum=0.0, strict=True),
+        _durations(func, "aht", aht, strict=True),
+        _durations(func, "target_time", target_time, strict=False),
+        _durations(func, "interval", interval, strict=True),
     )
+
+
+def _durations(func: str, name: str, value: object, *, strict: bool) -> Numbers:
+    """A duration argument in seconds, finite and positive (or at least 0).
+
+    Numbers of seconds or time spans, one or an array of them (`duration_values`);
+    positive when ``strict``, else at least 0.
+    """
+    if type(value) is np.ndarray and value.ndim == 1 and value.dtype.kind in "fiu":
+        seconds: Numbers | object = value  # plain numbers: the fast path
+    else:
+        seconds = duration_values(value, func=func, name=name)
+    return _numbers(func, name, seconds, minimum=0.0, strict=strict)
 
 
 def _numbers(
@@ -431,16 +446,17 @@ def _numbers(
 ) -> Numbers:
     """A finite number as a float, or a 1-d array-like as a finite float64 array.
 
-    Every value must be above ``minimum`` (``strict``) or at least it.
+    Every value must be above ``minimum`` (``strict``) or at least it. Time
+    spans are not numbers here (see `_durations`).
     """
     if type(value) is np.ndarray and value.ndim == 1 and value.dtype.kind in "fiu":
         values = value.astype(np.float64, copy=False)  # to_float_array's result
     else:
         if isinstance(value, np.ndarray) and value.ndim == 0:
-            value = value.item()
-        if isinstance(value, (bool, np.bool_)):
+            value = value[()]
+        if isinstance(value, (bool, np.bool_, np.timedelta64)):
             raise InputError(f"{func}: {name} must be a number; got {value!r}")
-        if isinstance(value, (int, float, np.integer, np.floating)):
+        if is_number(value):
             number = float(value)
             if not math.isfinite(number):
                 raise InputError(
@@ -551,9 +567,7 @@ def _check_shrinkage(func: str, value: object) -> float:
 
 
 def _option_number(func: str, name: str, value: object, rule: str) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(
-        value, (int, float, np.integer, np.floating)
-    ):
+    if not is_number(value):
         raise InputError(f"{func}: {name} must be a number {rule}; got {value!r}")
     return float(value)
 

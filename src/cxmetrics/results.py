@@ -831,6 +831,13 @@ class Comparison(_Record):
 FloatOrArray = float | np.ndarray[Any, np.dtype[Any]]
 
 
+def _interval_count(record: Any, names: tuple[str, ...]) -> int | None:
+    """How many intervals the record covers: None when every field is a number."""
+    values = [getattr(record, name) for name in names]
+    sizes = [np.size(value) for value in values if np.ndim(value)]
+    return max(sizes) if sizes else None
+
+
 def _frame_of(record: Any, names: tuple[str, ...]) -> Any:
     import pandas as pd
 
@@ -896,7 +903,8 @@ class ErlangCResult(_Record):
     occupancy: FloatOrArray
 
     def __str__(self) -> str:
-        if np.ndim(self.traffic) == 0:
+        intervals = _interval_count(self, _ERLANG_FIELDS)
+        if intervals is None:
             return (
                 f"Erlang C: {float(self.traffic):.4g} Erlangs on "
                 f"{int(np.asarray(self.agents))} agents: P(wait) "
@@ -904,7 +912,7 @@ class ErlangCResult(_Record):
                 f"{float(self.service_level):.1%} in {float(self.target_time):g} s, "
                 f"ASA {float(self.asa):.4g} s, occupancy {float(self.occupancy):.1%}"
             )
-        return f"Erlang C for {np.size(self.traffic):,} intervals (see .to_frame())"
+        return f"Erlang C for {intervals:,} intervals (see .to_frame())"
 
     def to_frame(self) -> Any:
         """One row per interval, one column per field (a pandas DataFrame)."""
@@ -968,7 +976,8 @@ class StaffingResult(_Record):
     occupancy: FloatOrArray
 
     def __str__(self) -> str:
-        if np.ndim(self.traffic) == 0:
+        intervals = _interval_count(self, _STAFFING_FIELDS)
+        if intervals is None:
             text = (
                 f"Staffing: {int(np.asarray(self.agents))} agents to schedule "
                 f"({int(np.asarray(self.agents_on_queue))} on the queue) for "
@@ -981,7 +990,7 @@ class StaffingResult(_Record):
             return text
         total = int(np.sum(self.agents))
         return (
-            f"Staffing for {np.size(self.traffic):,} intervals: "
+            f"Staffing for {intervals:,} intervals: "
             f"{total:,} agent-intervals to schedule (see .to_frame())"
         )
 

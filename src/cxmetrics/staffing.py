@@ -177,11 +177,11 @@ def erlang_c(
         np.asarray(traffic), np.asarray(staff), np.asarray(handle), np.asarray(target)
     )
     return ErlangCResult(
-        arrival_rate=rate,
-        aht=handle,
-        interval=length,
-        target_time=target,
-        traffic=traffic,
+        arrival_rate=_kept(rate),
+        aht=_kept(handle),
+        interval=_kept(length),
+        target_time=_kept(target),
+        traffic=_frozen(traffic),
         agents=_counts(staff, np.shape(staff)),
         prob_wait=_shaped(prob_wait, shape),
         service_level=_shaped(service, shape),
@@ -338,14 +338,14 @@ def required_agents(
     )
     headcount = _headcount(on_queue, loss)
     return StaffingResult(
-        arrival_rate=rate,
-        aht=handle,
-        interval=length,
-        target_time=target,
+        arrival_rate=_kept(rate),
+        aht=_kept(handle),
+        interval=_kept(length),
+        target_time=_kept(target),
         target_service_level=level,
         max_occupancy=cap,
         shrinkage=loss,
-        traffic=traffic,
+        traffic=_frozen(traffic),
         agents_on_queue=_counts(on_queue, shape),
         agents=_counts(headcount, shape),
         prob_wait=_shaped(prob_wait, shape),
@@ -622,19 +622,39 @@ def _full(values: Numbers, shape: tuple[int, ...]) -> FloatArray:
 
 
 def _shaped(values: npt.NDArray[Any], shape: tuple[int, ...]) -> Any:
-    """A float when ``shape`` is ``()`` (every input a number), else an array."""
+    """A float when ``shape`` is ``()`` (every input a number), else an array.
+
+    The array is read-only: it belongs to a result record.
+    """
     if not shape:
         return float(values.reshape(-1)[0])
     if values.shape != shape:
-        return np.broadcast_to(values, shape).astype(np.float64)
-    return values  # a fresh float64 array from the computation
+        values = np.broadcast_to(values, shape).astype(np.float64)
+    return _frozen(values)  # a fresh float64 array from the computation
 
 
 def _counts(values: Numbers | FloatArray, shape: tuple[int, ...]) -> Any:
-    """Agent counts as an int when ``shape`` is ``()``, else an int64 array."""
+    """Agent counts as an int when ``shape`` is ``()``, else a read-only int64 array."""
     if not shape:
         return int(np.asarray(values).reshape(-1)[0])
-    return np.asarray(values).astype(np.int64)  # already of the common shape
+    return _frozen(np.broadcast_to(values, shape).astype(np.int64))
+
+
+def _frozen(values: Any) -> Any:
+    """An array made by the computation, made read-only for its result record."""
+    if isinstance(values, np.ndarray):
+        values.flags.writeable = False
+    return values
+
+
+def _kept(values: Numbers) -> Any:
+    """An input kept on a result: a read-only copy of an array, a number as is.
+
+    The copy leaves the caller's own array writable.
+    """
+    if isinstance(values, np.ndarray):
+        return _frozen(values.copy())
+    return values
 
 
 # ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """cxmetrics: customer-experience metrics with honest confidence intervals.
 
 Survey scores (NPS, CSAT, CES), service speed in business hours, Erlang C
-staffing, churn, cohorts, Kaplan-Meier customer lifetime, revenue retention
+and Erlang A staffing, churn, cohorts, Kaplan-Meier customer lifetime, revenue retention
 and funnels, each with a confidence interval from the right model, with
 comparisons, breakdowns by segment and trends over time.
 
@@ -29,6 +29,7 @@ from cxmetrics.results import (
     CohortTable,
     Comparison,
     DurationResult,
+    ErlangAResult,
     ErlangCResult,
     Interval,
     MeanResult,
@@ -57,7 +58,13 @@ from cxmetrics.service import (
     service_level,
     sla_attainment,
 )
-from cxmetrics.staffing import erlang_c, required_agents
+from cxmetrics.staffing import (
+    erlang_a,
+    erlang_b,
+    erlang_c,
+    estimate_patience,
+    required_agents,
+)
 from cxmetrics.survival import logrank_test, survival_curve
 from cxmetrics.totals import mean_from_sums, net_score_from_counts, rate_from_counts
 
@@ -104,6 +111,7 @@ __all__ = [
     "CohortTable",
     "Comparison",
     "DurationResult",
+    "ErlangAResult",
     "ErlangCResult",
     "InputError",
     "Interval",
@@ -131,7 +139,10 @@ __all__ = [
     "customer_flows",
     "datasets",
     "elapsed",
+    "erlang_a",
+    "erlang_b",
     "erlang_c",
+    "estimate_patience",
     "fcr_rate",
     "first_response_time",
     "funnel",

@@ -22,6 +22,7 @@ __all__ = [
     "CohortTable",
     "Comparison",
     "DurationResult",
+    "ErlangAResult",
     "ErlangCResult",
     "Interval",
     "MeanResult",
@@ -919,20 +920,103 @@ class ErlangCResult(_Record):
         return _frame_of(self, _ERLANG_FIELDS)
 
 
+_ERLANG_A_FIELDS = (
+    "arrival_rate",
+    "aht",
+    "interval",
+    "target_time",
+    "patience",
+    "traffic",
+    "agents",
+    "prob_wait",
+    "prob_abandon",
+    "service_level",
+    "asa",
+    "mean_wait",
+    "occupancy",
+)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class ErlangAResult(_Record):
+    """Erlang A (M/M/N+M) measures of a queue; arrays when the inputs are arrays.
+
+    Attributes
+    ----------
+    arrival_rate, aht, interval, target_time : float or numpy.ndarray
+        The inputs, as in `ErlangCResult` (times in seconds).
+    patience : float or numpy.ndarray
+        Mean patience of a waiting caller, seconds.
+    traffic : float or numpy.ndarray
+        Offered load in Erlangs, ``arrival_rate * aht / interval``.
+    agents : int or numpy.ndarray
+        Agents on the queue.
+    prob_wait : float or numpy.ndarray
+        Probability that a call waits (finds every agent busy).
+    prob_abandon : float or numpy.ndarray
+        Share of offered calls that hang up before an agent answers.
+    service_level : float or numpy.ndarray
+        Share of offered calls answered within ``target_time``: abandoned
+        calls count as misses, whenever they hang up.
+    asa : float or numpy.ndarray
+        Average speed of answer: the mean wait of answered calls, seconds.
+    mean_wait : float or numpy.ndarray
+        Mean wait of all offered calls (answered or abandoned), seconds.
+    occupancy : float or numpy.ndarray
+        Share of the agents' time spent on calls: the answered load
+        ``traffic * (1 - prob_abandon)`` over ``agents``.
+    """
+
+    arrival_rate: FloatOrArray
+    aht: FloatOrArray
+    interval: FloatOrArray
+    target_time: FloatOrArray
+    patience: FloatOrArray
+    traffic: FloatOrArray
+    agents: FloatOrArray
+    prob_wait: FloatOrArray
+    prob_abandon: FloatOrArray
+    service_level: FloatOrArray
+    asa: FloatOrArray
+    mean_wait: FloatOrArray
+    occupancy: FloatOrArray
+
+    def __str__(self) -> str:
+        intervals = _interval_count(self, _ERLANG_A_FIELDS)
+        if intervals is None:
+            return (
+                f"Erlang A: {float(self.traffic):.4g} Erlangs on "
+                f"{int(np.asarray(self.agents))} agents, patience "
+                f"{float(self.patience):.4g} s: P(wait) {float(self.prob_wait):.1%}, "
+                f"P(abandon) {float(self.prob_abandon):.1%}, service level "
+                f"{float(self.service_level):.1%} in {float(self.target_time):g} s, "
+                f"ASA {float(self.asa):.4g} s, occupancy {float(self.occupancy):.1%}"
+            )
+        return f"Erlang A for {intervals:,} intervals (see .to_frame())"
+
+    def to_frame(self) -> Any:
+        """One row per interval, one column per field (a pandas DataFrame)."""
+        return _frame_of(self, _ERLANG_A_FIELDS)
+
+
 _STAFFING_FIELDS = (
     "arrival_rate",
     "aht",
     "interval",
     "target_time",
+    "patience",
     "target_service_level",
     "max_occupancy",
+    "max_abandonment",
     "shrinkage",
     "traffic",
     "agents_on_queue",
     "agents",
     "prob_wait",
+    "prob_abandon",
     "service_level",
     "asa",
+    "mean_wait",
     "occupancy",
 )
 
@@ -949,13 +1033,21 @@ class StaffingResult(_Record):
     agents_on_queue : int or numpy.ndarray
         The least number of agents on the queue meeting every target.
     traffic, prob_wait, service_level, asa, occupancy : float or numpy.ndarray
-        The Erlang C measures at ``agents_on_queue`` (see `ErlangCResult`).
+        The measures at ``agents_on_queue``: of Erlang C (see
+        `ErlangCResult`), or of Erlang A when ``patience`` is given (see
+        `ErlangAResult`).
+    prob_abandon, mean_wait : float or numpy.ndarray
+        Share of offered calls that abandon, and the mean wait of all
+        offered calls (seconds): Erlang A's; with Erlang C nobody abandons
+        (0) and the mean wait is the ASA.
     arrival_rate, aht, interval, target_time : float or numpy.ndarray
         The inputs, as in `ErlangCResult`.
+    patience : float, numpy.ndarray or None
+        Mean patience (seconds) of the Erlang A model; None for Erlang C.
     target_service_level : float
         The share to answer within ``target_time``.
-    max_occupancy : float or None
-        The occupancy cap, when one was given.
+    max_occupancy, max_abandonment : float or None
+        The caps on occupancy and abandonment, when given.
     shrinkage : float
         Share of paid time agents are not on the queue.
     """
@@ -964,33 +1056,42 @@ class StaffingResult(_Record):
     aht: FloatOrArray
     interval: FloatOrArray
     target_time: FloatOrArray
+    patience: FloatOrArray | None
     target_service_level: float
     max_occupancy: float | None
+    max_abandonment: float | None
     shrinkage: float
     traffic: FloatOrArray
     agents_on_queue: FloatOrArray
     agents: FloatOrArray
     prob_wait: FloatOrArray
+    prob_abandon: FloatOrArray
     service_level: FloatOrArray
     asa: FloatOrArray
+    mean_wait: FloatOrArray
     occupancy: FloatOrArray
 
     def __str__(self) -> str:
+        model = "" if self.patience is None else " (Erlang A)"
         intervals = _interval_count(self, _STAFFING_FIELDS)
         if intervals is None:
+            abandon = ""
+            if self.patience is not None:
+                abandon = f", abandonment {float(self.prob_abandon):.1%}"
             text = (
-                f"Staffing: {int(np.asarray(self.agents))} agents to schedule "
-                f"({int(np.asarray(self.agents_on_queue))} on the queue) for "
-                f"{float(self.traffic):.4g} Erlangs: service level "
-                f"{float(self.service_level):.1%} in {float(self.target_time):g} s, "
-                f"ASA {float(self.asa):.4g} s, occupancy {float(self.occupancy):.1%}"
+                f"Staffing{model}: {int(np.asarray(self.agents))} agents to "
+                f"schedule ({int(np.asarray(self.agents_on_queue))} on the queue) "
+                f"for {float(self.traffic):.4g} Erlangs: service level "
+                f"{float(self.service_level):.1%} in {float(self.target_time):g} s"
+                f"{abandon}, ASA {float(self.asa):.4g} s, occupancy "
+                f"{float(self.occupancy):.1%}"
             )
             if self.shrinkage:
                 text += f", shrinkage {self.shrinkage:.0%}"
             return text
         total = int(np.sum(self.agents))
         return (
-            f"Staffing for {intervals:,} intervals: "
+            f"Staffing{model} for {intervals:,} intervals: "
             f"{total:,} agent-intervals to schedule (see .to_frame())"
         )
 

@@ -1,9 +1,10 @@
 """cxmetrics: customer-experience metrics with honest confidence intervals.
 
 Survey scores (NPS, CSAT, CES), service speed in business hours, Erlang C
-and Erlang A staffing, churn, cohorts, Kaplan-Meier customer lifetime, revenue retention
-and funnels, each with a confidence interval from the right model, with
-comparisons, breakdowns by segment and trends over time.
+and Erlang A staffing, shift scheduling, churn, cohorts, Kaplan-Meier
+customer lifetime, revenue retention and funnels, each with a confidence
+interval from the right model, with comparisons, breakdowns by segment and
+trends over time.
 
 >>> import cxmetrics as cx
 >>> print(cx.nps([10, 9, 8, 6, 10, 9, 3, 7]))
@@ -37,6 +38,7 @@ from cxmetrics.results import (
     NPSResult,
     RateResult,
     RevenueRetentionResult,
+    ShiftPlan,
     StaffingResult,
     SurvivalCurve,
 )
@@ -49,6 +51,7 @@ from cxmetrics.retention import (
     mrr_movements,
     revenue_retention,
 )
+from cxmetrics.scheduling import schedule_shifts
 from cxmetrics.service import (
     abandonment_rate,
     average_handle_time,
@@ -120,6 +123,7 @@ __all__ = [
     "NetScoreResult",
     "RateResult",
     "RevenueRetentionResult",
+    "ShiftPlan",
     "StaffingResult",
     "SurvivalCurve",
     "__version__",
@@ -160,6 +164,7 @@ __all__ = [
     "required_agents",
     "resolution_time",
     "revenue_retention",
+    "schedule_shifts",
     "service_level",
     "sla_attainment",
     "survival_curve",

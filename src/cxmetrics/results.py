@@ -30,6 +30,7 @@ __all__ = [
     "NetScoreResult",
     "RateResult",
     "RevenueRetentionResult",
+    "ShiftPlan",
     "StaffingResult",
     "SurvivalCurve",
 ]
@@ -1098,6 +1099,120 @@ class StaffingResult(_Record):
     def to_frame(self) -> Any:
         """One row per interval, one column per field (a pandas DataFrame)."""
         return _frame_of(self, _STAFFING_FIELDS)
+
+
+_CRITERIA = {
+    "cover": "least cost, every period covered",
+    "match": "least total gap to the requirements",
+}
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class ShiftPlan(_Record):
+    """Agents on each shift each day, from `cxmetrics.schedule_shifts`.
+
+    Attributes
+    ----------
+    counts : pandas.DataFrame
+        Agents per day (rows, labelled as the requirements' days) and shift
+        (columns, in the order given).
+    requirements : numpy.ndarray
+        The agents needed per period (int64), as given (1-D or 2-D).
+    coverage : numpy.ndarray
+        Agents on duty per period under the plan, shaped like
+        ``requirements``.
+    shortfall, surplus : numpy.ndarray
+        ``max(requirements - coverage, 0)`` and ``max(coverage -
+        requirements, 0)``, per period.
+    objective : float
+        The optimal value: the total cost ("cover") or the total absolute
+        gap in agent-periods ("match").
+    criterion : str
+        ``"cover"`` or ``"match"``.
+    total_cost : float
+        The plan's cost: the sum over shifts of agents times cost.
+    agents : int
+        Agent-shifts in the plan (the sum of ``counts``).
+    """
+
+    counts: Any = attrs.field(repr=False)
+    requirements: np.ndarray[Any, np.dtype[Any]] = attrs.field(repr=False)
+    coverage: np.ndarray[Any, np.dtype[Any]] = attrs.field(repr=False)
+    shortfall: np.ndarray[Any, np.dtype[Any]] = attrs.field(repr=False)
+    surplus: np.ndarray[Any, np.dtype[Any]] = attrs.field(repr=False)
+    objective: float
+    criterion: str
+    total_cost: float
+    agents: int
+    day_labels: Any = attrs.field(repr=False)
+    period_labels: Any = attrs.field(repr=False)
+    horizon_labels: Any = attrs.field(repr=False)
+
+    def __str__(self) -> str:
+        days = len(self.counts.index)
+        head = (
+            f"Shift plan ({self.criterion}: {_CRITERIA[self.criterion]}): "
+            f"{self.agents:,} agent-shifts over {days:,} day{'s' * (days != 1)}, "
+            f"cost {self.total_cost:,.4g}"
+        )
+        short, extra = int(self.shortfall.sum()), int(self.surplus.sum())
+        if self.criterion == "match":
+            head += f"; total gap {self.objective:,.0f} agent-periods"
+        head += (
+            f"; shortfall {short:,}, surplus {extra:,} agent-periods"
+            if short
+            else f"; every period covered, surplus {extra:,} agent-periods"
+        )
+        return f"{head}\n{self.counts.to_string()}"
+
+    def _repr_html_(self) -> str:
+        first = html.escape(str(self).splitlines()[0])
+        return f"<div><p>{first}</p>{self.counts.to_html()}</div>"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain Python values: counts as {day: {shift: agents}}."""
+        counts = {
+            _plain(day): {str(shift): int(n) for shift, n in row.items()}
+            for day, row in self.counts.iterrows()
+        }
+        return {
+            "counts": counts,
+            "requirements": self.requirements.tolist(),
+            "coverage": self.coverage.tolist(),
+            "shortfall": self.shortfall.tolist(),
+            "surplus": self.surplus.tolist(),
+            "objective": self.objective,
+            "criterion": self.criterion,
+            "total_cost": self.total_cost,
+            "agents": self.agents,
+        }
+
+    def to_frame(self) -> Any:
+        """One row per period: day, period, requirement, coverage, shortfall, surplus.
+
+        ``day`` and ``period`` are the requirements' labels (for a 1-D
+        horizon: the day's number and the period's position in it, and the
+        index is the horizon's labels when it was a Series).
+        """
+        import pandas as pd
+
+        periods = len(self.period_labels)
+        count = self.requirements.size
+        days = np.arange(count) // periods
+        within = np.arange(count) % periods
+        frame = pd.DataFrame(
+            {
+                "day": np.asarray(self.day_labels)[days],
+                "period": np.asarray(self.period_labels)[within],
+                "requirement": self.requirements.reshape(-1),
+                "coverage": self.coverage.reshape(-1),
+                "shortfall": self.shortfall.reshape(-1),
+                "surplus": self.surplus.reshape(-1),
+            }
+        )
+        if self.horizon_labels is not None:
+            frame.index = self.horizon_labels
+        return frame
 
 
 # ---------------------------------------------------------------------------

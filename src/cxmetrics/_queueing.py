@@ -524,8 +524,9 @@ def _offsets_row(count: int) -> FloatArray:
 class Window(NamedTuple):
     """Consecutive staffings judged for some intervals (rows x intervals).
 
-    ``following`` is the judge's state at the staffing after the window's
-    last, to go on upwards without computing it afresh. ``margin``, when the
+    ``following()`` is the judge's state at the staffing after the window's
+    last, to go on upwards without computing it afresh (computed only when
+    some interval does). ``margin``, when the
     judge gives one, tells how far each staffing is from meeting the
     targets: increasing in the agents, nearly linear, and at least 0 where
     they are met; it guides the next window.
@@ -533,7 +534,7 @@ class Window(NamedTuple):
 
     agents: FloatArray
     meets: BoolArray
-    following: FloatArray
+    following: Callable[[], FloatArray]
     measures: tuple[FloatArray, ...]
     margin: FloatArray | None = None
 
@@ -585,25 +586,25 @@ def first_meeting(
     """
     size = start.size
     which: Which = None  # the open intervals, None for all
+    state = judge.state_at(start, None)
+    window = judge.window(start, state, rows, which)
+    meets = window.meets
+    if lowest is None and np.count_nonzero(meets[-1]) == size:
+        # Monotone: every interval meets within the window, and its first
+        # row is the least admissible staffing: all settled at once.
+        chosen = meets.argmax(axis=0) * size + _positions(size)
+        return window.agents.ravel()[chosen], tuple(
+            measure.ravel()[chosen] for measure in window.measures
+        )
     failed = (start if lowest is None else lowest) - 1.0  # known to fail
     met = np.full(size, np.inf)  # the least staffing known to meet
     failed_margin = np.full(size, np.nan)
     met_margin = np.full(size, np.nan)
-    state = judge.state_at(start, None)
     agents_found = np.empty(size)
     measures_found: list[FloatArray] = []
     while True:
-        window = judge.window(start, state, rows, which)
-        meets = window.meets
         count = meets.shape[1]
         positions = _positions(count)
-        if lowest is None and which is None and np.count_nonzero(meets[-1]) == count:
-            # Monotone: every interval meets within the window, and its
-            # first row is the least admissible staffing: all settled.
-            chosen = meets.argmax(axis=0) * count + positions
-            return window.agents.ravel()[chosen], tuple(
-                measure.ravel()[chosen] for measure in window.measures
-            )
         first = meets.argmax(axis=0)
         found = meets[first, positions]
         settled = found
@@ -628,7 +629,7 @@ def first_meeting(
         met = np.where(up, met[going], start)
         if window.margin is None:
             following = np.where(up, beyond, np.maximum(failed + 1.0, start - rows))
-            state = window.following[going]
+            state = window.following()[going]
             rows = min(2 * rows, max(1, _SEARCH_CELLS // going.size))
         else:
             margins = window.margin[:, going]
@@ -641,13 +642,15 @@ def first_meeting(
                 (failed, failed_margin, met, met_margin),
                 _pick(jump_cap, going if which is None else which[going]),
             )
-            state = window.following[going]
+            state = window.following()[going]
             rows = 3  # the predicted answer, and one staffing either side
         which = going if which is None else which[going]
         jumped = following != beyond
         if jumped.any():
             state = np.where(jumped, judge.state_at(following, which), state)
         start = following
+        window = judge.window(start, state, rows, which)
+        meets = window.meets
 
 
 def _next_start(
@@ -748,7 +751,11 @@ def least_agents_erlang_c(
             _pick(decay, which),
             None if busy is None else _pick(busy, which),
         )
-        following = inverses[-1] * ((agents[-1] + 1.0) / loads) + 1.0
+
+        def following() -> FloatArray:
+            result: FloatArray = inverses[-1] * ((agents[-1] + 1.0) / loads) + 1.0
+            return result
+
         return Window(agents, miss <= miss_allowed, following, (wait, miss))
 
     # 1 / B overflows to inf only where B is below the smallest normal
@@ -957,8 +964,12 @@ def least_agents_erlang_a(
         part = queue if which is None else ErlangAQueue(*(v[which] for v in queue))
         log_loads = _pick(log_load, which)
         excesses = _log_excess_upward(agents, log_loads, excess)
-        following = np.log(agents[-1] + 1.0) - log_loads
-        following += np.logaddexp(0.0, excesses[-1])
+
+        def following() -> FloatArray:
+            result: FloatArray = np.log(agents[-1] + 1.0) - log_loads
+            result += np.logaddexp(0.0, excesses[-1])
+            return result
+
         wait, abandon, service, occupancy = erlang_a_measures(part, agents, excesses)
         meets = service >= level
         if max_occupancy is not None:

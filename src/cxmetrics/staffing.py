@@ -964,7 +964,9 @@ def _durations(func: str, name: str, value: object, *, strict: bool) -> Numbers:
     Numbers of seconds or time spans, one or an array of them (`duration_values`);
     positive when ``strict``, else at least 0.
     """
-    if type(value) is np.ndarray and value.ndim == 1 and value.dtype.kind in "fiu":
+    if (
+        type(value) is np.ndarray and value.ndim == 1 and value.dtype.kind in "fiu"
+    ) or (type(value) in (int, float)):
         seconds: Numbers | object = value  # plain numbers: the fast path
     else:
         seconds = duration_values(value, func=func, name=name)
@@ -1194,7 +1196,10 @@ def _counts(values: Numbers | FloatArray, shape: tuple[int, ...]) -> Any:
     """Agent counts as an int when ``shape`` is ``()``, else a read-only int64 array."""
     if not shape:
         return int(np.asarray(values).reshape(-1)[0])
-    return _frozen(np.broadcast_to(values, shape).astype(np.int64))
+    counts = np.asarray(values)
+    if counts.shape != shape:
+        counts = np.broadcast_to(counts, shape)
+    return _frozen(counts.astype(np.int64))
 
 
 def _frozen(values: Any) -> Any:

@@ -56,6 +56,7 @@ Numbers = float | FloatArray  # a validated input: a float, or a 1-d float64 arr
 #: the ceilings of ``traffic / max_occupancy`` and ``agents / (1 - shrinkage)``.
 WHOLE_TOLERANCE = 1e-9
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
+_SQRT_2 = math.sqrt(2.0)
 #: Below this, log-gamma terms come from ``gammaln``; above, from Stirling's series.
 _STIRLING_SERIES_FROM = 16.0
 #: Stirling's error term is tabulated for fewer agents than this.
@@ -70,9 +71,10 @@ _CLEARLY_BELOW_ONE = 1.0 - 1e-6
 _TINY = 1e-280
 #: A series is summed until its remaining tail is below this share of the sum.
 _SERIES_TOLERANCE = 1e-17
-#: The rows of an Erlang A window: a staffing and the one above it, enough
-#: to settle an interval and, when not, to draw a secant.
-_ERLANG_A_ROWS = 2
+#: The rows of an Erlang A window: the guess and the two staffings below it
+#: (the guess errs high more often than low), enough to settle an interval
+#: and, when not, to draw a secant.
+_ERLANG_A_ROWS = 3
 #: Terms a chunk of the wait sum (`erlang_a_waits`) holds at most.
 _WAIT_CELLS = 1 << 20
 
@@ -428,7 +430,7 @@ def erlang_a_waits(
         delay = np.empty_like(a)
         # Terms from `below` under the mode of t to `above` over it.
         mode = np.maximum(np.ceil(x - a - 1.0), 0.0)
-        spread = 84.0 * np.maximum(x, 1.0)  # about 2 log(1e18) variances
+        spread = 120.0 * np.maximum(x, 1.0)  # ample: the check below widens
         below = np.minimum(mode, np.ceil(np.sqrt(spread)) + 2.0)
         excess = np.maximum(a - x, 0.0)
         above = np.ceil(np.sqrt(excess * excess + spread) - excess) + 2.0
@@ -469,35 +471,34 @@ def _answered_delay(
 
     ``t_m = prod_{i=1..m} x / (a + i)`` rises up to its mode near ``x - a``
     and falls after it; ``g_m = psi(a + m + 1) - psi(a + 1)``. The sums run
-    over ``m = low .. low + width``, relative to ``t_low`` (a product of
-    ratios: no term overflows while the window stays within about 37
-    standard deviations of the mode). Each tail left out is bounded by its
-    edge term and the ratio ``r`` of the next: ``t r / (1 - r)`` for the
-    sum of ``t``, plus ``t r / ((1 - r)^2 (a + m))`` for the growth of g;
-    both must be below ``_SERIES_TOLERANCE`` of the window's sums, or the
-    window widens.
+    over ``m = low .. low + count - 1``, with ``count`` the widest window
+    asked for (more terms only add precision), relative to ``t_low`` (a
+    product of ratios: no term overflows while the window stays within
+    about 37 standard deviations of the mode). Each tail left out is
+    bounded by its edge term and the ratio ``r`` of the next: ``t r / (1 -
+    r)`` for the sum of ``t``, plus ``t r / ((1 - r)^2 (a + m))`` for the
+    growth of g; both must be below ``_SERIES_TOLERANCE`` of the window's
+    sums, or the window widens.
     """
+    digamma = _special().digamma
     while True:
         count = int(width.max()) + 1
         m = low[:, None] + _offsets_row(count)  # intervals x window
         inverse = 1.0 / (a[:, None] + m)  # 1 / (a + m)
         weight = x[:, None] * inverse  # t_m / t_{m-1}
         weight[:, 0] = 1.0  # relative to t_low
-        weight[m > (low + width)[:, None]] = 0.0  # the padding
         np.cumprod(weight, axis=1, out=weight)
-        digamma = _special().digamma
         start = np.where(low > 0, digamma(a + low + 1.0) - digamma(a + 1.0), 0.0)
         inverse[:, 0] = start
         harmonic = np.cumsum(inverse, axis=1)  # g_m
         total = weight.sum(axis=1)
-        weighted = (weight * harmonic).sum(axis=1)
+        weighted = np.einsum("ij,ij->i", weight, harmonic)
         # Tails: above the window (ratio x / (a + high + 1) < 1) and below it.
-        high = low + width
-        edge = weight[np.arange(a.size), width.astype(np.intp)]
+        high = low + (count - 1)
+        edge = weight[:, -1]
         right = x / (a + high + 1.0)
         spill = edge * right / (1.0 - right)
-        last = harmonic[np.arange(a.size), width.astype(np.intp)]
-        spill_weighted = spill * (last + 1.0 / ((1.0 - right) * (a + high)))
+        spill_weighted = spill * (harmonic[:, -1] + 1.0 / ((1.0 - right) * (a + high)))
         left = np.where(low > 0, (a + low) / x, 0.0)
         under = left / (1.0 - left)  # t_low = 1; g decreases below the window
         if np.all(
@@ -926,11 +927,11 @@ def least_agents_erlang_a(
 
     The service level, the occupancy (answered load / agents) and the
     abandonment are each monotone in the agents, so one search settles each
-    interval (`first_meeting`). It starts just below Erlang C's square-root
-    staffing guess, which patience only lowers in practice, with a window of
-    two staffings; when those do not bracket the answer, the secant of the
-    tightest target's margin, on log scales, says where to look next (the
-    measures of every staffing judged are exact). No staffing below
+    interval (`first_meeting`). Its first window holds three staffings up to
+    the guess of the heavy-traffic approximation (`_erlang_a_guess`); when
+    they do not settle an interval, the secant of the tightest target's
+    margin says where to look next. The measures of every staffing judged
+    are exact. No staffing below
     ``A max(level, 1 - max_abandonment) / max_occupancy`` can meet the
     targets: the answered share ``1 - P(abandon)``, at least the service
     level, is at most ``N / A`` (an agent answers at most one call at a
@@ -941,10 +942,9 @@ def least_agents_erlang_a(
     load = queue.load
     least_share = max(level, 0.0 if max_abandonment is None else 1.0 - max_abandonment)
     lowest = np.maximum(_whole_ceiling(load, least_share / (max_occupancy or 1.0)), 1.0)
-    safety, slope = _square_root_safety(level)
     root = np.sqrt(load)
-    beta = safety / (1.0 + root * (queue.target_time / queue.aht) / slope)
-    start = np.maximum(lowest, np.ceil(load + beta * root) - 1.0)
+    guess = np.ceil(load + _erlang_a_guess(queue, level) * root)
+    start = np.maximum(lowest, guess - 2.0)  # rows guess - 2 .. guess
     jump_cap = np.ceil(2.0 * root) + 2.0
     log_load = np.log(load)
     probit = _special().ndtri
@@ -995,6 +995,50 @@ def least_agents_erlang_a(
         )
     )
     return agents, wait, abandon, service, occupancy
+
+
+def _erlang_a_guess(queue: ErlangAQueue, level: float) -> FloatArray:
+    """A starting guess of Erlang A staffing, as beta in N = A + beta sqrt(A).
+
+    Garnett, Mandelbaum and Reiman's heavy-traffic limit: with
+    ``r = sqrt(patience / aht)``, ``h`` the standard normal hazard
+    ``phi / (1 - Phi)``, ``P(wait) ~ 1 / (1 + h(beta r) / (r h(-beta)))``,
+    and the wait of a delayed caller is nearly a normal truncated at 0, so
+    the share answered within t has a closed form in ``erfcx``. One secant
+    step from square-root staffing's (Erlang C) beta solves for the target
+    service level. It only places the first window: which staffing is the
+    answer is decided on exact measures.
+    """
+    special = _special()
+    safety, slope = _square_root_safety(level)
+    load = queue.load
+    root = np.sqrt(load)
+    tau = queue.target_time / queue.aht
+    first = safety / (1.0 + root * tau / slope)  # Erlang C's, t-adjusted
+    ratio = np.sqrt(queue.ratio)
+    spread = tau * root / ratio  # the target in the delay's standard deviations
+    tilt = 1.0 / (ratio * root)  # the abandonment rate in the same scale
+
+    def service_level(beta: FloatArray) -> FloatArray:
+        scaled = np.maximum(beta * ratio, -25.0) / _SQRT_2
+        delayed = special.erfcx(scaled)
+        wait = 1.0 / (
+            1.0 + special.erfcx(np.minimum(-beta / _SQRT_2, 25.0)) / (ratio * delayed)
+        )
+        served = scaled + tilt / _SQRT_2
+        exponent = np.minimum(-(served * _SQRT_2) * spread - 0.5 * spread * spread, 700)
+        within = special.erfcx(served) - np.exp(exponent) * special.erfcx(
+            served + spread / _SQRT_2
+        )
+        result: FloatArray = 1.0 - wait * (1.0 - within / delayed)
+        return result
+
+    second = first - 1.5
+    before, after = service_level(first) - level, service_level(second) - level
+    with np.errstate(divide="ignore", invalid="ignore"):
+        beta = second - after * (second - first) / (after - before)
+    beta = np.where(np.isfinite(beta), beta, first)
+    return np.clip(beta, -root, first + 2.0)
 
 
 def _log_excess_upward(

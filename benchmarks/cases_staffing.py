@@ -25,6 +25,7 @@ __all__ = [
     "SERVICE_TARGET",
     "candidate_shifts",
     "interval_profile",
+    "pyworkforce_schedule",
     "shift_costs",
     "week_requirements",
 ]
@@ -313,29 +314,42 @@ def shift_costs(shifts: dict[str, list[int]]) -> dict[str, float]:
     return {name: 8.0 if name.startswith("full") else 4.5 for name in shifts}
 
 
-def _prepare_schedule(sizes: Sizes) -> Pair:
-    del sizes  # the same week in quick mode: the case is small
+def pyworkforce_schedule(
+    requirements: npt.NDArray[np.int64],
+    shifts: dict[str, list[int]],
+    costs: dict[str, float],
+) -> dict[str, Any]:
+    """pyworkforce's least-cost cover (CP-SAT), caps well above any need.
+
+    CP-SAT takes whole costs: they are given in half units, so its optimal
+    cost is twice cxmetrics'.
+    """
     from pyworkforce.scheduling import MinRequiredResources
 
+    ceiling = int(requirements.max()) * 3
+    solution: dict[str, Any] = MinRequiredResources(
+        num_days=requirements.shape[0],
+        periods=requirements.shape[1],
+        shifts_coverage=shifts,
+        required_resources=requirements.tolist(),
+        max_period_concurrency=ceiling,
+        max_shift_concurrency=ceiling,
+        cost_dict={name: int(2 * cost) for name, cost in costs.items()},
+    ).solve()
+    return solution
+
+
+def _prepare_schedule(sizes: Sizes) -> Pair:
+    del sizes  # the same week in quick mode: the case is small
     requirements = week_requirements()
     shifts = candidate_shifts()
     costs = shift_costs(shifts)
-    ceiling = int(requirements.max()) * 3
 
     def ours() -> cx.ShiftPlan:
         return cx.schedule_shifts(requirements, shifts, cost=costs)
 
     def peer() -> dict[str, Any]:
-        # CP-SAT takes whole costs: half-units, the same optimum doubled.
-        return MinRequiredResources(
-            num_days=7,
-            periods=48,
-            shifts_coverage=shifts,
-            required_resources=requirements.tolist(),
-            max_period_concurrency=ceiling,
-            max_shift_concurrency=ceiling,
-            cost_dict={name: int(2 * cost) for name, cost in costs.items()},
-        ).solve()
+        return pyworkforce_schedule(requirements, shifts, costs)
 
     def check(mine: cx.ShiftPlan, theirs: dict[str, Any]) -> None:
         require(theirs["status"] == "OPTIMAL", "pyworkforce found no optimum")

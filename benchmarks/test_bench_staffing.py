@@ -20,6 +20,7 @@ from cases_staffing import (
     SERVICE_TARGET,
     candidate_shifts,
     interval_profile,
+    pyworkforce_schedule,
     shift_costs,
     week_requirements,
 )
@@ -178,22 +179,12 @@ def test_schedule_shifts_one_horizon_of_336_periods(benchmark: Any) -> None:
 @pytest.mark.benchmark(group="schedule-shifts")
 def test_schedule_shifts_peer_pyworkforce(benchmark: Any) -> None:
     pytest.importorskip("pyworkforce")
-    from pyworkforce.scheduling import MinRequiredResources
-
     requirements = week_requirements()
     shifts = candidate_shifts()
     costs = shift_costs(shifts)
 
     def solve() -> dict[str, Any]:
-        return MinRequiredResources(
-            num_days=7,
-            periods=48,
-            shifts_coverage=shifts,
-            required_resources=requirements.tolist(),
-            max_period_concurrency=int(requirements.max()) * 3,
-            max_shift_concurrency=int(requirements.max()) * 3,
-            cost_dict={name: int(2 * cost) for name, cost in costs.items()},
-        ).solve()
+        return pyworkforce_schedule(requirements, shifts, costs)
 
     solution = benchmark(solve)
     assert solution["cost"] / 2 == 4824.5

@@ -563,3 +563,13 @@ def test_estimate_patience_bad_input(waits, answered, message):
 def test_estimate_patience_bad_nan_policy():
     with pytest.raises(cx.InputError, match="nan_policy"):
         cx.estimate_patience([1, 2], [True, False], nan_policy="drop")
+
+
+def test_the_answered_wait_is_the_same_summed_in_chunks(monkeypatch):
+    from cxmetrics import _queueing
+
+    agents = np.array([12, 14, 20, 40, 60])
+    whole = cx.erlang_a(400, 180, agents, patience=600, target_time=20)
+    monkeypatch.setattr(_queueing, "_WAIT_CELLS", 100)  # a window or two a chunk
+    chunked = cx.erlang_a(400, 180, agents, patience=600, target_time=20)
+    np.testing.assert_allclose(chunked.asa, whole.asa, rtol=1e-14)

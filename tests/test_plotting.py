@@ -532,3 +532,8 @@ def test_shift_plan_on_given_axes_and_bad_input() -> None:
     assert not left.has_data()
     with pytest.raises(cx.InputError, match=r"^plot_shift_plan: expected a ShiftPlan"):
         plotting.plot_shift_plan(plan.to_frame())
+
+
+def test_a_time_span_is_not_an_overall_value(by_region: pd.DataFrame) -> None:
+    with pytest.raises(cx.InputError, match="overall must be a number"):
+        plotting.plot_segments(by_region, overall=np.timedelta64(5, "s"))

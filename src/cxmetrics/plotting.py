@@ -499,7 +499,7 @@ def _overall_value(func: str, overall: object) -> float | None:
     if overall is None:
         return None
     value = getattr(overall, "value", overall)
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if isinstance(value, (bool, np.timedelta64)) or not isinstance(value, numbers.Real):
         raise InputError(
             f"{func}: overall must be a number or a result with a value, "
             f"got {_type_name(overall)}"
@@ -738,28 +738,21 @@ def plot_shift_plan(plan: ShiftPlan, *, ax: Axes | None = None) -> Axes:
         lw=1.6,
         label="on duty",
     )
-    axes.fill_between(
-        periods[:-1],
-        required,
-        coverage,
-        where=coverage < required,
-        color="#d6604d",
-        alpha=0.35,
-        lw=0,
-        label="short",
-        step="post",
-    )
-    axes.fill_between(
-        periods[:-1],
-        required,
-        coverage,
-        where=coverage > required,
-        color="#bababa",
-        alpha=0.35,
-        lw=0,
-        label="to spare",
-        step="post",
-    )
+    for gap, color, label in (
+        (coverage < required, "#d6604d", "short"),
+        (coverage > required, "#bababa", "to spare"),
+    ):
+        axes.fill_between(
+            periods[:-1],
+            required,
+            coverage,
+            where=gap,
+            color=color,
+            alpha=0.35,
+            lw=0,
+            label=label,
+            step="post",
+        )
     per_day = len(plan.period_labels)
     for boundary in range(per_day, required.size, per_day):
         axes.axvline(boundary, color="grey", lw=0.8, ls=":")

@@ -185,16 +185,15 @@ def erlang_c(
         np.asarray(traffic), np.asarray(staff), np.asarray(handle), np.asarray(target)
     )
     return ErlangCResult(
-        arrival_rate=_kept(rate),
-        aht=_kept(handle),
-        interval=_kept(length),
-        target_time=_kept(target),
-        traffic=_frozen(traffic),
+        **_inputs(rate, handle, length, target, traffic),
         agents=_counts(staff, np.shape(staff)),
-        prob_wait=_shaped(prob_wait, shape),
-        service_level=_shaped(service, shape),
-        asa=_shaped(asa, shape),
-        occupancy=_shaped(occupancy, shape),
+        **_measures(
+            shape,
+            prob_wait=prob_wait,
+            service_level=service,
+            asa=asa,
+            occupancy=occupancy,
+        ),
     )
 
 
@@ -335,20 +334,9 @@ def erlang_a(
     array([0.16326196, 0.109438  , 0.0699453 ])
     """  # noqa: E501
     func = "erlang_a"
-    rate, handle, staff, target, length, shape = _check_erlang_c(
-        func, arrival_rate, aht, agents, target_time, interval
-    )
     wait_limit = _check_patience(func, patience)
-    shape = _check_lengths(
-        func,
-        {
-            "arrival_rate": rate,
-            "aht": handle,
-            "agents": staff,
-            "target_time": target,
-            "interval": length,
-            "patience": wait_limit,
-        },
+    rate, handle, staff, target, length, shape = _check_erlang_c(
+        func, arrival_rate, aht, agents, target_time, interval, wait_limit
     )
     traffic, _ = _traffic(func, rate, handle, length, limit=math.inf)
     _check_patient_arrivals(func, traffic, handle, wait_limit)
@@ -383,19 +371,18 @@ def erlang_a(
         )
     wait, abandon, service, asa, mean_wait, occupancy = measures
     return ErlangAResult(
-        arrival_rate=_kept(rate),
-        aht=_kept(handle),
-        interval=_kept(length),
-        target_time=_kept(target),
+        **_inputs(rate, handle, length, target, traffic),
         patience=_kept(wait_limit),
-        traffic=_frozen(traffic),
         agents=_counts(staff, np.shape(staff)),
-        prob_wait=_shaped(wait, shape),
-        prob_abandon=_shaped(abandon, shape),
-        service_level=_shaped(service, shape),
-        asa=_shaped(asa, shape),
-        mean_wait=_shaped(mean_wait, shape),
-        occupancy=_shaped(occupancy, shape),
+        **_measures(
+            shape,
+            prob_wait=wait,
+            prob_abandon=abandon,
+            service_level=service,
+            asa=asa,
+            mean_wait=mean_wait,
+            occupancy=occupancy,
+        ),
     )
 
 
@@ -660,8 +647,9 @@ def required_agents(
     Staffing (Erlang A): 14 agents to schedule (14 on the queue) for 10 Erlangs: service level 92.6% in 20 s, abandonment 1.9%, ASA 2.998 s, occupancy 70.1%
     """  # noqa: E501
     func = "required_agents"
+    wait_limit = None if patience is None else _check_patience(func, patience)
     rate, handle, target, length, shape = _check_required_agents(
-        func, arrival_rate, aht, target_time, interval
+        func, arrival_rate, aht, target_time, interval, wait_limit
     )
     level = _check_fraction(
         func, "target_service_level", target_service_level, closed_high=False
@@ -672,7 +660,8 @@ def required_agents(
         else _check_fraction(func, "max_occupancy", max_occupancy, closed_high=True)
     )
     loss = _check_shrinkage(func, shrinkage)
-    if patience is None:
+    most_abandon = None
+    if wait_limit is None:
         if max_abandonment is not None:
             raise InputError(
                 f"{func}: max_abandonment needs patience: without it the model "
@@ -682,26 +671,12 @@ def required_agents(
         on_queue, prob_wait, service, asa, occupancy = queueing.least_agents_erlang_c(
             _full(traffic, shape), highest, handle, target, level, cap
         )
-        abandon, mean_wait, wait_limit = np.zeros_like(asa), asa, None
+        abandon, mean_wait = np.zeros_like(asa), asa
     else:
-        wait_limit = _check_patience(func, patience)
-        shape = _check_lengths(
-            func,
-            {
-                "arrival_rate": rate,
-                "aht": handle,
-                "target_time": target,
-                "interval": length,
-                "patience": wait_limit,
-            },
-        )
-        most_abandon = (
-            None
-            if max_abandonment is None
-            else _check_fraction(
+        if max_abandonment is not None:
+            most_abandon = _check_fraction(
                 func, "max_abandonment", max_abandonment, closed_high=False
             )
-        )
         traffic, _ = _traffic(func, rate, handle, length, limit=_MAX_TRAFFIC)
         _check_patient_arrivals(func, traffic, handle, wait_limit)
         on_queue, prob_wait, abandon, service, asa, mean_wait, occupancy = (
@@ -711,24 +686,23 @@ def required_agents(
         )
     headcount = queueing.headcount(on_queue, loss)
     return StaffingResult(
-        arrival_rate=_kept(rate),
-        aht=_kept(handle),
-        interval=_kept(length),
-        target_time=_kept(target),
+        **_inputs(rate, handle, length, target, traffic),
         patience=None if wait_limit is None else _kept(wait_limit),
         target_service_level=level,
         max_occupancy=cap,
-        max_abandonment=max_abandonment if patience is None else most_abandon,
+        max_abandonment=most_abandon,
         shrinkage=loss,
-        traffic=_frozen(traffic),
         agents_on_queue=_counts(on_queue, shape),
         agents=_counts(headcount, shape),
-        prob_wait=_shaped(prob_wait, shape),
-        prob_abandon=_shaped(abandon, shape),
-        service_level=_shaped(service, shape),
-        asa=_shaped(asa, shape),
-        mean_wait=_shaped(mean_wait, shape),
-        occupancy=_shaped(occupancy, shape),
+        **_measures(
+            shape,
+            prob_wait=prob_wait,
+            prob_abandon=abandon,
+            service_level=service,
+            asa=asa,
+            mean_wait=mean_wait,
+            occupancy=occupancy,
+        ),
     )
 
 
@@ -896,8 +870,12 @@ def _check_erlang_c(
     agents: object,
     target_time: object,
     interval: object,
+    patience: Numbers | None = None,
 ) -> tuple[Numbers, Numbers, Numbers, Numbers, Numbers, tuple[int, ...]]:
-    """Validated arrival rate, handle time, agents, target time, interval, shape."""
+    """Validated arrival rate, handle time, agents, target time, interval, shape.
+
+    ``patience``, already validated, joins the check of lengths.
+    """
     rate, handle, target, length = _check_queue(
         func, arrival_rate, aht, target_time, interval
     )
@@ -912,13 +890,7 @@ def _check_erlang_c(
     )
     shape = _check_lengths(
         func,
-        {
-            "arrival_rate": rate,
-            "aht": handle,
-            "agents": staff,
-            "target_time": target,
-            "interval": length,
-        },
+        _named(rate, handle, target, length, patience, agents=staff),
     )
     return rate, handle, staff, target, length, shape
 
@@ -929,21 +901,33 @@ def _check_required_agents(
     aht: object,
     target_time: object,
     interval: object,
+    patience: Numbers | None = None,
 ) -> tuple[Numbers, Numbers, Numbers, Numbers, tuple[int, ...]]:
-    """Validated arrival rate, handle time, target time, interval and shape."""
+    """Validated arrival rate, handle time, target time, interval and shape.
+
+    ``patience``, already validated, joins the check of lengths.
+    """
     rate, handle, target, length = _check_queue(
         func, arrival_rate, aht, target_time, interval
     )
-    shape = _check_lengths(
-        func,
-        {
-            "arrival_rate": rate,
-            "aht": handle,
-            "target_time": target,
-            "interval": length,
-        },
-    )
+    shape = _check_lengths(func, _named(rate, handle, target, length, patience))
     return rate, handle, target, length, shape
+
+
+def _named(
+    rate: Numbers,
+    aht: Numbers,
+    target: Numbers,
+    interval: Numbers,
+    patience: Numbers | None,
+    **more: Numbers,
+) -> dict[str, Numbers]:
+    """The per-interval inputs by name, in the order their errors name them."""
+    named = {"arrival_rate": rate, "aht": aht, **more}
+    named.update(target_time=target, interval=interval)
+    if patience is not None:
+        named["patience"] = patience
+    return named
 
 
 def _check_queue(
@@ -1178,6 +1162,24 @@ def _full(values: Numbers, shape: tuple[int, ...]) -> FloatArray:
     if isinstance(values, float) or values.shape != shape:
         return np.full(shape, values, dtype=np.float64)
     return values
+
+
+def _inputs(
+    rate: Numbers, aht: Numbers, interval: Numbers, target: Numbers, traffic: Numbers
+) -> dict[str, Any]:
+    """The queue's inputs and traffic, as a result record keeps them."""
+    return {
+        "arrival_rate": _kept(rate),
+        "aht": _kept(aht),
+        "interval": _kept(interval),
+        "target_time": _kept(target),
+        "traffic": _frozen(traffic),
+    }
+
+
+def _measures(shape: tuple[int, ...], **values: npt.NDArray[Any]) -> dict[str, Any]:
+    """Measures as a result record keeps them: floats, or read-only arrays."""
+    return {name: _shaped(value, shape) for name, value in values.items()}
 
 
 def _shaped(values: npt.NDArray[Any], shape: tuple[int, ...]) -> Any:

@@ -74,7 +74,7 @@ def schedule_shifts(
         ``'cover'`` (default): the least total cost with every period's
         coverage at least its requirement. ``'match'``: the least total
         absolute gap between coverage and requirement; when ``cost`` is
-        given, ties are broken by the least cost.
+        given, the cheapest of the plans with the least gap.
     max_per_period : int or array_like, optional
         The most agents on duty in any period (or in each period: shaped
         like ``requirements``), e.g. the seats on the floor.
@@ -117,7 +117,11 @@ def schedule_shifts(
     and "match" minimizes :math:`\sum_t (u_t + v_t)` with
     :math:`\sum_{ds} a_{t,ds} x_{ds} - u_t + v_t = r_t`, surplus
     :math:`u_t \ge 0` and shortfall :math:`v_t \ge 0` left unbounded, so a
-    "match" problem is always feasible (no agents at all is a plan). An
+    "match" problem is always feasible (no agents at all is a plan). With
+    costs, "match" adds :math:`\epsilon \sum_{ds} c_s x_{ds}` with
+    :math:`\epsilon` one over one more than the cost of the dearest plan
+    the bounds allow: gaps are whole numbers, so cost only decides between
+    plans of the least gap. An
     agent more on a shift than the largest requirement of the periods it
     covers never helps either objective, so that bound is added too; it
     leaves the optimum unchanged. HiGHS [1]_ solves the integer program to
@@ -627,22 +631,21 @@ def _match(
     integer = np.concatenate(
         [np.ones(variables, dtype=np.int8), np.zeros(2 * periods, dtype=np.int8)]
     )
-    gap_cost = np.concatenate([np.zeros(variables), np.ones(2 * periods)])
-    result = _solve(gap_cost, constraints, upper, integer)
+    # Ties between plans of the least gap go to the least cost: each unit of
+    # cost weighs less than one unit of gap divided by the dearest plan's
+    # cost, and gaps are whole numbers, so no saving of cost can buy a gap.
+    tie_break = (
+        np.zeros(variables)
+        if prices is None
+        else prices[model.shift] / (1.0 + float(prices[model.shift] @ model.upper))
+    )
+    result = _solve(
+        np.concatenate([tie_break, np.ones(2 * periods)]), constraints, upper, integer
+    )
     if result.status != 0:
         raise RuntimeError(f"schedule_shifts: the solver stopped: {result.message}")
-    gap = float(np.rint(result.fun))
-    if prices is None:
-        return np.rint(result.x[:variables]), gap
-    # Least cost among the plans with the least gap (gaps are whole numbers).
-    tied = optimize.LinearConstraint(gap_cost.reshape(1, -1), -np.inf, gap + 0.5)
-    cheapest = _solve(
-        np.concatenate([prices[model.shift], np.zeros(2 * periods)]),
-        [*constraints, tied],
-        upper,
-        integer,
-    )
-    return np.rint(cheapest.x[:variables]), gap
+    gap = float(np.rint(result.x[variables:].sum()))
+    return np.rint(result.x[:variables]), gap
 
 
 def _period_name(table: _Table, model: _Model, position: int) -> str:

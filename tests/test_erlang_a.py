@@ -573,3 +573,31 @@ def test_the_answered_wait_is_the_same_summed_in_chunks(monkeypatch):
     monkeypatch.setattr(_queueing, "_WAIT_CELLS", 100)  # a window or two a chunk
     chunked = cx.erlang_a(400, 180, agents, patience=600, target_time=20)
     np.testing.assert_allclose(chunked.asa, whole.asa, rtol=1e-14)
+
+
+def test_callers_with_no_patience_are_erlang_b():
+    # Patience near 0: whoever finds every agent busy leaves at once, as a
+    # blocked call in a loss system.
+    agents = np.array([1, 5, 10, 15, 20])
+    result = cx.erlang_a(100, 180, agents, patience=1e-6, target_time=20)
+    blocking = np.array([float(erlang_b_exact(int(n), Fraction(10))) for n in agents])
+    np.testing.assert_allclose(result.prob_abandon, blocking, rtol=1e-6)
+    np.testing.assert_allclose(result.service_level, 1 - blocking, rtol=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_measures_are_monotone_in_the_agents(seed):
+    # The staffing search rests on it: more agents never lower the service
+    # level nor raise abandonment or occupancy.
+    rng = np.random.default_rng(seed)
+    calls = rng.uniform(1, 2000)
+    aht = rng.uniform(30, 900)
+    patience = 10 ** rng.uniform(0, 4)
+    target = rng.choice([0.0, 5.0, 20.0, 120.0, 600.0])
+    traffic = calls * aht / 1800
+    agents = np.arange(1, int(3 * traffic) + 10)
+    result = cx.erlang_a(calls, aht, agents, patience=patience, target_time=target)
+    assert np.all(np.diff(result.service_level) >= -1e-12)
+    assert np.all(np.diff(result.prob_abandon) <= 1e-12)
+    assert np.all(np.diff(result.occupancy) <= 1e-12)
+    assert np.all(np.diff(result.prob_wait) <= 1e-12)

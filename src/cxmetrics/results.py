@@ -1153,7 +1153,7 @@ class ShiftPlan(_Record):
         head = (
             f"Shift plan ({self.criterion}: {_CRITERIA[self.criterion]}): "
             f"{self.agents:,} agent-shifts over {days:,} day{'s' * (days != 1)}, "
-            f"cost {self.total_cost:,.4g}"
+            f"cost {self.total_cost:,.2f}".rstrip("0").rstrip(".")
         )
         short, extra = int(self.shortfall.sum()), int(self.surplus.sum())
         if self.criterion == "match":

@@ -41,6 +41,26 @@ def _staffing(**changes: Any) -> Any:
     return cx.required_agents(CALLS, aht, target_service_level=0.8, **options)
 
 
+def _erlang_a(**changes: Any) -> Any:
+    options: dict[str, Any] = {"target_time": 20.0, "interval": 1800.0}
+    options.update(changes)
+    aht = options.pop("aht", 180.0)
+    patience = options.pop("patience", 240.0)
+    return cx.erlang_a(
+        [90.0, 100.0, 110.0, 120.0], aht, 14, patience=patience, **options
+    )
+
+
+class _Value:
+    """A number with ``to_dict``, to compare like the result records."""
+
+    def __init__(self, value: float) -> None:
+        self.value = value
+
+    def to_dict(self) -> dict[str, float]:
+        return {"value": self.value}
+
+
 def _erlang(**changes: Any) -> Any:
     options: dict[str, Any] = {"target_time": 20.0, "interval": 1800.0}
     options.update(changes)
@@ -147,6 +167,34 @@ CASES: list[tuple[str, Any, Call, str]] = [
         [1800.0, 1800.0, 900.0, 3600.0],
         lambda v: _staffing(interval=v),
         "interval",
+    ),
+    (
+        "required_agents patience",
+        [60.0, 120.0, 300.0, 600.0],
+        lambda v: _staffing(patience=v),
+        "patience",
+    ),
+    (
+        "required_agents patience one",
+        180.0,
+        lambda v: _staffing(patience=v),
+        "patience",
+    ),
+    ("erlang_a aht", AHT, lambda v: _erlang_a(aht=v), "aht"),
+    ("erlang_a target_time", 20.0, lambda v: _erlang_a(target_time=v), "target_time"),
+    ("erlang_a interval", 1800.0, lambda v: _erlang_a(interval=v), "interval"),
+    ("erlang_a patience", 300.0, lambda v: _erlang_a(patience=v), "patience"),
+    (
+        "erlang_a patience per interval",
+        [30.0, 300.0, 900.0, 60.0],
+        lambda v: _erlang_a(patience=v),
+        "patience",
+    ),
+    (
+        "estimate_patience wait_time",
+        WAITS,
+        lambda v: _Value(cx.estimate_patience(v, ANSWERED)),
+        "wait times",
     ),
 ]
 

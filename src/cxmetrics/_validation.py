@@ -250,9 +250,7 @@ def check_points(
     items = list(points)
     if not items:
         raise InputError(f"{func}: {name} must name at least one scale point")
-    not_whole = [
-        p for p in items if isinstance(p, bool) or not isinstance(p, (int, np.integer))
-    ]
+    not_whole = [p for p in items if not is_whole(p)]
     if not_whole:
         raise InputError(
             f"{func}: {name} must be whole numbers; got "
@@ -499,7 +497,11 @@ def _object_to_float(
         count=present.size,
     )
     is_number = np.fromiter(
-        (isinstance(v, (numbers.Real, decimal.Decimal)) for v in present),
+        (
+            isinstance(v, (numbers.Real, decimal.Decimal))
+            and not isinstance(v, (np.timedelta64, np.datetime64))  # time, not number
+            for v in present
+        ),
         dtype=bool,
         count=present.size,
     )

@@ -396,9 +396,9 @@ def _stage_examples(names: list[Any], values: list[Any], mask: Any) -> str:
 def _stage_counts(names: list[Any], values: list[Any]) -> npt.NDArray[np.int64]:
     """The counts of a mapping as int64, each a non-negative whole number."""
     total = format_count(len(values))
-    is_number = [is_real(v) for v in values]
-    if not all(is_number):
-        bad = [not ok for ok in is_number]
+    numeric = [is_real(v) for v in values]
+    if not all(numeric):
+        bad = [not ok for ok in numeric]
         raise InputError(
             f"funnel: {format_count(sum(bad))} of {total} stage counts are not "
             f"numbers ({_stage_examples(names, values, bad)})"

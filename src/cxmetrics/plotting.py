@@ -21,7 +21,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from cxmetrics._validation import InputError, format_examples
-from cxmetrics.results import CohortTable, NPSResult, SurvivalCurve
+from cxmetrics.results import CohortTable, NPSResult, ShiftPlan, SurvivalCurve
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -32,6 +32,7 @@ __all__ = [
     "plot_nps",
     "plot_p_alive",
     "plot_segments",
+    "plot_shift_plan",
     "plot_survival",
     "plot_trend",
 ]
@@ -530,7 +531,7 @@ def _overall_value(func: str, overall: object) -> float | None:
     if overall is None:
         return None
     value = getattr(overall, "value", overall)
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if isinstance(value, (bool, np.timedelta64)) or not isinstance(value, numbers.Real):
         raise InputError(
             f"{func}: overall must be a number or a result with a value, "
             f"got {_type_name(overall)}"
@@ -703,6 +704,99 @@ def plot_trend(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     axes.set_xlabel("Period")
     axes.grid(alpha=0.3)
     _concise_dates(axes)
+    return axes
+
+
+def plot_shift_plan(plan: ShiftPlan, *, ax: Axes | None = None) -> Axes:
+    """Agents needed against agents on duty, period by period, of a shift plan.
+
+    Parameters
+    ----------
+    plan : ShiftPlan
+        Made by ``cx.schedule_shifts``.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    InputError
+        If ``plan`` is not a ShiftPlan.
+    ImportError
+        If matplotlib is not installed.
+
+    Notes
+    -----
+    The requirement and the coverage are drawn as steps over the periods,
+    day after day (dotted lines between days); periods short of agents are
+    shaded red, periods with agents to spare grey.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import cxmetrics as cx
+    >>> from cxmetrics import plotting
+    >>> plan = cx.schedule_shifts(
+    ...     [[2, 3, 4, 4, 3, 1], [1, 2, 2, 3, 3, 2]],
+    ...     {"early": [1, 1, 1, 0, 0, 0], "late": [0, 0, 0, 1, 1, 1]},
+    ... )
+    >>> ax = plotting.plot_shift_plan(plan)
+    >>> ax.lines[1].get_ydata().tolist()  # coverage, period after period
+    [4.0, 4.0, 4.0, 4.0, 4.0, 4.0, 2.0, 2.0, 2.0, 3.0, 3.0, 3.0, 3.0]
+    """
+    func = "plot_shift_plan"
+    if not isinstance(plan, ShiftPlan):
+        raise InputError(f"{func}: expected a ShiftPlan, got {_type_name(plan)}")
+    required = plan.requirements.reshape(-1).astype(np.float64)
+    coverage = plan.coverage.reshape(-1).astype(np.float64)
+    periods = np.arange(required.size + 1)
+    axes = _axes(func, ax, (max(6.0, min(14.0, 0.08 * required.size + 4.0)), 4.0))
+    # Steps over whole periods: the last value is repeated to close the step.
+    axes.plot(
+        periods,
+        np.append(required, required[-1]),
+        drawstyle="steps-post",
+        color="black",
+        lw=1.4,
+        label="required",
+    )
+    axes.plot(
+        periods,
+        np.append(coverage, coverage[-1]),
+        drawstyle="steps-post",
+        color="#4393c3",
+        lw=1.6,
+        label="on duty",
+    )
+    for gap, color, label in (
+        (coverage < required, "#d6604d", "short"),
+        (coverage > required, "#bababa", "to spare"),
+    ):
+        axes.fill_between(
+            periods[:-1],
+            required,
+            coverage,
+            where=gap,
+            color=color,
+            alpha=0.35,
+            lw=0,
+            label=label,
+            step="post",
+        )
+    per_day = len(plan.period_labels)
+    for boundary in range(per_day, required.size, per_day):
+        axes.axvline(boundary, color="grey", lw=0.8, ls=":")
+    axes.set_xlim(0, required.size)
+    axes.set_ylim(bottom=0)
+    axes.set_xlabel("Period")
+    axes.set_ylabel("Agents")
+    axes.grid(alpha=0.3, axis="y")
+    axes.legend(loc="upper right", frameon=False, fontsize="small")
     return axes
 
 

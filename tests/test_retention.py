@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint
 
 import cxmetrics as cx
-from cxmetrics import retention
+from cxmetrics import cohorts, revenue
 
 quick = settings(max_examples=80, deadline=None, database=None)
 
@@ -1017,7 +1017,7 @@ def test_cohorts_with_cohort_dates_match_pandas():
 def test_cohorts_hashed_pairs_equal_the_bitmap(monkeypatch):
     frame = random_activity(7)
     bitmap = cx.cohort_retention(frame["customer"], frame["date"], freq="W")
-    monkeypatch.setattr(retention, "_BITMAP_LIMIT", 0)
+    monkeypatch.setattr(cohorts, "_BITMAP_LIMIT", 0)
     hashed = cx.cohort_retention(frame["customer"], frame["date"], freq="W")
     pd.testing.assert_frame_equal(hashed.counts, bitmap.counts)
 
@@ -1456,7 +1456,7 @@ def test_mrr_movements_sparse_path_equals_the_dense_one(monkeypatch):
     ]
     amounts = rng.choice([0.0, 20.0, 50.0, 99.0], 2_000)
     dense = cx.mrr_movements(ids, periods, amounts)
-    monkeypatch.setattr(retention, "_DENSE_LIMIT", 0)
+    monkeypatch.setattr(revenue, "_DENSE_LIMIT", 0)
     sparse = cx.mrr_movements(ids, periods, amounts)
     pd.testing.assert_frame_equal(sparse, dense)
 

@@ -37,8 +37,10 @@ STATSMODELS_METHODS = {
 }
 RATE_CHOICES = "'wilson', 'agresti_coull', 'clopper_pearson', 'jeffreys', 'wald', None"
 FREQ_RULE = (
-    "is not a period frequency; use 'D', 'W', 'M', 'Q' or 'Y' (or weeks ending "
-    "on a day, 'W-MON' ... 'W-SUN', or fiscal quarters, 'Q-JAN' ... 'Q-DEC')"
+    "is not a period frequency; use 'D' (days), 'W' or 'W-MON' ... 'W-SUN' (weeks "
+    "ending on that day), 'M', 'ME' or 'MS' (months), 'Q', 'QE' or 'QS' (quarters; "
+    "'Q-JAN' ... 'Q-DEC' end in that month, 'QS-JAN' ... 'QS-DEC' start in it), or "
+    "'Y', 'YE', 'YS' or 'A' (years, anchored the same way)"
 )
 
 
@@ -446,13 +448,19 @@ def test_customer_flows_with_times_of_day():
 
 
 def test_customer_flows_time_zones_use_local_dates():
-    # 22:00 on 31 January in New York is 03:00 on 1 February UTC: January.
-    # The end, 02:00 on 1 March UTC, is 21:00 on 29 February in New York.
+    # Each argument's periods are read on its own zone's clock. 22:00 on 31
+    # January in New York (03:00 on 1 February UTC) is a January start; the
+    # end, 02:00 on 1 March UTC (21:00 on 29 February in New York), is given
+    # in UTC and falls in March.
     starts = pd.Series(pd.to_datetime(["2024-01-31 22:00"]).tz_localize("US/Eastern"))
     ends = pd.Series(pd.to_datetime(["2024-03-01 02:00"]).tz_localize("UTC"))
     flows = cx.customer_flows(starts, ends)
+    assert flows.index.equals(months("2024-01", "2024-03"))
+    assert flows["new"].tolist() == [1, 0, 0]
+    assert flows["churned"].tolist() == [0, 0, 1]
+    # The same end in New York time falls in February.
+    flows = cx.customer_flows(starts, ends.dt.tz_convert("US/Eastern"))
     assert flows.index.equals(months("2024-01", "2024-02"))
-    assert flows["new"].tolist() == [1, 0]
     assert flows["churned"].tolist() == [0, 1]
 
 
@@ -460,6 +468,34 @@ def test_customer_flows_aware_starts_with_no_end_at_all():
     starts = pd.Series(pd.to_datetime(["2024-01-31 22:00"]).tz_localize("US/Eastern"))
     flows = cx.customer_flows(starts, [None])
     assert flows["active_end"].tolist() == [1]
+
+
+@pytest.mark.parametrize(
+    "ends",
+    [
+        [np.nan, np.nan],
+        np.array([np.nan, np.nan]),
+        pd.Series([np.nan, np.nan]),  # a blank CSV column reads as floats
+        ["", ""],
+        ["", "null"],
+    ],
+    ids=["nan list", "nan array", "nan Series", "empty strings", "blank and null"],
+)
+def test_customer_flows_all_blank_ends_are_open_subscriptions(ends):
+    flows = cx.customer_flows(["2024-01-01", "2024-02-01"], ends)
+    # Two starts, no end: both still active at the end of February.
+    assert flows.index.equals(months("2024-01", "2024-02"))
+    assert flows["new"].tolist() == [1, 1]
+    assert flows["churned"].tolist() == [0, 0]
+    assert flows["active_end"].tolist() == [1, 2]
+
+
+def test_customer_flows_an_empty_string_end_is_open():
+    flows = cx.customer_flows(["2024-01-01", "2024-02-01"], ["", "2024-03-01"])
+    expected = cx.customer_flows(["2024-01-01", "2024-02-01"], [None, "2024-03-01"])
+    pd.testing.assert_frame_equal(flows, expected)
+    # a opens in January and stays; b opens in February, ends in March.
+    assert flows["active_end"].tolist() == [1, 2, 1]
 
 
 @pytest.mark.parametrize(
@@ -601,20 +637,20 @@ def test_customer_flows_identities_and_oracle(spans, freq):
             lambda: cx.customer_flows(
                 ["2024-01-05", "soon", "2024-13-01", "x"], [None] * 4
             ),
-            "customer_flows: 3 of 4 start_dates are not dates "
-            "('soon', '2024-13-01', 'x')",
+            "customer_flows: 3 of 4 strings in start_dates are not ISO 8601 "
+            "timestamps ('soon', '2024-13-01', 'x')",
         ),
         (
             lambda: cx.customer_flows([1, 2], [None, None]),
-            "customer_flows: start_dates must be dates; got numbers such as 1, 2",
+            "customer_flows: start_dates must be timestamps; got numbers such as 1, 2",
         ),
         (
             lambda: cx.customer_flows(np.array([1.5]), [None]),
-            "customer_flows: start_dates must be dates; got numbers such as 1.5",
+            "customer_flows: start_dates must be timestamps; got numbers such as 1.5",
         ),
         (
             lambda: cx.customer_flows(pd.to_timedelta(["1D"]), [None]),
-            "customer_flows: start_dates must be dates; got time spans such as "
+            "customer_flows: start_dates must be timestamps; got time spans such as "
             "1 days 00:00:00",
         ),
         (
@@ -640,8 +676,8 @@ def test_customer_flows_identities_and_oracle(spans, freq):
             f"customer_flows: freq='H' {FREQ_RULE}",
         ),
         (
-            lambda: cx.customer_flows(["2024-01-01"], [None], freq="Y-JUN"),
-            f"customer_flows: freq='Y-JUN' {FREQ_RULE}",
+            lambda: cx.customer_flows(["2024-01-01"], [None], freq="Y-JUNE"),
+            f"customer_flows: freq='Y-JUNE' {FREQ_RULE}",
         ),
         (
             lambda: cx.customer_flows(["2024-01-01"], [None], freq=None),
@@ -650,12 +686,12 @@ def test_customer_flows_identities_and_oracle(spans, freq):
         (
             lambda: cx.customer_flows("2024-01-01", [None]),
             "customer_flows: start_dates must be a one-dimensional array-like of "
-            "dates; got str",
+            "timestamps; got a single str",
         ),
         (
             lambda: cx.customer_flows(np.datetime64("2024-01-01"), [None]),
             "customer_flows: start_dates must be a one-dimensional array-like of "
-            "dates; got a single datetime64",
+            "timestamps; got a single datetime64",
         ),
         (
             lambda: cx.customer_flows([["2024-01-01"]], [None]),
@@ -666,8 +702,8 @@ def test_customer_flows_identities_and_oracle(spans, freq):
                 pd.Series(pd.to_datetime(["2024-01-01"]).tz_localize("UTC")),
                 ["2024-02-01"],
             ),
-            "customer_flows: start_dates are time-zone aware and end_dates are naive; "
-            "give both with a time zone or both without",
+            "customer_flows: start_dates is time-zone aware but end_dates is naive; "
+            "give both a time zone or neither",
         ),
     ],
 )
@@ -675,12 +711,15 @@ def test_customer_flows_bad_input(call, message):
     raises_input_error(call, message)
 
 
-def test_customer_flows_mixed_time_zones_in_strings():
-    with pytest.raises(
-        cx.InputError,
-        match=r"^customer_flows: start_dates could not be read as dates; mixed time",
-    ):
-        cx.customer_flows(["2024-01-05T10:00:00+01:00", "2024-01-06"], [None, None])
+def test_customer_flows_naive_and_aware_strings_in_one_argument():
+    raises_input_error(
+        lambda: cx.customer_flows(
+            ["2024-01-05T10:00:00+01:00", "2024-01-06"], [None, None]
+        ),
+        "customer_flows: start_dates mixes 1 time-zone aware timestamps "
+        "('2024-01-05T10:00:00+01:00') with 1 naive ones ('2024-01-06'); give all "
+        "of them a time zone or none",
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -1098,7 +1137,8 @@ def test_cohort_properties(rows, freq):
         ),
         (
             lambda: cx.cohort_retention(["a", "b"], ["2024-01-01", "later"]),
-            "cohort_retention: 1 of 2 activity_dates are not dates ('later')",
+            "cohort_retention: 1 of 2 strings in activity_dates are not ISO 8601 "
+            "timestamps ('later')",
         ),
         (
             lambda: cx.cohort_retention(["a", "b"], ["2024-01-01"] * 2, values=[1, -3]),
@@ -1155,8 +1195,8 @@ def test_cohort_properties(rows, freq):
                 pd.Series(pd.to_datetime(["2024-01-01"]).tz_localize("UTC")),
                 cohort_dates=["2024-01-01"],
             ),
-            "cohort_retention: activity_dates are time-zone aware and cohort_dates "
-            "are naive; give both with a time zone or both without",
+            "cohort_retention: activity_dates is time-zone aware but cohort_dates "
+            "is naive; give both a time zone or neither",
         ),
         (
             lambda: cx.cohort_retention("abc", ["2024-01-01"]),
@@ -1170,7 +1210,7 @@ def test_cohort_properties(rows, freq):
         ),
         (
             lambda: cx.cohort_retention(["a"], [20240101]),
-            "cohort_retention: activity_dates must be dates; got numbers such as "
+            "cohort_retention: activity_dates must be timestamps; got numbers such as "
             "20240101",
         ),
     ],
@@ -1495,7 +1535,8 @@ def test_mrr_movements_sparse_path_equals_the_dense_one(monkeypatch):
         ),
         (
             lambda: cx.mrr_movements(["a"], ["Jan"], [1.0]),
-            "mrr_movements: 1 of 1 periods are not dates ('Jan')",
+            "mrr_movements: 1 of 1 strings in periods are not ISO 8601 timestamps "
+            "('Jan')",
         ),
         (
             lambda: cx.mrr_movements(["a"], ["2024-01"], ["ten"]),

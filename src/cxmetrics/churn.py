@@ -14,20 +14,17 @@ import numpy.typing as npt
 import pandas as pd
 
 from cxmetrics._estimators import rate_estimator
+from cxmetrics._periods import check_freq, format_dates, period_ordinals, period_range
 from cxmetrics._retention_inputs import (
     TABLE_NAN_POLICIES,
     apply_nan_policy,
     check_aligned,
-    check_freq,
     check_within,
-    format_dates,
-    period_ordinals,
-    period_range,
-    same_zone,
-    to_datetimes,
     to_numbers,
+    wall_clocks,
 )
 from cxmetrics._stats import RateStats
+from cxmetrics._timestamps import to_timestamps
 from cxmetrics._validation import (
     InputError,
     check_count,
@@ -263,12 +260,15 @@ def customer_flows(
         When each customer churned, aligned with ``start_dates``; missing
         (NaT, None, NaN) for a customer still active. The customer counts
         as churned in the period that contains this date (see Notes).
-    freq : {'M', 'D', 'W', 'Q', 'Y'}
-        Period length: month (the default), day, week, quarter or year.
-        Also accepted: ``'ME'``, ``'MS'``, ``'QE'``,
-        ``'QS'``, ``'YE'``, ``'YS'``, ``'A'`` (the same periods), weeks
-        ending on a given day (``'W-MON'`` ... ``'W-SUN'``; ``'W'`` is
-        ``'W-SUN'``) and fiscal quarters (``'Q-JAN'`` ... ``'Q-DEC'``).
+    freq : str
+        Period length (default ``'M'``), a pandas period alias: ``'D'``
+        (day), ``'W'`` or ``'W-MON'`` ... ``'W-SUN'`` (week ending on that
+        day; ``'W'`` ends on Sunday), ``'M'`` (month; also ``'ME'``,
+        ``'MS'``), ``'Q'`` (quarter; also ``'QE'``, ``'QS'``, and
+        ``'Q-JAN'`` ... ``'Q-DEC'`` for quarters ending in that month),
+        ``'Y'`` (year; also ``'YE'``, ``'YS'``, ``'A'``, anchored the same
+        way). Every function with ``freq`` takes the same aliases (see
+        "Data you bring" in the docs).
     nan_policy : {'omit', 'raise'}
         What to do with a missing start date: leave that customer out
         (counted in ``attrs["n_missing"]``) or raise.
@@ -333,7 +333,8 @@ def customer_flows(
     January. If your end dates are the last active day and such a customer
     should count as active through January, add one day to them.
     Time-zone-aware dates fall in the period of their local (wall-clock)
-    date; the end dates are first converted to the start dates' zone.
+    date in their own zone (UTC when an argument mixes offsets); an end is
+    compared with its start as an instant.
 
     Examples
     --------
@@ -354,34 +355,30 @@ def customer_flows(
     func = "customer_flows"
     pfreq = check_freq(func, freq)
     check_option(func, "nan_policy", nan_policy, TABLE_NAN_POLICIES)
-    starts = to_datetimes(start_dates, func=func, name="start_dates")
-    ends = to_datetimes(end_dates, func=func, name="end_dates")
+    starts = to_timestamps(start_dates, func=func, name="start_dates")
+    ends = to_timestamps(end_dates, func=func, name="end_dates")
     check_aligned(func, ("start_dates", starts.size), ("end_dates", ends.size))
-    starts, ends = same_zone(func, ("start_dates", starts), ("end_dates", ends))
     if starts.size == 0:
         raise InputError(f"{func}: start_dates is empty")
-    start_values = starts.to_numpy()
-    end_values = ends.to_numpy()
-    missing = np.isnat(start_values)
-    n_missing = apply_nan_policy(func, nan_policy, ("start_dates", missing))
-    if n_missing:
-        start_values, end_values = start_values[~missing], end_values[~missing]
-    has_end = ~np.isnat(end_values)
-    early = has_end & (end_values < start_values)
+    start_walls, end_walls = wall_clocks(func, starts, ends)
+    n_missing = apply_nan_policy(func, nan_policy, ("start_dates", starts.missing))
+    keep = ~starts.missing
+    has_end = ~ends.missing[keep]
+    early = has_end & (ends.ns[keep] < starts.ns[keep])
     if early.any():
         raise InputError(
             f"{func}: {format_count(int(early.sum()))} of "
             f"{format_count(early.size)} end_dates are before their start_dates "
-            f"({format_dates(end_values[early])})"
+            f"({format_dates(end_walls[keep][early])})"
         )
-    start_codes = period_ordinals(start_values, pfreq)
-    end_codes = period_ordinals(end_values[has_end], pfreq)
+    start_codes = period_ordinals(start_walls[keep], pfreq)
+    end_codes = period_ordinals(end_walls[keep][has_end], pfreq)
     first = int(start_codes.min())
     last = int(max(start_codes.max(), end_codes.max(initial=first)))
     frame = _flows_table(
         start_codes - first, end_codes - first, has_end, last - first + 1
     )
-    frame.index = period_range(first, last - first + 1, pfreq)
+    frame.index = period_range(first, last - first + 1, pfreq, "period")
     frame.attrs["n_missing"] = n_missing
     return frame
 

@@ -13,22 +13,18 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from cxmetrics._periods import check_freq, format_dates, period_ordinals, period_range
 from cxmetrics._retention_inputs import (
     TABLE_NAN_POLICIES,
     apply_nan_policy,
     check_aligned,
-    check_freq,
     check_non_negative,
     compact_codes,
     customer_codes,
-    format_dates,
-    period_ordinals,
-    period_range,
-    same_zone,
-    to_datetimes,
-    wall_clock,
+    wall_clocks,
     weighted_bincount,
 )
+from cxmetrics._timestamps import to_timestamps
 from cxmetrics._validation import (
     InputError,
     check_option,
@@ -70,8 +66,9 @@ def cohort_retention(
     activity_dates : array_like
         When each activity happened, aligned with ``customer_ids`` (dates
         or timestamps, as in `customer_flows`).
-    freq : {'M', 'D', 'W', 'Q', 'Y'}
-        Period length, with the aliases of `customer_flows`.
+    freq : str
+        Period length (default ``'M'``), with the aliases of
+        `customer_flows`.
     cohort_dates : array_like, optional
         Each row's customer's cohort date (e.g. the sign-up date), aligned
         with the rows; it must be the same on every row of a customer. To
@@ -202,12 +199,11 @@ def _cohort_iv(
 ) -> _Activity:
     """Input validation and standardization for `cohort_retention`."""
     codes, uniques = customer_codes(func, "customer_ids", customer_ids)
-    dates = to_datetimes(activity_dates, func=func, name="activity_dates")
-    columns = [("customer_ids", codes.size), ("activity_dates", dates.size)]
-    cohorts = None
+    dates = to_timestamps(activity_dates, func=func, name="activity_dates")
+    stamps = [dates]
     if cohort_dates is not None:
-        cohorts = to_datetimes(cohort_dates, func=func, name="cohort_dates")
-        columns.append(("cohort_dates", cohorts.size))
+        stamps.append(to_timestamps(cohort_dates, func=func, name="cohort_dates"))
+    columns = [("customer_ids", codes.size), *((s.name, s.size) for s in stamps)]
     amounts = None
     if values is not None:
         amounts = to_float_array(values, func=func, name="values", allow_bool=False)
@@ -215,40 +211,29 @@ def _cohort_iv(
     check_aligned(func, *columns)
     if codes.size == 0:
         raise InputError(f"{func}: customer_ids is empty")
-    if cohorts is not None:
-        dates, cohorts = same_zone(
-            func, ("activity_dates", dates), ("cohort_dates", cohorts)
-        )
-    date_values = wall_clock(dates).to_numpy()
-    masks = [("customer_ids", codes < 0), ("activity_dates", np.isnat(date_values))]
-    cohort_values = None
-    if cohorts is not None:
-        cohort_values = cohorts.to_numpy()
-        masks.append(("cohort_dates", np.isnat(cohort_values)))
+    walls = wall_clocks(func, *stamps)
+    masks = [("customer_ids", codes < 0), *((s.name, s.missing) for s in stamps)]
     if amounts is not None:
         masks.append(("values", np.isnan(amounts)))
     n_missing = apply_nan_policy(func, nan_policy, *masks)
     if n_missing:
         keep = ~np.logical_or.reduce([mask for _, mask in masks])
-        codes, date_values = codes[keep], date_values[keep]
-        cohort_values = None if cohort_values is None else cohort_values[keep]
+        codes, walls = codes[keep], [wall[keep] for wall in walls]
         amounts = None if amounts is None else amounts[keep]
         codes, uniques = compact_codes(codes, uniques)
     if amounts is not None:
         check_non_negative(func, "values", amounts)
-    period = period_ordinals(date_values, pfreq)
-    if cohort_values is None:
+    period = period_ordinals(walls[0], pfreq)
+    if len(walls) == 1:
         cohort = _per_customer(np.minimum, codes, period, uniques.size)
     else:
-        cohort = _given_cohorts(
-            func, codes, uniques, period_ordinals(cohort_values, pfreq)
-        )
+        cohort = _given_cohorts(func, codes, uniques, period_ordinals(walls[1], pfreq))
         early = period < cohort[codes]
         if early.any():
             raise InputError(
                 f"{func}: {format_count(int(early.sum()))} of "
                 f"{format_count(early.size)} activity_dates fall in a period "
-                f"before their customer's cohort ({format_dates(date_values[early])})"
+                f"before their customer's cohort ({format_dates(walls[0][early])})"
             )
     return _Activity(
         customer=codes,
@@ -310,11 +295,11 @@ def _cohort_table(data: _Activity, *, kind: str, pfreq: str) -> CohortTable:
         hist = hist.reshape(present.size, size)
         grid = np.cumsum(hist[:, ::-1], axis=1)[:, ::-1]
     table = grid.reshape(present.size, size).astype(np.float64)
-    table[present[:, None] + np.arange(size)[None, :] > size - 1] = np.nan
+    table[np.arange(size)[None, :] > (size - 1 - present)[:, None]] = np.nan
     sizes = table[:, 0].copy() if data.amounts is not None else customers[present]
     with np.errstate(divide="ignore", invalid="ignore"):
         rates = table / np.asarray(sizes, dtype=np.float64)[:, None]
-    index = period_range(base, size, pfreq)[present].rename("cohort")
+    index = period_range(base, size, pfreq, "cohort")[present]
     columns = pd.RangeIndex(size, name="offset")
     counts_frame = pd.DataFrame(table, index=index, columns=columns)
     rates_frame = pd.DataFrame(rates, index=index, columns=columns)

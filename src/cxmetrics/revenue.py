@@ -12,21 +12,18 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from cxmetrics._periods import check_freq, period_ordinals, period_range
 from cxmetrics._retention_inputs import (
-    FREQ_ALIASES,
     TABLE_NAN_POLICIES,
     apply_nan_policy,
     check_aligned,
-    check_freq,
     check_non_negative,
     compact_codes,
     customer_codes,
-    period_ordinals,
-    period_range,
-    to_datetimes,
-    wall_clock,
+    wall_clocks,
     weighted_bincount,
 )
+from cxmetrics._timestamps import to_timestamps
 from cxmetrics._validation import (
     InputError,
     check_option,
@@ -220,9 +217,9 @@ def mrr_movements(
         customer and period are summed (one row per subscription is fine);
         a customer without a row in a period has 0 MRR there.
     freq : str, optional
-        Period length (``'D'``, ``'W'``, ``'M'``, ``'Q'``, ``'Y'``), with
-        the aliases of `customer_flows`. By default the frequency of Period
-        input, else ``'M'``.
+        Period length, with the aliases of `customer_flows` (``'D'``,
+        ``'W'``, ``'M'``, ``'Q'``, ``'Y'``, ...). By default the frequency of
+        Period input, else ``'M'``.
     nan_policy : {'omit', 'raise'}
         Rows with a missing customer, period or MRR: left out (counted in
         ``attrs["n_missing"]``) or an error.
@@ -304,7 +301,7 @@ def mrr_movements(
     base = int(period.min())
     size = int(period.max()) - base + 1
     frame = _movements_table(codes, period - base, amounts, size)
-    frame.index = period_range(base, size, pfreq)
+    frame.index = period_range(base, size, pfreq, "period")
     frame.attrs["n_missing"] = n_missing
     return frame
 
@@ -328,8 +325,8 @@ def _mrr_iv(
             f"{func}: periods are Periods of frequency {own_freq!r} but "
             f"freq={freq!r}; leave freq out or convert the periods with asfreq"
         )
-    pfreq = pfreq or own_freq or FREQ_ALIASES["M"]
-    dates = to_datetimes(periods, func=func, name="periods")
+    pfreq = pfreq or own_freq or "M"
+    dates = to_timestamps(periods, func=func, name="periods")
     amounts = to_float_array(mrr, func=func, name="mrr", allow_bool=False)
     check_aligned(
         func,
@@ -339,19 +336,19 @@ def _mrr_iv(
     )
     if codes.size == 0:
         raise InputError(f"{func}: customer_ids is empty")
-    date_values = wall_clock(dates).to_numpy()
+    (walls,) = wall_clocks(func, dates)
     masks = [
         ("customer_ids", codes < 0),
-        ("periods", np.isnat(date_values)),
+        ("periods", dates.missing),
         ("mrr", np.isnan(amounts)),
     ]
     n_missing = apply_nan_policy(func, nan_policy, *masks)
     if n_missing:
         keep = ~np.logical_or.reduce([mask for _, mask in masks])
-        codes, date_values, amounts = codes[keep], date_values[keep], amounts[keep]
+        codes, walls, amounts = codes[keep], walls[keep], amounts[keep]
         codes, uniques = compact_codes(codes, uniques)
     check_non_negative(func, "mrr", amounts)
-    return codes, period_ordinals(date_values, pfreq), amounts, n_missing, pfreq
+    return codes, period_ordinals(walls, pfreq), amounts, n_missing, pfreq
 
 
 def _period_freq(func: str, values: Any) -> str | None:

@@ -1146,6 +1146,12 @@ def test_cohort_properties(rows, freq):
         ),
         (
             lambda: cx.cohort_retention(
+                ["a", "b"], ["2024-01-01"] * 2, values=[1, np.inf]
+            ),
+            "cohort_retention: 1 of 2 values are infinite (inf)",
+        ),
+        (
+            lambda: cx.cohort_retention(
                 ["a", "b"], ["2024-01-01"] * 2, values=["1", "x"]
             ),
             "cohort_retention: values must be numbers; got text such as '1', 'x'",
@@ -1258,6 +1264,27 @@ def test_revenue_retention_positional_arrays_and_missing_as_zero():
     # 100 -> 120 expansion 20; 50 -> 0 churned; 0 -> 10 new; 30 unchanged
     assert (result.expansion, result.churned, result.new) == (20.0, 50.0, 10.0)
     assert result.grr == pytest.approx((180 - 50) / 180)
+    # Two customers had a missing MRR at one of the dates: counted.
+    assert result.n_missing == 2
+
+
+def test_revenue_retention_missing_mrr_is_no_revenue_and_counted():
+    # The sweep's case: NaN at the start, read as no revenue then.
+    result = cx.revenue_retention([np.nan, 10.0], [5.0, 10.0])
+    # The first customer is new (5); the second unchanged: NRR 10/10.
+    assert (result.starting, result.ending, result.new) == (10.0, 15.0, 5.0)
+    assert (result.nrr, result.grr, result.quick_ratio) == (1.0, 1.0, math.inf)
+    assert result.n_missing == 1
+    assert str(result) == (
+        "NRR 100.0%, GRR 100.0%, quick ratio inf (MRR 10.00 to 15.00), 1 missing "
+        "MRR counted as 0"
+    )
+    # The same as leaving the customer out of the start snapshot.
+    keyed = cx.revenue_retention({"b": 10.0}, {"a": 5.0, "b": 10.0})
+    assert (keyed.nrr, keyed.new) == (result.nrr, result.new)
+    assert keyed.n_missing == 0
+    by_key = cx.revenue_retention({"a": np.nan, "b": 10.0}, {"a": 5.0, "b": 10.0})
+    assert by_key.n_missing == 1
 
 
 def test_revenue_retention_quick_ratio_edges():
@@ -1272,6 +1299,14 @@ def test_revenue_retention_quick_ratio_edges():
         (
             lambda: cx.revenue_retention([10, -5], [10, 5]),
             "revenue_retention: 1 of 2 mrr_start are negative (-5)",
+        ),
+        (
+            lambda: cx.revenue_retention([np.inf, 10.0], [5.0, 10.0]),
+            "revenue_retention: 1 of 2 mrr_start are infinite (inf)",
+        ),
+        (
+            lambda: cx.revenue_retention({"a": 1.0}, {"a": -np.inf}),
+            "revenue_retention: 1 of 1 mrr_end are infinite (-inf)",
         ),
         (
             lambda: cx.revenue_retention([10, 5], [10, 5, 3]),
@@ -1507,6 +1542,10 @@ def test_mrr_movements_sparse_path_equals_the_dense_one(monkeypatch):
         (
             lambda: cx.mrr_movements(["a", "b"], ["2024-01", "2024-01"], [10, -2]),
             "mrr_movements: 1 of 2 mrr are negative (-2)",
+        ),
+        (
+            lambda: cx.mrr_movements(["a", "b"], ["2024-01", "2024-01"], [10, np.inf]),
+            "mrr_movements: 1 of 2 mrr are infinite (inf)",
         ),
         (
             lambda: cx.mrr_movements(["a", "b"], ["2024-01"], [10, 2]),

@@ -31,7 +31,7 @@ __all__ = [
     "TABLE_NAN_POLICIES",
     "apply_nan_policy",
     "check_aligned",
-    "check_non_negative",
+    "check_amounts",
     "check_within",
     "compact_codes",
     "customer_codes",
@@ -164,14 +164,15 @@ def compact_codes(
     return renumber[codes].astype(np.int64), uniques[present]
 
 
-def check_non_negative(func: str, name: str, values: FloatArray) -> None:
-    negative = values < 0
-    if negative.any():
-        raise InputError(
-            f"{func}: {format_count(int(negative.sum()))} of "
-            f"{format_count(values.size)} {name} are negative "
-            f"({format_examples(values[negative])})"
-        )
+def check_amounts(func: str, name: str, values: FloatArray) -> None:
+    """Refuse infinite and negative amounts (revenue); NaN is the caller's."""
+    for broken, rule in ((np.isinf(values), "infinite"), (values < 0, "negative")):
+        if broken.any():
+            raise InputError(
+                f"{func}: {format_count(int(broken.sum()))} of "
+                f"{format_count(values.size)} {name} are {rule} "
+                f"({format_examples(values[broken])})"
+            )
 
 
 def weighted_bincount(codes: IntArray, weights: FloatArray, size: int) -> FloatArray:

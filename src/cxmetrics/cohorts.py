@@ -18,7 +18,7 @@ from cxmetrics._retention_inputs import (
     TABLE_NAN_POLICIES,
     apply_nan_policy,
     check_aligned,
-    check_non_negative,
+    check_amounts,
     compact_codes,
     customer_codes,
     wall_clocks,
@@ -222,7 +222,7 @@ def _cohort_iv(
         amounts = None if amounts is None else amounts[keep]
         codes, uniques = compact_codes(codes, uniques)
     if amounts is not None:
-        check_non_negative(func, "values", amounts)
+        check_amounts(func, "values", amounts)
     period = period_ordinals(walls[0], pfreq)
     if len(walls) == 1:
         cohort = _per_customer(np.minimum, codes, period, uniques.size)

@@ -17,7 +17,7 @@ from cxmetrics._retention_inputs import (
     TABLE_NAN_POLICIES,
     apply_nan_policy,
     check_aligned,
-    check_non_negative,
+    check_amounts,
     compact_codes,
     customer_codes,
     wall_clocks,
@@ -54,18 +54,20 @@ def revenue_retention(mrr_start: Any, mrr_end: Any) -> RevenueRetentionResult:
         (or mappings) indexed by customer are aligned on the union of their
         customers; a customer absent from one side has 0 there. Plain
         arrays must have equal lengths and are aligned by position.
-        Missing values count as 0.
+        A missing value (NaN, None) is no revenue at that date, like an
+        absent customer: it counts as 0 and is counted in ``n_missing``.
 
     Returns
     -------
     RevenueRetentionResult
         ``starting``, ``ending``, ``new``, ``expansion``, ``contraction``,
-        ``churned``, ``nrr``, ``grr``, ``quick_ratio`` (see Notes).
+        ``churned``, ``nrr``, ``grr``, ``quick_ratio`` (see Notes), and
+        ``n_missing``, the customers with a missing MRR at either date.
 
     Raises
     ------
     InputError
-        Negative or non-numeric MRR; a customer twice in one Series;
+        Negative, infinite or non-numeric MRR; a customer twice in one Series;
         arrays of different lengths; a Series against a plain array; no
         starting MRR.
 
@@ -111,7 +113,7 @@ def revenue_retention(mrr_start: Any, mrr_end: Any) -> RevenueRetentionResult:
     (50.0, 20.0, 20.0, 40.0)
     """
     func = "revenue_retention"
-    start, end = _revenue_iv(func, mrr_start, mrr_end)
+    start, end, n_missing = _revenue_iv(func, mrr_start, mrr_end)
     starting = float(start.sum())
     if not starting > 0:
         raise InputError(f"{func}: the starting MRR is 0; NRR and GRR are shares of it")
@@ -132,6 +134,7 @@ def revenue_retention(mrr_start: Any, mrr_end: Any) -> RevenueRetentionResult:
         nrr=(starting + expansion - lost) / starting,
         grr=(starting - lost) / starting,
         quick_ratio=_quick_ratio(new + expansion, lost),
+        n_missing=n_missing,
     )
 
 
@@ -143,8 +146,11 @@ def _quick_ratio(gained: float, lost: float) -> float:
 
 def _revenue_iv(
     func: str, mrr_start: Any, mrr_end: Any
-) -> tuple[FloatArray, FloatArray]:
-    """Input validation for `revenue_retention`: two aligned MRR arrays, NaN as 0."""
+) -> tuple[FloatArray, FloatArray, int]:
+    """Input validation for `revenue_retention`: two aligned MRR arrays, NaN as 0.
+
+    Also returns how many customers have a missing MRR at either date.
+    """
     keyed = [isinstance(m, (pd.Series, dict)) for m in (mrr_start, mrr_end)]
     if keyed[0] != keyed[1]:
         which = ("mrr_start", "mrr_end") if keyed[0] else ("mrr_end", "mrr_start")
@@ -163,11 +169,14 @@ def _revenue_iv(
         start = to_float_array(mrr_start, func=func, name="mrr_start")
         end = to_float_array(mrr_end, func=func, name="mrr_end")
         check_aligned(func, ("mrr_start", start.size), ("mrr_end", end.size))
-    start = np.nan_to_num(np.asarray(start, dtype=np.float64), nan=0.0)
-    end = np.nan_to_num(np.asarray(end, dtype=np.float64), nan=0.0)
-    check_non_negative(func, "mrr_start", start)
-    check_non_negative(func, "mrr_end", end)
-    return start, end
+    start, end = np.asarray(start, np.float64), np.asarray(end, np.float64)
+    check_amounts(func, "mrr_start", start)
+    check_amounts(func, "mrr_end", end)
+    gaps = np.isnan(start), np.isnan(end)
+    n_missing = int(np.count_nonzero(gaps[0] | gaps[1]))
+    if n_missing:
+        start, end = np.where(gaps[0], 0.0, start), np.where(gaps[1], 0.0, end)
+    return start, end, n_missing
 
 
 def _mrr_series(func: str, name: str, mrr: pd.Series[Any] | dict[Any, Any]) -> Any:
@@ -347,7 +356,7 @@ def _mrr_iv(
         keep = ~np.logical_or.reduce([mask for _, mask in masks])
         codes, walls, amounts = codes[keep], walls[keep], amounts[keep]
         codes, uniques = compact_codes(codes, uniques)
-    check_non_negative(func, "mrr", amounts)
+    check_amounts(func, "mrr", amounts)
     return codes, period_ordinals(walls, pfreq), amounts, n_missing, pfreq
 
 

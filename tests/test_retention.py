@@ -1073,6 +1073,58 @@ def test_cohorts_dates_far_apart():
     assert table.counts.iloc[0, 224] == 1.0
 
 
+def test_cohorts_refuse_a_table_past_the_bound():
+    # A year of daily sign-ups and one mistyped date in 2261: 366 cohorts by
+    # 86,198 offsets would be 31.5 million cells (250 MB per table).
+    days = pd.date_range("2025-01-01", "2025-12-31", freq="D").strftime("%Y-%m-%d")
+    ids = [*range(days.size), 0]
+    dates = [*days, "2261-01-01"]
+    first, last = dt.date(2025, 1, 1), dt.date(2261, 1, 1)
+    offsets = (last - first).days + 1
+    assert (days.size, offsets) == (365, 86_198)
+    raises_input_error(
+        lambda: cx.cohort_retention(ids, dates, freq="D"),
+        f"cohort_retention: 365 cohorts by 86,198 offsets (periods 2025-01-01 to "
+        f"2261-01-01) would make a table of {365 * offsets:,} cells, more than the "
+        "10,000,000 it may hold; look for a mistyped date, or use a longer freq",
+    )
+    # By month the same rows make a small table: 12 cohorts by 2,833 months.
+    table = cx.cohort_retention(ids, dates, freq="M")
+    assert table.counts.shape == (12, (2261 - 2025) * 12 + 1) == (12, 2_833)
+
+
+def test_cohorts_at_the_bound_are_built():
+    # 2,000 daily cohorts over 5,000 days: exactly 10,000,000 cells.
+    days = pd.date_range("2000-01-01", periods=2000, freq="D")
+    last = days[0] + pd.Timedelta(days=4999)
+    ids = [*range(2000), 0]
+    dates = [*days, last]
+    assert cx.cohorts.MAX_TABLE_CELLS == 2000 * 5000
+    table = cx.cohort_retention(ids, dates, freq="D")
+    assert table.counts.shape == (2000, 5000)
+    assert table.counts.iloc[0, 4999] == 1.0
+
+
+def test_cohorts_unhashable_ids_among_hashable_ones_are_named():
+    raises_input_error(
+        lambda: cx.cohort_retention(
+            pd.Series(["a", {"id": 2}, 3], dtype=object), ["2024-01-01"] * 3
+        ),
+        "cohort_retention: 1 of 3 customer_ids are not hashable ({'id': 2}); give "
+        "each customer an id such as a number or a text",
+    )
+
+
+@pytest.mark.parametrize("ids", [[{"id": 1}, {"id": 2}], [[1], [2]], [{1}, {2}]])
+def test_cohorts_unhashable_ids_are_refused(ids):
+    shown = ", ".join(repr(i) for i in ids)
+    raises_input_error(
+        lambda: cx.cohort_retention(pd.Series(ids), ["2024-01-01", "2024-02-01"]),
+        f"cohort_retention: 2 of 2 customer_ids are not hashable ({shown}); give "
+        "each customer an id such as a number or a text",
+    )
+
+
 activity_rows = st.lists(
     st.tuples(st.integers(0, 6), st.integers(0, 500)), min_size=1, max_size=60
 )

@@ -151,8 +151,24 @@ def customer_codes(
 ) -> tuple[IntArray, npt.NDArray[Any]]:
     """Integer codes 0..k-1 per customer (-1 where missing) and the customers."""
     array = _one_dimensional(func, name, customer_ids, "customers")
-    codes, uniques = pd.factorize(array)
+    try:
+        codes, uniques = pd.factorize(array)
+    except TypeError:
+        unhashable = [value for value in array if not _hashable(value)]
+        raise InputError(
+            f"{func}: {format_count(len(unhashable))} of {format_count(len(array))} "
+            f"{name} are not hashable ({format_examples(unhashable)}); give each "
+            "customer an id such as a number or a text"
+        ) from None
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def compact_codes(

@@ -34,7 +34,7 @@ from cxmetrics._validation import (
 )
 from cxmetrics.results import CohortTable
 
-__all__ = ["cohort_retention"]
+__all__ = ["MAX_TABLE_CELLS", "cohort_retention"]
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int64]
@@ -43,6 +43,9 @@ IntArray: TypeAlias = npt.NDArray[np.int64]
 #: (customer, period) pairs of activity held in memory (64 MB); larger grids,
 #: unless a few cells per row, hash the pairs instead.
 _BITMAP_LIMIT = 1 << 26
+#: The most cells (cohorts x offsets) a cohort table may hold: 80 MB for
+#: each of its two float tables. Daily cohorts over seven years fit.
+MAX_TABLE_CELLS = 10_000_000
 
 
 def cohort_retention(
@@ -103,7 +106,9 @@ def cohort_retention(
     ------
     InputError
         Arrays of different lengths; values that are not dates or numbers;
-        negative values; a customer with two cohort dates; activity before
+        negative or infinite values; customer ids that are not hashable; a
+        table of more than 10 million cells (cohorts times offsets, see
+        Notes); a customer with two cohort dates; activity before
         the customer's cohort period; ``values`` with ``kind='rolling'``;
         missing values with ``nan_policy='raise'``; no valid rows; an
         unknown option.
@@ -128,6 +133,11 @@ def cohort_retention(
     customer is active at offset 0, so :math:`|C|` is the offset-0 count;
     with ``cohort_dates`` a customer may first be active later, and the
     classic offset-0 rate can be below 1.
+
+    A table holds at most 10 million cells (``MAX_TABLE_CELLS``), cohorts
+    times offsets: daily cohorts over seven years fit, while one mistyped
+    date centuries away is refused with a message that names the periods,
+    before any memory is taken.
 
     The last period in the data counts whatever activity it holds; drop a
     partial last period (a month still running) first, or its cells will
@@ -168,7 +178,23 @@ def cohort_retention(
         nan_policy=nan_policy,
         pfreq=pfreq,
     )
+    _check_table_size(func, data, pfreq)
     return _cohort_table(data, kind=kind, pfreq=pfreq)
+
+
+def _check_table_size(func: str, data: _Activity, pfreq: str) -> None:
+    """Refuse a table of more than `MAX_TABLE_CELLS` cells (cohorts x offsets)."""
+    first, last = int(data.cohort.min()), int(data.period.max())
+    cohorts, offsets = int(np.unique(data.cohort).size), last - first + 1
+    if cohorts * offsets > MAX_TABLE_CELLS:
+        start, end = (pd.Period(ordinal=o, freq=pfreq) for o in (first, last))
+        raise InputError(
+            f"{func}: {format_count(cohorts)} cohorts by {format_count(offsets)} "
+            f"offsets (periods {start} to {end}) would make a table of "
+            f"{format_count(cohorts * offsets)} cells, more than the "
+            f"{format_count(MAX_TABLE_CELLS)} it may hold; look for a mistyped "
+            "date, or use a longer freq"
+        )
 
 
 @attrs.frozen

@@ -357,24 +357,27 @@ def _has_offset(texts: npt.NDArray[np.str_]) -> BoolArray:
 def _text_zone(texts: npt.NDArray[np.str_], start: IntArray) -> dt.tzinfo:
     """The offset that strings with offsets share, else UTC.
 
-    The offsets (the characters from ``start`` on, nine at most) are
-    compared as whole strings; each distinct spelling is read once.
+    The offsets (the characters from ``start`` on, nine at most) are compared
+    as written: each distinct spelling is read once, and the search stops at
+    the second distinct offset.
     """
     width = texts.dtype.itemsize // 4
     codes = np.ascontiguousarray(texts).view(np.uint32).reshape(texts.size, width)
     length = np.char.str_len(texts).astype(np.int64)
     columns = start[:, None] + np.arange(_OFFSET_WIDTH)
-    inside = columns < length[:, None]
     picked = np.take_along_axis(codes, np.minimum(columns, width - 1), axis=1)
-    tails = np.where(inside, picked, 0).astype(np.int64)
-    # Offsets are ASCII: seven bits a character, nine characters in 63 bits.
-    keys = (np.minimum(tails, 127) << (7 * np.arange(_OFFSET_WIDTH))).sum(axis=1)
-    _, first = np.unique(keys, return_index=True)
-    zones = []
-    for i in first:
-        offset = pd.to_datetime(str(texts[i]), format="ISO8601").utcoffset()
-        zones.append(dt.timezone(offset) if offset is not None else dt.timezone.utc)
-    return _one_zone(zones)
+    tails = np.where(columns < length[:, None], np.minimum(picked, 127), 0)
+    tails = tails.astype(np.uint8)  # offsets are ASCII
+    found: dt.timedelta | None = None
+    left = np.arange(texts.size)
+    while left.size:
+        first = int(left[0])
+        offset = pd.to_datetime(str(texts[first]), format="ISO8601").utcoffset()
+        if offset is None or (found is not None and offset != found):
+            return dt.timezone.utc
+        found = offset
+        left = left[(tails[left] != tails[first]).any(axis=1)]
+    return dt.timezone(found) if found is not None else dt.timezone.utc
 
 
 def _parse_texts(

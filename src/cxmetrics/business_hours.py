@@ -244,7 +244,7 @@ def _parse_holidays(holidays: object) -> tuple[dt.date, ...]:
     shown = np.asarray(items, dtype=object)
     if stamps.n_missing:
         raise InputError(
-            f"{func}: {format_count(int(stamps.missing.sum()))} of "
+            f"{func}: {format_count(stamps.n_missing)} of "
             f"{format_count(stamps.size)} holidays are missing "
             f"({format_examples(shown[stamps.missing])}); give each holiday a date"
         )

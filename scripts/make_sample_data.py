@@ -63,6 +63,17 @@ Funnel
 subscription follow with probabilities per source. A few rows are out of
 order (activated without a recorded sign-up, subscribed without activating)
 to show that the funnel is counted strictly.
+
+Transactions
+------------
+3,000 customers make their first purchase on a day of the first twelve
+weeks of 2025 and are observed to 31 December 2025. Each buys by the BG/NBD
+model with known parameters (``PURCHASE_PARAMS``, rates per week): a
+purchase rate drawn from a gamma distribution and, after every repeat
+purchase, a drop-out probability drawn from a beta distribution. Every
+purchase is worth a gamma-distributed amount with the customer's own mean,
+drawn by the Gamma-Gamma model (``SPEND_PARAMS``). Purchases are recorded
+by day, so two on one day are one purchase day to `cxmetrics.rfm_summary`.
 """
 
 from __future__ import annotations
@@ -83,9 +94,12 @@ from cxmetrics.datasets import (
     HOLIDAYS,
     PLANS,
     PRIORITIES,
+    PURCHASE_PARAMS,
     SOURCES,
+    SPEND_PARAMS,
     TICKET_CHANNELS,
     TIMEZONE,
+    TRANSACTIONS_END,
 )
 
 IntArray = npt.NDArray[np.int64]
@@ -626,6 +640,54 @@ def make_funnel(rng: np.random.Generator) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------
+# Transactions (BG/NBD purchases, Gamma-Gamma spend)
+
+TRANSACTIONS_SEED = 20250601
+N_BUYERS = 3_000
+ACQUISITION_DAYS = 84  # first purchases over the first twelve weeks of 2025
+
+
+def make_transactions(rng: np.random.Generator) -> pd.DataFrame:
+    """The sample purchase log, one row per purchase, in date order."""
+    n = N_BUYERS
+    r, alpha, a, b = (PURCHASE_PARAMS[k] for k in ("r", "alpha", "a", "b"))
+    p, q, v = (SPEND_PARAMS[k] for k in ("p", "q", "v"))
+    start = np.datetime64("2025-01-01")
+    end_day = (np.datetime64(TRANSACTIONS_END) - start).astype(np.int64)
+    first_day = np.sort(rng.integers(0, ACQUISITION_DAYS, size=n))
+    rate = rng.gamma(r, 1.0 / alpha, size=n)  # purchases per week
+    drop = rng.beta(a, b, size=n)
+    spend_rate = rng.gamma(q, 1.0 / v, size=n)  # nu: mean spend p / nu
+    customers: list[int] = []
+    days: list[int] = []
+    for i in range(n):
+        horizon = (end_day + 1 - first_day[i]) / 7.0  # weeks to the end of the data
+        customers.append(i)
+        days.append(int(first_day[i]))
+        elapsed = 0.0
+        while True:
+            elapsed += rng.exponential(1.0 / rate[i])
+            if elapsed >= horizon:
+                break
+            customers.append(i)
+            days.append(int(first_day[i] + np.floor(elapsed * 7.0)))
+            if rng.random() < drop[i]:
+                break
+    who = np.asarray(customers)
+    amount = rng.gamma(p, 1.0 / spend_rate[who])
+    frame = pd.DataFrame(
+        {
+            "customer_id": who + 1,
+            "date": (start + np.asarray(days)).astype(str),
+            "amount": np.round(amount, 2),
+        }
+    )
+    return frame.sort_values(["date", "customer_id"], kind="stable").reset_index(
+        drop=True
+    )
+
+
+# ---------------------------------------------------------------------------
 # Files
 
 
@@ -640,6 +702,9 @@ SAMPLE_FILES: dict[str, Callable[[], pd.DataFrame]] = {
     "subscriptions.csv": lambda: _subscriptions()[0],
     "mrr.csv": lambda: _subscriptions()[1],
     "funnel.csv": lambda: make_funnel(np.random.default_rng(FUNNEL_SEED)),
+    "transactions.csv": lambda: make_transactions(
+        np.random.default_rng(TRANSACTIONS_SEED)
+    ),
 }
 
 

@@ -496,3 +496,81 @@ def _escape(text: str) -> str:
     import re
 
     return re.escape(text)
+
+
+# ---------------------------------------------------------------------------
+# Customer value
+
+
+@pytest.fixture(scope="module")
+def value_fit() -> tuple[Any, pd.DataFrame]:
+    log = cx.datasets.load_transactions()
+    rfm = cx.rfm_summary(log["customer_id"], log["date"], calibration_end="2025-09-30")
+    return cx.fit_bgnbd(rfm["frequency"], rfm["recency"], rfm["T"]), rfm
+
+
+def test_plot_holdout_draws_the_table(value_fit):
+    model, rfm = value_fit
+    table = cx.holdout_check(model, rfm, max_frequency=5)
+    ax = plotting.plot_holdout(table)
+    actual, predicted = ax.lines[:2]
+    np.testing.assert_allclose(actual.get_ydata(), table["actual"])
+    np.testing.assert_allclose(predicted.get_ydata(), table["predicted"])
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(table.index)
+    with pytest.raises(cx.InputError, match="lacks the column"):
+        plotting.plot_holdout(table.drop(columns="actual"))
+
+
+def test_plot_p_alive_cells_are_the_model_s(value_fit):
+    model, _ = value_fit
+    ax = plotting.plot_p_alive(model, 38.0, max_frequency=4, steps=4)
+    cells = ax.images[0].get_array()
+    assert cells.shape == (5, 5)
+    assert cells.mask[0, 1:].all()
+    assert cells.mask[1:, 0].all()
+    assert cells[0, 0] == 1.0
+    assert cells[3, 2] == pytest.approx(model.p_alive(3, 19.0, 38.0))
+    with pytest.raises(cx.InputError, match="T must be a positive number"):
+        plotting.plot_p_alive(model, 0)
+    with pytest.raises(cx.InputError, match="model must be"):
+        plotting.plot_p_alive("model", 10.0)
+
+
+# Shift plans
+
+
+def test_shift_plan_draws_requirement_coverage_and_the_gaps(tmp_path: Path) -> None:
+    plan = cx.schedule_shifts(
+        [[2, 3, 4, 4, 3, 1], [1, 2, 2, 3, 3, 2]],
+        {"early": [1, 1, 1, 0, 0, 0], "late": [0, 0, 0, 1, 1, 1]},
+        objective="match",
+    )
+    ax = plotting.plot_shift_plan(plan)
+    required, coverage = ax.lines[0], ax.lines[1]
+    # Steps over the 12 periods, the last value repeated to close the step.
+    np.testing.assert_array_equal(
+        required.get_ydata(), [*plan.requirements.reshape(-1), 2]
+    )
+    np.testing.assert_array_equal(coverage.get_ydata()[:-1], plan.coverage.reshape(-1))
+    assert required.get_drawstyle() == "steps-post"
+    # One dotted line between the two days.
+    boundaries = [line for line in ax.lines if line.get_linestyle() == ":"]
+    assert [line.get_xdata()[0] for line in boundaries] == [6]
+    labels = ax.get_legend_handles_labels()[1]
+    assert labels[:2] == ["required", "on duty"]
+    _assert_png(_save(ax, tmp_path, "plan.png"))
+
+
+def test_shift_plan_on_given_axes_and_bad_input() -> None:
+    plan = cx.schedule_shifts([1, 2, 1], {"s": [1, 1, 1]})
+    _, (left, right) = plt.subplots(1, 2)
+    assert plotting.plot_shift_plan(plan, ax=right) is right
+    assert right.has_data()
+    assert not left.has_data()
+    with pytest.raises(cx.InputError, match=r"^plot_shift_plan: expected a ShiftPlan"):
+        plotting.plot_shift_plan(plan.to_frame())
+
+
+def test_a_time_span_is_not_an_overall_value(by_region: pd.DataFrame) -> None:
+    with pytest.raises(cx.InputError, match="overall must be a number"):
+        plotting.plot_segments(by_region, overall=np.timedelta64(5, "s"))

@@ -1042,8 +1042,11 @@ BAD_INPUT = [
     (
         "a key named like an output column",
         segments(by="value"),
-        "by_segment: the key column 'value' has the name of an output column; rename "
-        "it first",
+        "by_segment: the key column 'value' has the name of an output column of "
+        "cx.nps (n, value, ci_low, ci_high, promoters, passives, detractors, "
+        "n_missing, effective_n, difference, difference_ci_low, "
+        "difference_ci_high, p_value, p_adjusted, significant, low_n); rename it "
+        "first, e.g. frame.rename(columns={'value': 'value_key'})",
     ),
     (
         "unknown time column",

@@ -21,6 +21,7 @@ from cxmetrics import journey as _journey
 from cxmetrics import loyalty as _loyalty
 from cxmetrics import results as _results
 from cxmetrics import retention as _retention
+from cxmetrics import scheduling as _scheduling
 from cxmetrics import service as _service
 from cxmetrics import staffing as _staffing
 from cxmetrics import totals as _totals
@@ -31,25 +32,48 @@ from cxmetrics.journey import *  # noqa: F403
 from cxmetrics.loyalty import *  # noqa: F403
 from cxmetrics.results import *  # noqa: F403
 from cxmetrics.retention import *  # noqa: F403
+from cxmetrics.scheduling import *  # noqa: F403
 from cxmetrics.service import *  # noqa: F403
 from cxmetrics.staffing import *  # noqa: F403
 from cxmetrics.totals import *  # noqa: F403
 
 if _typing.TYPE_CHECKING:
-    from cxmetrics import datasets
+    from cxmetrics import datasets, value
     from cxmetrics.comparisons import adjust_pvalues, compare
     from cxmetrics.segments import by_segment, over_time
+    from cxmetrics.value import (
+        BGNBDModel,
+        GammaGammaModel,
+        ParetoNBDModel,
+        fit_bgnbd,
+        fit_gamma_gamma,
+        fit_pareto_nbd,
+        holdout_check,
+        lifetime_value,
+        rfm_summary,
+    )
 
 __version__ = "0.1.0.dev0"
 
 # Loaded on first use, so that `import cxmetrics` stays quick for services
-# that never compare, segment or read the sample data: name -> its module.
+# that never compare, segment, fit customer-value models or read the sample
+# data: name -> its module.
 _LAZY = {
+    "BGNBDModel": "cxmetrics.value",
+    "GammaGammaModel": "cxmetrics.value",
+    "ParetoNBDModel": "cxmetrics.value",
     "adjust_pvalues": "cxmetrics.comparisons",
     "by_segment": "cxmetrics.segments",
     "compare": "cxmetrics.comparisons",
     "datasets": "cxmetrics.datasets",
+    "fit_bgnbd": "cxmetrics.value",
+    "fit_gamma_gamma": "cxmetrics.value",
+    "fit_pareto_nbd": "cxmetrics.value",
+    "holdout_check": "cxmetrics.value",
+    "lifetime_value": "cxmetrics.value",
     "over_time": "cxmetrics.segments",
+    "rfm_summary": "cxmetrics.value",
+    "value": "cxmetrics.value",
 }
 
 
@@ -72,20 +96,31 @@ def __dir__() -> list[str]:
 InputError.__module__ = "cxmetrics"
 
 __all__ = [
+    "BGNBDModel",
     "BusinessCalendar",
+    "GammaGammaModel",
     "InputError",
+    "ParetoNBDModel",
     "__version__",
     "adjust_pvalues",
     "by_segment",
     "compare",
     "datasets",
+    "fit_bgnbd",
+    "fit_gamma_gamma",
+    "fit_pareto_nbd",
+    "holdout_check",
+    "lifetime_value",
     "over_time",
+    "rfm_summary",
+    "value",
 ]
 __all__ += _effort.__all__
 __all__ += _journey.__all__
 __all__ += _loyalty.__all__
 __all__ += _results.__all__
 __all__ += _retention.__all__
+__all__ += _scheduling.__all__
 __all__ += _service.__all__
 __all__ += _staffing.__all__
 __all__ += _totals.__all__

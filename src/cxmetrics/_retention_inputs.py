@@ -35,6 +35,7 @@ __all__ = [
     "check_within",
     "compact_codes",
     "customer_codes",
+    "one_dimensional",
     "to_numbers",
     "wall_clocks",
     "weighted_bincount",
@@ -102,7 +103,7 @@ def wall_clocks(func: str, *stamps: Timestamps) -> list[IntArray]:
     return [wall_clock(s, s.zone) for s in stamps]
 
 
-def _one_dimensional(func: str, name: str, values: Any, what: str) -> Any:
+def one_dimensional(func: str, name: str, values: Any, what: str) -> Any:
     """``values`` as a one-dimensional numpy or pandas array, or an InputError."""
     check_array_like(values, func=func, name=name, what=what)
     if isinstance(values, (pd.Series, pd.Index)):
@@ -150,7 +151,7 @@ def customer_codes(
     func: str, name: str, customer_ids: Any
 ) -> tuple[IntArray, npt.NDArray[Any]]:
     """Integer codes 0..k-1 per customer (-1 where missing) and the customers."""
-    array = _one_dimensional(func, name, customer_ids, "customers")
+    array = one_dimensional(func, name, customer_ids, "customers")
     try:
         codes, uniques = pd.factorize(array)
     except TypeError:

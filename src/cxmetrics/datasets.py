@@ -15,6 +15,7 @@ Dates of subscriptions and MRR months are naive (a date has no time zone).
 from __future__ import annotations
 
 from importlib import resources
+from types import MappingProxyType
 from typing import TypeAlias
 
 import pandas as pd
@@ -24,22 +25,27 @@ from cxmetrics.business_hours import BusinessCalendar
 __all__ = [
     "BUSINESS_DAYS",
     "BUSINESS_HOURS",
+    "CALL_AGENTS",
     "CALL_QUEUES",
     "CHANNELS",
     "FUNNEL_STAGES",
     "HOLIDAYS",
     "PLANS",
     "PRIORITIES",
+    "PURCHASE_PARAMS",
     "REGIONS",
     "SOURCES",
+    "SPEND_PARAMS",
     "TICKET_CHANNELS",
     "TIMEZONE",
+    "TRANSACTIONS_END",
     "load_calls",
     "load_funnel",
     "load_mrr",
     "load_subscriptions",
     "load_survey",
     "load_tickets",
+    "load_transactions",
     "sample_calendar",
 ]
 
@@ -53,6 +59,11 @@ TICKET_CHANNELS = ("email", "chat", "phone")
 PRIORITIES = ("low", "normal", "high", "urgent")
 #: Queues of the sample calls, in the order of the ``queue`` categories.
 CALL_QUEUES = ("billing", "technical", "sales")
+#: Agents rostered on the sample phone line per half hour, 08:00 to 17:30, the
+#: same every day: square-root staffing on an average day's load at a planned
+#: handle time of 380 s (after 18:00 the last roster stays until the queue is
+#: empty).
+CALL_AGENTS = (4, 7, 9, 11, 11, 11, 10, 8, 7, 7, 9, 9, 9, 8, 7, 6, 6, 5, 4, 2)
 #: Subscription plans, smallest first (the ordered ``plan`` categories).
 PLANS = ("basic", "pro", "enterprise")
 #: Stages of the sample funnel, in funnel order.
@@ -77,6 +88,13 @@ HOLIDAYS = (
     "2025-12-25",  # Christmas Day
     "2025-12-26",  # St Stephen's Day
 )
+
+#: BG/NBD parameters the sample transactions were drawn with (rates per week).
+PURCHASE_PARAMS = MappingProxyType({"r": 0.25, "alpha": 4.0, "a": 0.8, "b": 2.5})
+#: Gamma-Gamma parameters of the sample transactions' amounts (mean 30 euros).
+SPEND_PARAMS = MappingProxyType({"p": 6.0, "q": 4.0, "v": 15.0})
+#: The last day of the sample transactions (ISO date).
+TRANSACTIONS_END = "2025-12-31"
 
 _DtypeMap: TypeAlias = dict[str, str | pd.CategoricalDtype]
 
@@ -116,6 +134,11 @@ _SUBSCRIPTION_DTYPES: _DtypeMap = {
     "end": "str",
 }
 _MRR_DTYPES: _DtypeMap = {"customer_id": "int64", "month": "str", "mrr": "float64"}
+_TRANSACTION_DTYPES: _DtypeMap = {
+    "customer_id": "int64",
+    "date": "str",
+    "amount": "float64",
+}
 _FUNNEL_DTYPES: _DtypeMap = {
     "person_id": "int64",
     "source": pd.CategoricalDtype(list(SOURCES)),
@@ -297,8 +320,8 @@ def load_calls() -> pd.DataFrame:
     and early afternoon) and more on Mondays; agents are rostered per half
     hour a little below what the peaks need, so waits, abandonment and
     service level vary through the day, and a table of half-hour intervals
-    is ready for staffing. Some callers hang up within seconds (short
-    abandons).
+    is ready for staffing (`CALL_AGENTS` is the roster). Some callers hang
+    up within seconds (short abandons).
 
     Returns
     -------
@@ -515,3 +538,52 @@ def load_funnel() -> pd.DataFrame:
     [10000, 1862, 1098, 368]
     """
     return _read_csv("funnel.csv", _FUNNEL_DTYPES)
+
+
+def load_transactions() -> pd.DataFrame:
+    """A sample purchase log: 3,000 customers of a shop in 2025, one row per purchase.
+
+    Customers make their first purchase in the first twelve weeks of 2025;
+    the log runs to 31 December 2025 (`TRANSACTIONS_END`). Nobody cancels:
+    customers buy again, at their own pace, or quietly stop. It was drawn
+    from the BG/NBD model with the parameters `PURCHASE_PARAMS` (weekly
+    rates) and its amounts from the Gamma-Gamma model with `SPEND_PARAMS`,
+    so the fits of `cxmetrics.fit_bgnbd` and `cxmetrics.fit_gamma_gamma`
+    can be checked against the truth.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per purchase, sorted by date, with the columns
+
+        ``customer_id`` : int64
+            1 to 3,000, in the order of the first purchase.
+        ``date`` : datetime64[ns]
+            Day of the purchase (naive, at midnight).
+        ``amount`` : float64
+            Value of the purchase in euros, above 0.
+
+    See Also
+    --------
+    cxmetrics.rfm_summary : one row per customer from this log.
+
+    Notes
+    -----
+    A customer's purchase rate (per week) is gamma with shape ``r`` and
+    rate ``alpha``; after each repeat purchase it drops out with a
+    probability drawn from a beta distribution with ``a`` and ``b``. Each
+    amount is gamma with shape ``p`` and the customer's own rate, itself
+    gamma with shape ``q`` and rate ``v`` (``scripts/make_sample_data.py``
+    in the source tree).
+
+    Examples
+    --------
+    >>> from cxmetrics.datasets import load_transactions
+    >>> log = load_transactions()
+    >>> log.shape
+    (7455, 3)
+    >>> int(log["customer_id"].nunique())
+    3000
+    """
+    log = _read_csv("transactions.csv", _TRANSACTION_DTYPES)
+    return _to_dates(log, ["date"], "%Y-%m-%d")

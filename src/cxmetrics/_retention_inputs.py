@@ -9,8 +9,10 @@ policy.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeAlias
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -29,6 +31,7 @@ from cxmetrics.results import RateResult
 
 __all__ = [
     "TABLE_NAN_POLICIES",
+    "Log",
     "apply_nan_policy",
     "check_aligned",
     "check_amounts",
@@ -36,6 +39,7 @@ __all__ = [
     "compact_codes",
     "customer_codes",
     "one_dimensional",
+    "read_log",
     "to_numbers",
     "wall_clocks",
     "weighted_bincount",
@@ -91,6 +95,64 @@ def check_within(
                 f"{format_count(values.size)} {name} values are {broken} "
                 f"({format_examples(values[mask].ravel())})"
             )
+
+
+@attrs.frozen(eq=False)
+class Log:
+    """A customer log's rows, those with a missing value left out.
+
+    ``codes`` are the customers' codes (as `customer_codes` gave them, not
+    renumbered), ``walls`` the wall-clock readings of each date argument,
+    ``amounts`` the amounts by argument name, ``n_missing`` the rows left
+    out.
+    """
+
+    codes: IntArray
+    walls: list[IntArray]
+    amounts: dict[str, FloatArray]
+    n_missing: int
+
+
+def read_log(
+    func: str,
+    nan_policy: str,
+    codes: IntArray,
+    stamps: list[Timestamps],
+    amounts: Mapping[str, Any],
+) -> Log:
+    """The rows of a customer log (customers, dates, amounts), checked together.
+
+    ``amounts`` maps argument names to amounts (None: not given), read as
+    numbers. The arguments must align; no rows is an error; the dates are
+    read on their wall clocks (`wall_clocks`); rows with a missing customer,
+    date or amount are left out and counted, or raise under
+    ``nan_policy='raise'``.
+    """
+    numbers = {
+        name: to_float_array(values, func=func, name=name, allow_bool=False)
+        for name, values in amounts.items()
+        if values is not None
+    }
+    check_aligned(
+        func,
+        ("customer_ids", codes.size),
+        *((s.name, s.size) for s in stamps),
+        *((name, values.size) for name, values in numbers.items()),
+    )
+    if codes.size == 0:
+        raise InputError(f"{func}: customer_ids is empty")
+    walls = wall_clocks(func, *stamps)
+    masks = [
+        ("customer_ids", codes < 0),
+        *((s.name, s.missing) for s in stamps),
+        *((name, np.isnan(values)) for name, values in numbers.items()),
+    ]
+    n_missing = apply_nan_policy(func, nan_policy, *masks)
+    if n_missing:
+        kept = ~np.logical_or.reduce([mask for _, mask in masks])
+        codes, walls = codes[kept], [wall[kept] for wall in walls]
+        numbers = {name: values[kept] for name, values in numbers.items()}
+    return Log(codes=codes, walls=walls, amounts=numbers, n_missing=n_missing)
 
 
 def wall_clocks(func: str, *stamps: Timestamps) -> list[IntArray]:

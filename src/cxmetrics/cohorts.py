@@ -16,12 +16,10 @@ import pandas as pd
 from cxmetrics._periods import check_freq, format_dates, period_ordinals, period_range
 from cxmetrics._retention_inputs import (
     TABLE_NAN_POLICIES,
-    apply_nan_policy,
-    check_aligned,
     check_amounts,
     compact_codes,
     customer_codes,
-    wall_clocks,
+    read_log,
     weighted_bincount,
 )
 from cxmetrics._timestamps import to_timestamps
@@ -30,7 +28,6 @@ from cxmetrics._validation import (
     check_option,
     format_count,
     format_examples,
-    to_float_array,
 )
 from cxmetrics.results import CohortTable
 
@@ -229,23 +226,9 @@ def _cohort_iv(
     stamps = [dates]
     if cohort_dates is not None:
         stamps.append(to_timestamps(cohort_dates, func=func, name="cohort_dates"))
-    columns = [("customer_ids", codes.size), *((s.name, s.size) for s in stamps)]
-    amounts = None
-    if values is not None:
-        amounts = to_float_array(values, func=func, name="values", allow_bool=False)
-        columns.append(("values", amounts.size))
-    check_aligned(func, *columns)
-    if codes.size == 0:
-        raise InputError(f"{func}: customer_ids is empty")
-    walls = wall_clocks(func, *stamps)
-    masks = [("customer_ids", codes < 0), *((s.name, s.missing) for s in stamps)]
-    if amounts is not None:
-        masks.append(("values", np.isnan(amounts)))
-    n_missing = apply_nan_policy(func, nan_policy, *masks)
-    if n_missing:
-        keep = ~np.logical_or.reduce([mask for _, mask in masks])
-        codes, walls = codes[keep], [wall[keep] for wall in walls]
-        amounts = None if amounts is None else amounts[keep]
+    log = read_log(func, nan_policy, codes, stamps, {"values": values})
+    codes, walls, amounts = log.codes, log.walls, log.amounts.get("values")
+    if log.n_missing:
         codes, uniques = compact_codes(codes, uniques)
     if amounts is not None:
         check_amounts(func, "values", amounts)
@@ -266,7 +249,7 @@ def _cohort_iv(
         period=period,
         cohort=cohort,
         amounts=amounts,
-        n_missing=n_missing,
+        n_missing=log.n_missing,
     )
 
 

@@ -15,12 +15,11 @@ import pandas as pd
 from cxmetrics._periods import check_freq, period_ordinals, period_range
 from cxmetrics._retention_inputs import (
     TABLE_NAN_POLICIES,
-    apply_nan_policy,
     check_aligned,
     check_amounts,
     compact_codes,
     customer_codes,
-    wall_clocks,
+    read_log,
     weighted_bincount,
 )
 from cxmetrics._timestamps import to_timestamps
@@ -336,25 +335,10 @@ def _mrr_iv(
         )
     pfreq = pfreq or own_freq or "M"
     dates = to_timestamps(periods, func=func, name="periods")
-    amounts = to_float_array(mrr, func=func, name="mrr", allow_bool=False)
-    check_aligned(
-        func,
-        ("customer_ids", codes.size),
-        ("periods", dates.size),
-        ("mrr", amounts.size),
-    )
-    if codes.size == 0:
-        raise InputError(f"{func}: customer_ids is empty")
-    (walls,) = wall_clocks(func, dates)
-    masks = [
-        ("customer_ids", codes < 0),
-        ("periods", dates.missing),
-        ("mrr", np.isnan(amounts)),
-    ]
-    n_missing = apply_nan_policy(func, nan_policy, *masks)
+    log = read_log(func, nan_policy, codes, [dates], {"mrr": mrr})
+    codes, (walls,), n_missing = log.codes, log.walls, log.n_missing
+    amounts = log.amounts["mrr"]
     if n_missing:
-        keep = ~np.logical_or.reduce([mask for _, mask in masks])
-        codes, walls, amounts = codes[keep], walls[keep], amounts[keep]
         codes, uniques = compact_codes(codes, uniques)
     check_amounts(func, "mrr", amounts)
     return codes, period_ordinals(walls, pfreq), amounts, n_missing, pfreq

@@ -15,10 +15,8 @@ import numpy as np
 import pandas as pd
 
 from cxmetrics._retention_inputs import (
-    apply_nan_policy,
-    check_aligned,
     one_dimensional,
-    wall_clocks,
+    read_log,
 )
 from cxmetrics._timestamps import DAY_NS, to_timestamps, wall_clock
 from cxmetrics._validation import (
@@ -26,7 +24,6 @@ from cxmetrics._validation import (
     check_option,
     check_positive_int,
     format_count,
-    to_float_array,
 )
 
 __all__ = ["holdout_check", "rfm_summary"]
@@ -171,24 +168,10 @@ def rfm_summary(
     unit_days = _unit_days(func, unit)
     codes, uniques = _customer_codes(func, customer_ids)
     stamps = to_timestamps(dates, func=func, name="dates")
-    columns = [("customer_ids", codes.size), ("dates", stamps.size)]
-    amounts = None
-    if values is not None:
-        amounts = to_float_array(values, func=func, name="values", allow_bool=False)
-        columns.append(("values", amounts.size))
-    check_aligned(func, *columns)
-    if codes.size == 0:
-        raise InputError(f"{func}: customer_ids is empty")
+    log = read_log(func, nan_policy, codes, [stamps], {"values": values})
+    codes, (walls,), n_missing = log.codes, log.walls, log.n_missing
+    amounts = log.amounts.get("values")
     zone = stamps.zone
-    (walls,) = wall_clocks(func, stamps)
-    masks = [("customer_ids", codes < 0), ("dates", stamps.missing)]
-    if amounts is not None:
-        masks.append(("values", np.isnan(amounts)))
-    n_missing = apply_nan_policy(func, nan_policy, *masks)
-    if n_missing:
-        keep = ~np.logical_or.reduce([mask for _, mask in masks])
-        codes, walls = codes[keep], walls[keep]
-        amounts = None if amounts is None else amounts[keep]
     days = walls // DAY_NS
     end = _boundary(func, "observation_end", observation_end, zone)
     end = int(days.max()) if end is None else end

@@ -16,6 +16,7 @@ grid.
 
 from __future__ import annotations
 
+import math
 from typing import Any, TypeAlias
 
 import attrs
@@ -42,30 +43,57 @@ HALF_TOLERANCE = 1e-12
 
 
 def reverse_cumsum(values: FloatArray) -> FloatArray:
-    """Sums from each time to the last, along the last axis."""
-    return np.asarray(np.flip(np.cumsum(np.flip(values, -1), axis=-1), -1))
+    """Sums from each time to the last, along the last axis.
+
+    The result is C-contiguous: a flipped view would send every later
+    ufunc over it down numpy's slow strided loops.
+    """
+    flipped = np.flip(np.asarray(values), -1)
+    out = np.empty(flipped.shape, dtype=np.result_type(flipped.dtype, np.float64))
+    np.cumsum(flipped, axis=-1, out=np.flip(out, -1))
+    return out
+
+
+#: Times per block of the estimate: its temporaries stay in the cache, and
+#: a curve of millions of times allocates only its results.
+_BLOCK = 1 << 15
 
 
 def kaplan_meier(
-    at_risk: FloatArray, events: FloatArray
-) -> tuple[FloatArray, FloatArray]:
-    """S(t) and Greenwood's variance of log S(t) at each time, along the last axis.
+    at_risk: FloatArray, events: FloatArray, z: float
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """S(t) with its log(-log) bounds at each time, along the last axis.
 
+    Greenwood's variance of log S(t) sets the bounds (`log_log_bounds`).
     Times with nobody at risk have no events (validation sees to it) and
     leave the curve as it is; the term of a time where everyone at risk
-    churns is left out of the variance, where S is 0 from then on.
+    churns is left out of the variance, where S is 0 from then on. The
+    product and the sum run block by block, each block carrying on from
+    the last value of the one before.
     """
-    n = np.where(at_risk > 0, at_risk, 1.0)  # no one at risk: no event either
-    d = events
-    kept = d / n
-    np.subtract(1.0, kept, out=kept)
-    np.maximum(kept, 0.0, out=kept)  # summed weights may round d past n
-    survival = np.cumprod(kept, axis=-1, out=kept)
-    spread = n - d
-    spread *= n
-    with np.errstate(divide="ignore", invalid="ignore"):
+    at_risk = np.asarray(at_risk, dtype=np.float64)
+    shape = np.broadcast_shapes(at_risk.shape, np.shape(events))
+    survival, low, high = np.empty(shape), np.empty(shape), np.empty(shape)
+    survived = np.ones((*shape[:-1], 1))
+    variance = np.zeros((*shape[:-1], 1))
+    width = max(256, _BLOCK // max(1, math.prod(shape[:-1])))
+    for start in range(0, shape[-1], width):
+        block = slice(start, start + width)
+        n = at_risk[..., block]
+        d = events[..., block]
+        n = np.where(n > 0, n, 1.0)  # no one at risk: no event either
+        kept = np.subtract(1.0, d / n)
+        np.maximum(kept, 0.0, out=kept)  # summed weights may round d past n
+        s = np.cumprod(kept, axis=-1, out=kept)
+        s *= survived
+        spread = (n - d) * n
         terms = np.divide(d, spread, out=np.zeros_like(spread), where=spread > 0)
-    return survival, np.cumsum(terms, axis=-1, out=terms)
+        v = np.cumsum(terms, axis=-1, out=terms)
+        v += variance
+        survival[..., block] = s
+        low[..., block], high[..., block] = log_log_bounds(s, v, z)
+        survived, variance = s[..., -1:], v[..., -1:]
+    return survival, low, high
 
 
 def log_log_bounds(
@@ -289,8 +317,8 @@ class LifeTables:
         ``at_risk`` is `at_risk` when the caller has it already.
         """
         at_risk = self.at_risk if at_risk is None else at_risk
-        survival, variance = kaplan_meier(at_risk, self.events)
-        low, high = median_interval(self.times, *log_log_bounds(survival, variance, z))
+        survival, *bounds = kaplan_meier(at_risk, self.events, z)
+        low, high = median_interval(self.times, *bounds)
         columns = {
             "median": first_time_at_or_below_half(self.times, survival),
             "median_ci_low": low,

@@ -31,7 +31,6 @@ from cxmetrics._life_tables import (
     LifeTables,
     first_time_at_or_below_half,
     kaplan_meier,
-    log_log_bounds,
     median_interval,
     reverse_cumsum,
 )
@@ -1122,9 +1121,8 @@ def _curve_from_table(
     left_truncated: bool,
 ) -> SurvivalCurve:
     """The Kaplan-Meier curve of a life table, with its bounds and median."""
-    survival, variance = kaplan_meier(table.at_risk, table.events)
     z = intervals.z_critical(confidence)
-    low, high = log_log_bounds(survival, variance, z)
+    survival, low, high = kaplan_meier(table.at_risk, table.events, z)
     times = table.times
     if propagate:
         survival = low = high = np.full(times.size, np.nan)

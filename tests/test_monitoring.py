@@ -520,6 +520,8 @@ def test_funnel_by_hand():
         "center": pytest.approx(p),
         "sd": pytest.approx(math.sqrt(p * (1 - p))),
         "sigma": 3.0,
+        "bounds": (0.0, 1.0),
+        "label": "FCR",
     }
     assert list(table.columns) == [
         "team",

@@ -14,7 +14,10 @@ them back after).
   period;
 - `cusum_sums`: the tabular CUSUM, upper and lower sums;
 - `run_rules`: the Western Electric and Nelson rules on standardized
-  values.
+  values;
+- `chart`: a whole chart (its statistic, limits and signals) from the
+  periods' values and standard errors, the one function both
+  `cxmetrics.control_chart` and the average-run-length simulations run.
 
 scipy is imported inside the functions that need it.
 """
@@ -22,13 +25,14 @@ scipy is imported inside the functions that need it.
 from __future__ import annotations
 
 import math
-from typing import Final, TypeAlias
+from typing import Any, Final, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 
 __all__ = [
     "D2",
+    "chart",
     "cusum_sums",
     "ewma_path",
     "ewma_sd",
@@ -185,3 +189,57 @@ def run_rules(z: FloatArray, rules: str, sigma: float) -> list[BoolArray]:
         zones["fifteen_within"],
         zones["eight_outside"],
     ]
+
+
+def chart(
+    kind: str,
+    values: FloatArray,
+    se: npt.ArrayLike,
+    center: float,
+    *,
+    sigma: float,
+    lam: float = 0.2,
+    k: float = 0.5,
+    h: float = 5.0,
+    sigma_z: float = 1.0,
+) -> dict[str, npt.NDArray[Any]]:
+    """The columns of a chart of ``kind`` on periods with data.
+
+    ``values`` are the periods' values, ``se`` their standard errors (any
+    shape that broadcasts), ``center`` the center line. Returns
+    ``lower``, ``upper`` and ``signal``, with ``ewma`` (EWMA) or
+    ``cusum_upper`` and ``cusum_lower`` (CUSUM). For the CUSUM, ``lower``
+    and ``upper`` are the values each period would have needed to signal,
+    ``center -/+ se * (h + k - C-/+ of the period before)``, so that on
+    every chart a signal is a value (or, for the EWMA, the EWMA) outside
+    ``lower`` to ``upper``.
+    """
+    se = np.broadcast_to(np.asarray(se, dtype=np.float64), values.shape)
+    if kind in ("shewhart", "laney"):
+        width = sigma * sigma_z * se
+        lower, upper = center - width, center + width
+        return {
+            "lower": lower,
+            "upper": upper,
+            "signal": (values < lower) | (values > upper),
+        }
+    if kind == "ewma":
+        path = ewma_path(values, center, lam)
+        width = sigma * ewma_sd(se, lam)
+        return {
+            "ewma": path,
+            "lower": center - width,
+            "upper": center + width,
+            "signal": np.abs(path - center) > width,
+        }
+    high, low = cusum_sums((values - center) / se, k)
+    start = np.zeros((*values.shape[:-1], 1))
+    before_high = np.concatenate([start, high[..., :-1]], axis=-1)
+    before_low = np.concatenate([start, low[..., :-1]], axis=-1)
+    return {
+        "cusum_upper": high,
+        "cusum_lower": low,
+        "lower": center - se * (h + k - before_low),
+        "upper": center + se * (h + k - before_high),
+        "signal": (high > h) | (low > h),
+    }

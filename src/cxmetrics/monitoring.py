@@ -254,6 +254,12 @@ def _laney_factor(
     return float(_control.moving_range_sigma(in_base))
 
 
+#: The limit columns and the signal, last in every chart's table.
+_LIMITS = ("lower", "upper", "signal")
+#: Columns carried over a period without data: the chart's running statistic.
+_CARRIED = {"ewma": ("ewma", "lower", "upper"), "cusum": ("cusum_upper", "cusum_lower")}
+
+
 def _chart_columns(
     chart: str,
     value: FloatArray,
@@ -261,35 +267,24 @@ def _chart_columns(
     center: float,
     valid: BoolArray,
     settings: dict[str, float],
-) -> tuple[Columns, BoolArray]:
-    """The chart's own columns, its limits and its signals."""
-    sigma, lam, k, h = (settings[name] for name in ("sigma", "lam", "k", "h"))
-    x, s = value[valid], se[valid]
-    if chart in ("shewhart", "laney"):
-        width = sigma * settings.get("sigma_z", 1.0) * se
-        lower, upper = center - width, center + width
-        signal = valid & ((value < lower) | (value > upper))
-        return {"lower": lower, "upper": upper}, signal
-    if chart == "ewma":
-        path = _control.ewma_path(x, center, lam)
-        spread = sigma * _control.ewma_sd(s, lam)
-        fired = np.abs(path - center) > spread
-        ewma = _spread_out(path, valid)
-        width = _spread_out(spread, valid)
-        columns = {"ewma": ewma, "lower": center - width, "upper": center + width}
-        return columns, _on_valid(fired, valid, False)
-    z = (x - center) / s
-    high, low = _control.cusum_sums(z, k)
-    before_high = np.concatenate([[0.0], high[:-1]])
-    before_low = np.concatenate([[0.0], low[:-1]])
-    fired = (high > h) | (low > h)
-    columns = {
-        "cusum_upper": _spread_out(high, valid, 0.0),
-        "cusum_lower": _spread_out(low, valid, 0.0),
-        "lower": _on_valid(center - s * (h + k - before_low), valid, np.nan),
-        "upper": _on_valid(center + s * (h + k - before_high), valid, np.nan),
-    }
-    return columns, _on_valid(fired, valid, False)
+) -> Columns:
+    """The chart on its periods with data, put back on every period.
+
+    A period without data does not signal; the EWMA and the CUSUM sums
+    carry their last value over it, the other columns are NaN there.
+    """
+    own = _control.chart(chart, value[valid], se[valid], center, **settings)
+    carried = _CARRIED.get(chart, ())
+    columns: Columns = {}
+    for name, values in own.items():
+        if name == "signal":
+            columns[name] = _on_valid(values, valid, False)
+        elif name in carried:
+            fill = 0.0 if name.startswith("cusum") else np.nan
+            columns[name] = _spread_out(values, valid, fill)
+        else:
+            columns[name] = _on_valid(values, valid, np.nan)
+    return columns
 
 
 def control_chart(
@@ -543,8 +538,9 @@ def control_chart(
     if not dated.all():
         stats, index = stats.take(dated), index[dated]
     if len(index) < 2:
+        periods = "period" if len(index) == 1 else "periods"
         raise InputError(
-            f"{func}: the data span {format_count(len(index))} period (freq="
+            f"{func}: the data span {format_count(len(index))} {periods} (freq="
             f"{freq!r}); a control chart needs at least two: use shorter periods "
             "(freq='D' or 'W') or more data"
         )
@@ -558,19 +554,20 @@ def control_chart(
         se = np.where(effective > 0, spread / np.sqrt(effective), np.nan)
     valid = np.isfinite(value) & np.isfinite(se)
     attributes: dict[str, Any] = {"chart": chart, **settings, "sd": spread}
+    attributes["label"] = estimator.label
     if chart == "laney":
         with np.errstate(divide="ignore", invalid="ignore"):
             z = (value - center) / se
         settings["sigma_z"] = attributes["sigma_z"] = _laney_factor(
             func, z, valid, chosen
         )
-    own, signal = _chart_columns(chart, value, se, center, valid, settings)
+    own = _chart_columns(chart, value, se, center, valid, settings)
     own["lower"], own["upper"] = _within(estimator, own["lower"], own["upper"])
     columns: Columns = {"n": np.asarray(stats.n, np.int64), "effective_n": effective}
     columns["value"] = value
-    columns.update({name: own[name] for name in own if name not in ("lower", "upper")})
+    columns.update({name: own[name] for name in own if name not in _LIMITS})
     columns["center"] = np.full(len(index), center)
-    columns["lower"], columns["upper"] = own["lower"], own["upper"]
+    columns.update({name: own[name] for name in _LIMITS})
     if rules is not None:
         width = settings.get("sigma_z", 1.0) * se[valid]
         fired = _control.run_rules(
@@ -580,11 +577,8 @@ def control_chart(
             f"rule_{number}": _on_valid(flags, valid, False)
             for number, flags in enumerate(fired, start=1)
         }
-        signal = np.logical_or.reduce(list(named.values()))
-        columns["signal"] = signal
+        columns["signal"] = np.logical_or.reduce(list(named.values()))
         columns.update(named)
-    else:
-        columns["signal"] = signal
     table: pd.DataFrame = pd.DataFrame(columns, index=index)
     table.attrs.update(attributes)
     return table
@@ -637,7 +631,9 @@ def funnel_plot(
         (the value of all rows), ``lower``, ``upper`` (kept within the
         metric's values, as in `control_chart`) and ``signal`` (the value is
         outside the limits). ``frame.attrs`` holds ``center``,
-        ``sd`` (the spread of one row) and ``sigma``, which
+        ``sd`` (the spread of one row), ``sigma``, ``bounds`` (the
+        lowest and highest value the metric can take) and ``label`` (the
+        metric's name), which
         `cxmetrics.plotting.plot_funnel` draws the funnel with.
 
     Raises
@@ -693,8 +689,10 @@ def funnel_plot(
     value = np.asarray(estimator.estimate(stats)[0], dtype=np.float64)
     effective = np.asarray(stats.effective_n, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        half = np.where(effective > 0, width * spread / np.sqrt(effective), np.nan)
-    lower, upper = _within(estimator, center - half, center + half)
+        se = np.where(effective > 0, spread / np.sqrt(effective), np.nan)
+    valid = np.isfinite(value) & np.isfinite(se)
+    limits = _chart_columns("shewhart", value, se, center, valid, {"sigma": width})
+    lower, upper = _within(estimator, limits["lower"], limits["upper"])
     columns: Columns = {
         "n": np.asarray(stats.n, np.int64),
         "effective_n": effective,
@@ -702,11 +700,19 @@ def funnel_plot(
         "center": np.full(value.size, center),
         "lower": lower,
         "upper": upper,
-        "signal": np.isfinite(value) & ((value < lower) | (value > upper)),
+        "signal": limits["signal"],
     }
     _check_keys_free(func, list(keys_table.columns), columns)
     data: dict[Hashable, Any] = {key: keys_table[key].array for key in keys_table}
     data.update(columns)
     table: pd.DataFrame = pd.DataFrame(data)
-    table.attrs.update({"center": center, "sd": spread, "sigma": width})
+    table.attrs.update(
+        {
+            "center": center,
+            "sd": spread,
+            "sigma": width,
+            "bounds": tuple(estimator.BOUNDS),
+            "label": estimator.label,
+        }
+    )
     return table

@@ -863,3 +863,26 @@ def test_import_is_lazy():
     subprocess.run([sys.executable, "-c", code], check=True)
     assert {"control_chart", "funnel_plot"} <= set(cx.__all__)
     assert cx.funnel_plot is monitoring.funnel_plot
+
+
+def test_spread_of_one_row_without_rows_or_after_a_propagated_value():
+    from cxmetrics._estimators import MeanEstimator, NetEstimator, RateEstimator
+    from cxmetrics._stats import MomentStats, NetStats, RateStats
+
+    net = NetEstimator(ci=None, confidence=0.95, nps=True)
+    assert math.isnan(net.process_sd(NetStats.of_counts(0, 0, 0, n=0)))
+    assert math.isnan(
+        net.process_sd(NetStats.of_counts(5, 3, 2, n=10, n_missing=1, propagated=True))
+    )
+    assert net.process_sd(NetStats.of_counts(5, 3, 2, n=10)) == pytest.approx(
+        100 * math.sqrt(0.7 - 0.09)
+    )
+    rate = RateEstimator(ci=None, confidence=0.95, label="x")
+    assert rate.process_sd(RateStats.of_counts(3, 12, n=12)) == pytest.approx(
+        math.sqrt(0.25 * 0.75)
+    )
+    mean = MeanEstimator(ci=None, confidence=0.95, label="x")
+    one_each = MomentStats.of_moments(1.0, 3.0, 0.0, n=1)
+    assert math.isnan(mean.process_sd(one_each))
+    propagated = MomentStats.of_moments(4.0, 3.0, 2.0, n=4, propagated=True)
+    assert math.isnan(mean.process_sd(propagated))

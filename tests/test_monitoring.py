@@ -886,3 +886,38 @@ def test_spread_of_one_row_without_rows_or_after_a_propagated_value():
     assert math.isnan(mean.process_sd(one_each))
     propagated = MomentStats.of_moments(4.0, 3.0, 2.0, n=4, propagated=True)
     assert math.isnan(mean.process_sd(propagated))
+
+
+def test_frame_column_and_time_errors_name_the_function(cans):
+    with pytest.raises(
+        cx.InputError,
+        match=exact(
+            "control_chart: frame must be a pandas or dask DataFrame; got list"
+        ),
+    ):
+        cx.control_chart([1, 2], cx.nps, column="x", time="date")
+    with pytest.raises(
+        cx.InputError,
+        match=exact(
+            "control_chart: column 'nope' is not a column of frame (its columns: "
+            "'date', 'bad')"
+        ),
+    ):
+        chart_of(cans, column="nope")
+    with pytest.raises(cx.InputError, match=r"^control_chart: time column 'bad' must"):
+        cx.control_chart(cans, cx.conversion_rate, column="bad", time="bad")
+    with pytest.raises(
+        cx.InputError,
+        match=exact(
+            "funnel_plot: by 'nope' is not a column of frame (its columns: "
+            "'team', 'resolved')"
+        ),
+    ):
+        cx.funnel_plot(teams(), cx.fcr_rate, column="resolved", by="nope")
+    frame = pd.DataFrame(
+        {"score": [10, 11, 3], "date": pd.date_range("2025-01-06", periods=3)}
+    )
+    with pytest.raises(
+        cx.InputError, match=r"^control_chart: cx\.nps on 'score': 1 of 3 scores"
+    ):
+        cx.control_chart(frame, cx.nps, column="score", time="date", freq="D")

@@ -440,7 +440,9 @@ def control_chart(
 
     The EWMA and CUSUM pass over an empty period (or a NaN value under
     ``nan_policy="propagate"``): their statistic is carried, and the
-    period does not signal.
+    period does not signal. Rows without a time belong to no period and
+    are left out of the chart (`cxmetrics.over_time` shows them in a last
+    row, NaT).
 
     **Run rules.** ``rules="western_electric"`` (Western Electric 1956):
     1 one point beyond the limits; 2 two of three in a row beyond 2/3 of

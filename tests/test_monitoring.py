@@ -678,7 +678,11 @@ def test_funnel_sigma_widens_the_limits():
         ),
         (
             {"freq": "fortnight"},
-            "control_chart: freq='fortnight' is not one of 'D', 'W', 'M', 'Q', 'Y'",
+            "control_chart: freq='fortnight' is not a period frequency; use 'D' "
+            "(days), 'W' or 'W-MON' ... 'W-SUN' (weeks ending on that day), 'M', "
+            "'ME' or 'MS' (months), 'Q', 'QE' or 'QS' (quarters; 'Q-JAN' ... "
+            "'Q-DEC' end in that month, 'QS-JAN' ... 'QS-DEC' start in it), or "
+            "'Y', 'YE', 'YS' or 'A' (years, anchored the same way)",
         ),
         (
             {"scale": (1, 5)},

@@ -318,8 +318,10 @@ def control_chart(
         The metric's data columns, as for `cxmetrics.by_segment`.
     time : column name
         When each row happened, as for `cxmetrics.over_time`.
-    freq : {'W', 'D', 'M', 'Q', 'Y'}
-        Period length; weeks (Monday to Sunday) by default.
+    freq : str
+        Period length, with the aliases of `cxmetrics.over_time`: weeks
+        (``'W'``, Monday to Sunday) by default, or ``'W-SAT'`` (weeks ending
+        on Saturday), ``'D'``, ``'M'``, ``'Q'``, ``'Y'``, ...
     chart : {'shewhart', 'laney', 'ewma', 'cusum'}
         Shewhart limits that follow each period's size; Laney's p′ limits,
         widened (or narrowed) by the moving range of the standardized

@@ -54,6 +54,7 @@ CASE_MODULES = (
     "cases_survival",
     "cases_cohorts",
     "cases_segments",
+    "cases_monitoring",
     "cases_value",
 )
 

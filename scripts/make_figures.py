@@ -61,6 +61,18 @@ def main() -> None:
     cohorts = cx.cohort_retention(paying["customer_id"], paying["month"], freq="Q")
     _save("cohorts", lambda ax: plotting.plot_cohorts(cohorts, ax=ax), height=4.2)
 
+    weekly = cx.datasets.load_weekly_survey()
+    ewma = cx.control_chart(
+        weekly, cx.nps, column="nps", time="date", chart="ewma", baseline=26
+    )
+    _save(
+        "monitoring-ewma",
+        lambda ax: plotting.plot_control_chart(ewma, ax=ax),
+        height=3.6,
+    )
+    funnel = cx.funnel_plot(weekly, cx.nps, column="nps", by="agent")
+    _save("monitoring-funnel", lambda ax: plotting.plot_funnel(funnel, ax=ax), 4.2)
+
 
 if __name__ == "__main__":
     main()

@@ -64,6 +64,18 @@ subscription follow with probabilities per source. A few rows are out of
 order (activated without a recorded sign-up, subscribed without activating)
 to show that the funnel is counted strictly.
 
+Weekly survey
+-------------
+A year of post-contact surveys, 52 weeks from Monday 6 January 2025, about
+140 answers a week (Poisson, busier in winter), each rating the agent who
+handled the contact: 24 agents with very different volumes. The answers come
+from the survey's ordered-probit model; the agents are alike but two, planted
+below and above the rest (``AGENT_EFFECTS``), and the process has one real
+change: from Monday 1 September 2025 (``WEEKLY_SHIFT_START``) the latent
+satisfaction of every answer drops by ``WEEKLY_SHIFT`` standard deviations (a
+product change gone wrong, about 9 NPS points) and stays down. The monitoring
+guide charts it.
+
 Transactions
 ------------
 3,000 customers make their first purchase on a day of the first twelve
@@ -100,6 +112,8 @@ from cxmetrics.datasets import (
     TICKET_CHANNELS,
     TIMEZONE,
     TRANSACTIONS_END,
+    WEEKLY_AGENTS,
+    WEEKLY_SHIFT_START,
 )
 
 IntArray = npt.NDArray[np.int64]
@@ -640,6 +654,50 @@ def make_funnel(rng: np.random.Generator) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------
+# Weekly survey (a planted shift, agents for a funnel plot)
+
+WEEKLY_SEED = 20250106
+WEEKLY_FIRST = "2025-01-06"  # a Monday
+WEEKLY_WEEKS = 52
+WEEKLY_ANSWERS = 140  # mean answers per week
+WEEKLY_SEASON = 0.2  # relative swing of the weekly volume over the year
+WEEKLY_SHIFT = -0.12  # latent standard deviations, from WEEKLY_SHIFT_START on
+AGENT_EFFECTS = {"A07": -0.3, "A19": 0.3}  # latent shifts; other agents 0
+WEEKLY_CSAT_MISSING = 0.01
+
+
+def make_weekly_survey(rng: np.random.Generator) -> pd.DataFrame:
+    """The weekly survey, one row per answer, sorted by date."""
+    weeks = np.arange(WEEKLY_WEEKS)
+    season = 1.0 + WEEKLY_SEASON * np.cos(2.0 * np.pi * weeks / WEEKLY_WEEKS)
+    per_week = rng.poisson(WEEKLY_ANSWERS * season)
+    n = int(per_week.sum())
+    week = np.repeat(weeks, per_week)
+    day = np.sort(week * 7 + rng.integers(0, 7, size=n))
+    date = np.datetime64(WEEKLY_FIRST) + day.astype("timedelta64[D]")
+    agents = len(WEEKLY_AGENTS)
+    volume = 1.0 / np.arange(1, agents + 1) ** 0.8
+    volume = rng.permutation(volume / volume.sum())
+    agent = rng.choice(agents, size=n, p=volume)
+    effect = np.zeros(agents)
+    for name, shift in AGENT_EFFECTS.items():
+        effect[WEEKLY_AGENTS.index(name)] = shift
+    shifted = date >= np.datetime64(WEEKLY_SHIFT_START)
+    latent = rng.standard_normal(n) + effect[agent] + WEEKLY_SHIFT * shifted
+    nps = ordered_probit(latent, NPS_PROBS, 0)
+    csat = ordered_probit(correlated(latent, CSAT_LOADING, rng), CSAT_PROBS, 1)
+    return pd.DataFrame(
+        {
+            "response_id": np.arange(1, n + 1),
+            "date": pd.to_datetime(date).strftime("%Y-%m-%d"),
+            "agent": np.asarray(WEEKLY_AGENTS)[agent],
+            "nps": nps,
+            "csat": with_missing(csat, WEEKLY_CSAT_MISSING, rng),
+        }
+    )
+
+
+# ---------------------------------------------------------------------------
 # Transactions (BG/NBD purchases, Gamma-Gamma spend)
 
 TRANSACTIONS_SEED = 20250601
@@ -705,6 +763,7 @@ SAMPLE_FILES: dict[str, Callable[[], pd.DataFrame]] = {
     "transactions.csv": lambda: make_transactions(
         np.random.default_rng(TRANSACTIONS_SEED)
     ),
+    "weekly_survey.csv": lambda: make_weekly_survey(np.random.default_rng(WEEKLY_SEED)),
 }
 
 

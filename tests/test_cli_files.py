@@ -1010,3 +1010,135 @@ def test_plots_errors_are_one_line(
         "cxmetrics: error: survey: --plots needs matplotlib; install the plot "
         'extra: pip install "cxmetrics[plot]"\n'
     )
+
+
+# ---------------------------------------------------------------------------
+# Control charts (--chart)
+
+
+def test_survey_control_chart_is_the_p_chart_by_hand(
+    capsys: pytest.CaptureFixture[str], sample_dir: Path, survey: pd.DataFrame
+) -> None:
+    args = ["survey", sample_dir / "survey.csv", "--column", "csat"]
+    args += ["--metric", "csat", "--time", "date", "--freq", "M"]
+    document = run_json(capsys, *args, "--chart", "shewhart")
+    chart = block(document, "control_chart")
+    assert chart["columns"] == [
+        "period",
+        "n",
+        "value",
+        "center",
+        "lower",
+        "upper",
+        "signal",
+    ]
+    rows = chart["rows"]
+    answered = survey.dropna(subset=["csat"])
+    months = pd.to_datetime(answered["date"]).dt.to_period("M")
+    satisfied = answered["csat"] >= 4
+    p = satisfied.mean()
+    sizes = satisfied.groupby(months).size()
+    assert [r["period"] for r in rows] == [str(m) for m in sizes.index]
+    assert [r["n"] for r in rows] == sizes.tolist()
+    assert all(isinstance(r["n"], int) for r in rows)
+    assert all(isinstance(r["signal"], bool) for r in rows)
+    assert [r["value"] for r in rows] == pytest.approx(
+        satisfied.groupby(months).mean().tolist()
+    )
+    assert [r["center"] for r in rows] == pytest.approx([p] * len(rows))
+    half = 3 * np.sqrt(p * (1 - p) / sizes.to_numpy())
+    assert [r["upper"] for r in rows] == pytest.approx((p + half).tolist())
+    assert [r["lower"] for r in rows] == pytest.approx((p - half).tolist())
+    # The trend is still there, before the chart.
+    keys = [section["key"] for section in document["sections"]]
+    assert keys[-2:] == ["trend", "control_chart"]
+
+
+def test_survey_ewma_and_cusum_columns(
+    capsys: pytest.CaptureFixture[str], sample_dir: Path
+) -> None:
+    args = ["survey", sample_dir / "survey.csv", "--column", "nps"]
+    args += ["--time", "date", "--freq", "W"]
+    ewma = block(run_json(capsys, *args, "--chart", "ewma"), "control_chart")
+    assert "ewma" in ewma["columns"]
+    assert ewma["units"][ewma["columns"].index("ewma")] == "points"
+    cusum = block(run_json(capsys, *args, "--chart", "cusum"), "control_chart")
+    assert cusum["columns"][3:5] == ["cusum_upper", "cusum_lower"]
+    assert all(r["cusum_lower"] >= 0 for r in cusum["rows"])
+    status, out, err = run(capsys, *args, "--chart", "laney")
+    assert (status, err) == (0, "")
+    assert "NPS control chart (laney, W)" in out
+    table = run(capsys, *args, "--chart", "ewma", "--format", "csv")[1]
+    frame = pd.read_csv(io.StringIO(table))
+    charted = frame[frame["section"] == "control_chart"]
+    assert len(charted) == 53
+    assert set(charted["signal"].dropna()) <= {True, False}
+
+
+def test_survey_chart_needs_time_and_a_known_chart(
+    capsys: pytest.CaptureFixture[str], sample_dir: Path
+) -> None:
+    args = ["survey", sample_dir / "survey.csv", "--column", "nps"]
+    status, out, err = run(capsys, *args, "--chart", "ewma")
+    assert (status, out, err) == (
+        2,
+        "",
+        "cxmetrics: error: survey: --chart needs --time, the column of dates to "
+        "chart by period\n",
+    )
+    status, _, err = run(capsys, *args, "--time", "date", "--chart", "xbar")
+    assert status == 2
+    assert "argument --chart: invalid choice: 'xbar'" in err
+    assert err.count("\n") == 1
+
+
+def test_survey_chart_plot(
+    capsys: pytest.CaptureFixture[str], sample_dir: Path, tmp_path: Path
+) -> None:
+    pytest.importorskip("matplotlib")
+    charts = tmp_path / "charts"
+    args = ["survey", sample_dir / "survey.csv", "--column", "nps"]
+    args += ["--time", "date", "--chart", "cusum", "--plots", charts]
+    status, _, err = run(capsys, *args)
+    assert (status, err) == (0, "")
+    assert sorted(p.name for p in charts.iterdir()) == [
+        "control_chart.png",
+        "nps.png",
+        "trend.png",
+    ]
+    check_png(charts / "control_chart.png")
+
+
+def test_survey_weighted_chart_shows_kishs_n(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Week 1: weights 2, 1 (Kish n 9/5); week 2: 1, 4 (25/17); 3 of 8 satisfied.
+    path = tmp_path / "w.csv"
+    path.write_text(
+        "rating,w,date\n5,2,2026-01-05\n4,1,2026-01-06\n2,1,2026-01-12\n"
+        "3,4,2026-01-13\n"
+    )
+    document = run_json(
+        capsys,
+        "survey",
+        path,
+        "--column",
+        "rating",
+        "--metric",
+        "csat",
+        "--weights",
+        "w",
+        "--time",
+        "date",
+        "--freq",
+        "W",
+        "--chart",
+        "shewhart",
+    )
+    chart = block(document, "control_chart")
+    assert chart["note"].endswith("; weighted")
+    eff = [r["effective_n"] for r in chart["rows"]]
+    assert eff == pytest.approx([9 / 5, 25 / 17])
+    p = 3 / 8
+    upper = [min(1.0, p + 3 * math.sqrt(p * (1 - p) / n)) for n in eff]
+    assert [r["upper"] for r in chart["rows"]] == pytest.approx(upper)

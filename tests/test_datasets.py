@@ -179,6 +179,7 @@ FILES = [
     "mrr.csv",
     "funnel.csv",
     "transactions.csv",
+    "weekly_survey.csv",
 ]
 LOADERS = [
     datasets.load_survey,
@@ -188,6 +189,7 @@ LOADERS = [
     datasets.load_mrr,
     datasets.load_funnel,
     datasets.load_transactions,
+    datasets.load_weekly_survey,
 ]
 
 
@@ -249,6 +251,8 @@ def test_public_names() -> None:
         "TICKET_CHANNELS",
         "TIMEZONE",
         "TRANSACTIONS_END",
+        "WEEKLY_AGENTS",
+        "WEEKLY_SHIFT_START",
         "load_calls",
         "load_funnel",
         "load_mrr",
@@ -256,6 +260,7 @@ def test_public_names() -> None:
         "load_survey",
         "load_tickets",
         "load_transactions",
+        "load_weekly_survey",
         "sample_calendar",
     }
 
@@ -755,3 +760,40 @@ def test_no_more_calls_are_in_service_than_the_roster_allows(calls):
         assert (in_service <= allowed).all()
         at_roster += int((in_service == agents[slots]).sum())
     assert at_roster > 1000
+
+
+# ---------------------------------------------------------------------------
+# Weekly survey
+
+
+def test_weekly_survey_shape_dtypes_and_span():
+    weekly = datasets.load_weekly_survey()
+    raw = raw_file("weekly_survey.csv")
+    assert list(weekly.columns) == ["response_id", "date", "agent", "nps", "csat"]
+    assert weekly["response_id"].tolist() == list(range(1, len(weekly) + 1))
+    assert pd.api.types.is_datetime64_dtype(weekly["date"])
+    assert weekly["date"].is_monotonic_increasing
+    assert weekly["date"].min() == pd.Timestamp("2025-01-06")
+    assert weekly["date"].max() == pd.Timestamp("2026-01-04")
+    assert list(weekly["agent"].cat.categories) == list(datasets.WEEKLY_AGENTS)
+    assert weekly["agent"].astype(str).tolist() == raw["agent"].tolist()
+    assert weekly["nps"].between(0, 10).all()
+    assert weekly["csat"].dropna().between(1, 5).all()
+    assert 0.005 < weekly["csat"].isna().mean() < 0.02
+    weeks = weekly.groupby(weekly["date"].dt.to_period("W")).size()
+    assert len(weeks) == 52
+    assert weeks.between(80, 220).all()
+
+
+def test_weekly_survey_holds_its_planted_shift_and_agents():
+    weekly = datasets.load_weekly_survey()
+    shifted = weekly["date"] >= pd.Timestamp(datasets.WEEKLY_SHIFT_START)
+    before = nps_points(weekly.loc[~shifted, "nps"])
+    after = nps_points(weekly.loc[shifted, "nps"])
+    assert 5 < before - after < 15
+    by_agent = weekly.groupby("agent", observed=True)["nps"].apply(nps_points)
+    overall = nps_points(weekly["nps"])
+    assert by_agent["A07"] < overall - 15
+    assert by_agent["A19"] > overall + 15
+    sizes = weekly["agent"].value_counts()
+    assert sizes.max() > 8 * sizes.min()

@@ -574,3 +574,125 @@ def test_shift_plan_on_given_axes_and_bad_input() -> None:
 def test_a_time_span_is_not_an_overall_value(by_region: pd.DataFrame) -> None:
     with pytest.raises(cx.InputError, match="overall must be a number"):
         plotting.plot_segments(by_region, overall=np.timedelta64(5, "s"))
+
+
+# ---------------------------------------------------------------------------
+# Monitoring
+
+
+@pytest.fixture(scope="module")
+def weekly() -> pd.DataFrame:
+    return cx.datasets.load_weekly_survey()
+
+
+def chart(weekly: pd.DataFrame, kind: str, **options: Any) -> pd.DataFrame:
+    return cx.control_chart(
+        weekly, cx.nps, column="nps", time="date", chart=kind, baseline=26, **options
+    )
+
+
+def _line(ax: Any, label: str) -> Any:
+    return next(line for line in ax.lines if line.get_label() == label)
+
+
+def test_control_chart_draws_values_limits_and_signals(weekly: pd.DataFrame) -> None:
+    table = chart(weekly, "shewhart", rules="western_electric")
+    ax = plotting.plot_control_chart(table)
+    starts = date2num(table.index.to_timestamp(how="start"))
+    np.testing.assert_allclose(_line(ax, "value").get_ydata(), table["value"])
+    np.testing.assert_allclose(date2num(_line(ax, "value").get_xdata()), starts)
+    np.testing.assert_allclose(_line(ax, "limits").get_ydata(), table["upper"])
+    assert _line(ax, "limits").get_drawstyle() == "steps-mid"
+    marked = _line(ax, "signal")
+    np.testing.assert_allclose(marked.get_ydata(), table.loc[table["signal"], "value"])
+    assert len(marked.get_xdata()) == int(table["signal"].sum()) > 0
+    assert ax.get_title() == "Shewhart chart"
+    assert ax.get_ylabel() == "NPS (points)"
+
+
+def test_ewma_chart_draws_the_ewma(weekly: pd.DataFrame) -> None:
+    table = chart(weekly, "ewma")
+    ax = plotting.plot_control_chart(table)
+    np.testing.assert_allclose(_line(ax, "ewma").get_ydata(), table["ewma"])
+    np.testing.assert_allclose(
+        _line(ax, "signal").get_ydata(), table.loc[table["signal"], "ewma"]
+    )
+
+
+def test_cusum_chart_draws_both_sums_and_h(weekly: pd.DataFrame) -> None:
+    table = chart(weekly, "cusum", h=4.0)
+    ax = plotting.plot_control_chart(table)
+    np.testing.assert_allclose(_line(ax, "upper sum").get_ydata(), table["cusum_upper"])
+    np.testing.assert_allclose(
+        _line(ax, "lower sum (negated)").get_ydata(), -table["cusum_lower"]
+    )
+    levels = sorted(
+        line.get_ydata()[0] for line in ax.lines if line.get_linestyle() == "--"
+    )
+    assert levels == [-4.0, 4.0]
+    # The shift is downwards: the signals are on the lower sum.
+    np.testing.assert_allclose(
+        _line(ax, "signal").get_ydata(), -table.loc[table["signal"], "cusum_lower"]
+    )
+    assert ax.get_ylabel() == "CUSUM (standard errors)"
+
+
+def test_funnel_draws_the_funnel_and_names_the_outliers(weekly: pd.DataFrame) -> None:
+    table = cx.funnel_plot(weekly, cx.csat, column="csat", by="agent", sigma=2)
+    ax = plotting.plot_funnel(table)
+    upper = _line(ax, "2 sigma limits")
+    sizes = upper.get_xdata()
+    center, sd = table.attrs["center"], table.attrs["sd"]
+    np.testing.assert_allclose(upper.get_ydata(), center + 2 * sd / np.sqrt(sizes))
+    assert sizes[0] == pytest.approx(table["effective_n"].min())
+    assert sizes[-1] == pytest.approx(table["effective_n"].max())
+    outside = table.loc[table["signal"]]
+    np.testing.assert_allclose(_line(ax, "outside").get_ydata(), outside["value"])
+    assert sorted(t.get_text() for t in ax.texts) == sorted(outside["agent"])
+    assert ax.get_xscale() == "log"
+    assert ax.get_ylabel() == "CSAT"
+
+
+def test_monitoring_plots_draw_on_the_given_axes(weekly: pd.DataFrame) -> None:
+    tables = [
+        chart(weekly, "laney"),
+        cx.funnel_plot(weekly, cx.nps, column="nps", by="agent"),
+    ]
+    for table, draw in zip(
+        tables, (plotting.plot_control_chart, plotting.plot_funnel), strict=True
+    ):
+        figure, (left, right) = plt.subplots(1, 2)
+        assert draw(table, ax=right) is right
+        assert right.has_data()
+        assert not left.has_data()
+        plt.close(figure)
+
+
+def test_monitoring_plots_bad_input(weekly: pd.DataFrame) -> None:
+    table = chart(weekly, "shewhart")
+    with pytest.raises(
+        cx.InputError,
+        match=_escape("plot_control_chart: frame lacks the column(s) 'signal'"),
+    ):
+        plotting.plot_control_chart(table.drop(columns=["signal"]))
+    with pytest.raises(
+        cx.InputError,
+        match=_escape(
+            "plot_control_chart: frame must be indexed by period (made by "
+            "cx.control_chart), got RangeIndex"
+        ),
+    ):
+        plotting.plot_control_chart(table.reset_index(drop=True))
+    funnel = cx.funnel_plot(weekly, cx.nps, column="nps", by="agent")
+    bare = pd.DataFrame(funnel)
+    bare.attrs = {}
+    with pytest.raises(
+        cx.InputError,
+        match=_escape(
+            "plot_funnel: frame.attrs lacks center, sd, sigma; make the frame with "
+            "cx.funnel_plot"
+        ),
+    ):
+        plotting.plot_funnel(bare)
+    dated = table.set_index(table.index.to_timestamp())
+    assert plotting.plot_control_chart(dated).has_data()

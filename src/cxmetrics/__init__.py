@@ -40,6 +40,7 @@ from cxmetrics.totals import *  # noqa: F403
 if _typing.TYPE_CHECKING:
     from cxmetrics import datasets, value
     from cxmetrics.comparisons import adjust_pvalues, compare
+    from cxmetrics.monitoring import control_chart, funnel_plot
     from cxmetrics.segments import by_segment, over_time
     from cxmetrics.value import (
         BGNBDModel,
@@ -56,8 +57,8 @@ if _typing.TYPE_CHECKING:
 __version__ = "0.1.0.dev0"
 
 # Loaded on first use, so that `import cxmetrics` stays quick for services
-# that never compare, segment, fit customer-value models or read the sample
-# data: name -> its module.
+# that never compare, segment, monitor, fit customer-value models or read the
+# sample data: name -> its module.
 _LAZY = {
     "BGNBDModel": "cxmetrics.value",
     "GammaGammaModel": "cxmetrics.value",
@@ -65,10 +66,12 @@ _LAZY = {
     "adjust_pvalues": "cxmetrics.comparisons",
     "by_segment": "cxmetrics.segments",
     "compare": "cxmetrics.comparisons",
+    "control_chart": "cxmetrics.monitoring",
     "datasets": "cxmetrics.datasets",
     "fit_bgnbd": "cxmetrics.value",
     "fit_gamma_gamma": "cxmetrics.value",
     "fit_pareto_nbd": "cxmetrics.value",
+    "funnel_plot": "cxmetrics.monitoring",
     "holdout_check": "cxmetrics.value",
     "lifetime_value": "cxmetrics.value",
     "over_time": "cxmetrics.segments",
@@ -105,10 +108,12 @@ __all__ = [
     "adjust_pvalues",
     "by_segment",
     "compare",
+    "control_chart",
     "datasets",
     "fit_bgnbd",
     "fit_gamma_gamma",
     "fit_pareto_nbd",
+    "funnel_plot",
     "holdout_check",
     "lifetime_value",
     "over_time",

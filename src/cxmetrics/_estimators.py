@@ -116,6 +116,8 @@ class RateEstimator:
     """
 
     STATS: ClassVar[type[RateStats]] = RateStats
+    #: The lowest and highest value a group can have.
+    BOUNDS: ClassVar[tuple[float, float]] = (0.0, 1.0)
 
     ci: str | None
     confidence: float
@@ -188,6 +190,16 @@ class RateEstimator:
         )
         return _mask_difference(result, a.propagated | b.propagated)
 
+    def process_sd(self, stats: RateStats) -> float:
+        """The standard deviation of one row's success, binomial at the pooled share.
+
+        ``sqrt(p * (1 - p))`` with ``p`` the share of all the groups of
+        ``stats`` together (the p chart's spread); NaN without rows or with
+        a propagated missing value.
+        """
+        value = self.estimate(stats.sum())[0][0]
+        return float(np.sqrt(value * (1.0 - value)))
+
 
 # ---------------------------------------------------------------------------
 # Net scores
@@ -203,6 +215,7 @@ class NetEstimator:
     """
 
     STATS: ClassVar[type[NetStats]] = NetStats
+    BOUNDS: ClassVar[tuple[float, float]] = (-100.0, 100.0)
 
     ci: str | None
     confidence: float
@@ -303,6 +316,23 @@ class NetEstimator:
         )
         return _mask_difference(result, a.propagated | b.propagated)
 
+    def process_sd(self, stats: NetStats) -> float:
+        """The standard deviation of one answer in points, trinomial (pooled shares).
+
+        An answer scores 100 (positive), 0 or -100 (negative), so its
+        variance is ``100**2 * (p+ + p- - (p+ - p-)**2)`` with the shares of
+        all the groups of ``stats`` together; NaN without answers or with a
+        propagated missing value.
+        """
+        pooled = stats.sum()
+        total = float(pooled.denominator[0])
+        if not total > 0 or bool(pooled.propagated[0]):
+            return float("nan")
+        variance = _two_sample._trinomial_variance(
+            pooled.positive / total, pooled.negative / total
+        )
+        return float(100.0 * np.sqrt(variance[0]))
+
 
 # ---------------------------------------------------------------------------
 # Means
@@ -313,6 +343,7 @@ class MeanEstimator:
     """A mean with its Student t interval; Welch's test between groups."""
 
     STATS: ClassVar[type[MomentStats]] = MomentStats
+    BOUNDS: ClassVar[tuple[float, float]] = (-math.inf, math.inf)
 
     ci: str | None
     confidence: float
@@ -380,6 +411,29 @@ class MeanEstimator:
             confidence=confidence,
         )
         return _mask_difference(result, a.propagated | b.propagated)
+
+    def process_sd(self, stats: MomentStats) -> float:
+        r"""The pooled within-group standard deviation of the groups of ``stats``.
+
+        .. math::
+
+            s_p^2 = \frac{\sum_g (n_g - 1)\, s_g^2}{\sum_g (n_g - 1)}
+
+        over the groups with more than one (effective) row, each ``s_g`` the
+        group's own sample standard deviation: the spread of one value with
+        the differences between the groups' means left out (the X-bar
+        chart's spread). NaN when no group has two rows, or with a
+        propagated missing value.
+        """
+        if bool(stats.propagated.any()):
+            return float("nan")
+        eff = stats.effective_n
+        usable = eff > 1
+        freedom = float((eff[usable] - 1.0).sum())
+        if not freedom > 0:
+            return float("nan")
+        std = stats.std[usable]
+        return float(np.sqrt(((eff[usable] - 1.0) * std * std).sum() / freedom))
 
 
 #: Any estimator.

@@ -39,6 +39,8 @@ __all__ = [
     "TICKET_CHANNELS",
     "TIMEZONE",
     "TRANSACTIONS_END",
+    "WEEKLY_AGENTS",
+    "WEEKLY_SHIFT_START",
     "load_calls",
     "load_funnel",
     "load_mrr",
@@ -46,6 +48,7 @@ __all__ = [
     "load_survey",
     "load_tickets",
     "load_transactions",
+    "load_weekly_survey",
     "sample_calendar",
 ]
 
@@ -96,6 +99,11 @@ SPEND_PARAMS = MappingProxyType({"p": 6.0, "q": 4.0, "v": 15.0})
 #: The last day of the sample transactions (ISO date).
 TRANSACTIONS_END = "2025-12-31"
 
+#: Agents of the weekly survey, in the order of the ``agent`` categories.
+WEEKLY_AGENTS = tuple(f"A{number:02d}" for number in range(1, 25))
+#: The Monday from which the weekly survey's satisfaction is lower (ISO date).
+WEEKLY_SHIFT_START = "2025-09-01"
+
 _DtypeMap: TypeAlias = dict[str, str | pd.CategoricalDtype]
 
 _SURVEY_DTYPES: _DtypeMap = {
@@ -138,6 +146,12 @@ _TRANSACTION_DTYPES: _DtypeMap = {
     "customer_id": "int64",
     "date": "str",
     "amount": "float64",
+}
+_WEEKLY_DTYPES: _DtypeMap = {
+    "response_id": "int64",
+    "agent": pd.CategoricalDtype(list(WEEKLY_AGENTS)),
+    "nps": "int64",
+    "csat": "Int64",
 }
 _FUNNEL_DTYPES: _DtypeMap = {
     "person_id": "int64",
@@ -587,3 +601,54 @@ def load_transactions() -> pd.DataFrame:
     """
     log = _read_csv("transactions.csv", _TRANSACTION_DTYPES)
     return _to_dates(log, ["date"], "%Y-%m-%d")
+
+
+def load_weekly_survey() -> pd.DataFrame:
+    """A year of survey answers, week by week, about the agent who helped.
+
+    52 weeks from Monday 6 January 2025 to Sunday 4 January 2026, about 140
+    answers a week (more in winter), each about one of 24 agents whose
+    volumes differ tenfold. The process is stable but for one real change:
+    from the week of 1 September 2025 (`WEEKLY_SHIFT_START`) satisfaction
+    is lower, by about 9 NPS points, to the end of the data. Two agents are
+    planted below and above the others. It is the data of the monitoring
+    guide: control charts find the change, a funnel plot the agents.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per answer, sorted by date, with the columns
+
+        ``response_id`` : int64
+            1 to 7,319.
+        ``date`` : datetime64
+            Day of the answer (naive, at midnight).
+        ``agent`` : category
+            ``'A01'`` to ``'A24'`` (see `WEEKLY_AGENTS`).
+        ``nps`` : int64
+            Likelihood to recommend, 0 to 10; never missing.
+        ``csat`` : Int64
+            Satisfaction, 1 to 5; ``<NA>`` where skipped (1%).
+
+    Notes
+    -----
+    The answers come from the ordered-probit model of `load_survey`: a
+    latent satisfaction per answer, lower by 0.12 standard deviations from
+    `WEEKLY_SHIFT_START` on, by 0.3 for agent A07, higher by 0.3 for A19
+    (``scripts/make_sample_data.py`` in the source tree). Existing sample
+    data sets are unchanged by it.
+
+    Examples
+    --------
+    >>> import cxmetrics as cx
+    >>> weekly = cx.datasets.load_weekly_survey()
+    >>> weekly.shape
+    (7319, 5)
+    >>> before = weekly[weekly["date"] < cx.datasets.WEEKLY_SHIFT_START]
+    >>> after = weekly[weekly["date"] >= cx.datasets.WEEKLY_SHIFT_START]
+    >>> print(cx.nps(before["nps"]))
+    NPS 19.6 (95% CI 17.3 to 21.9, adjusted Wald), n=4,624
+    >>> print(cx.nps(after["nps"]))
+    NPS 10.5 (95% CI 7.3 to 13.6, adjusted Wald), n=2,695
+    """
+    return _read_csv("weekly_survey.csv", _WEEKLY_DTYPES, ["date"])

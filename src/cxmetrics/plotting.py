@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "plot_cohorts",
+    "plot_control_chart",
+    "plot_funnel",
     "plot_holdout",
     "plot_nps",
     "plot_p_alive",
@@ -807,6 +809,300 @@ def _concise_dates(axes: Axes) -> None:
     axes.xaxis.set_major_locator(locator)
     formatter = ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
     axes.xaxis.set_major_formatter(formatter)
+
+
+# ---------------------------------------------------------------------------
+# Monitoring
+
+
+_LIMIT_COLUMNS = ("value", "center", "lower", "upper", "signal")
+_SIGNAL_COLOR = "#d6604d"
+_LINE_COLOR = "#2166ac"
+_CHART_NAMES = {
+    "shewhart": "Shewhart chart",
+    "laney": "Laney p′ chart",
+    "ewma": "EWMA chart",
+    "cusum": "CUSUM chart",
+}
+
+
+def _period_starts(func: str, index: pd.Index) -> Any:
+    """The start of each period (a PeriodIndex) or the times themselves."""
+    if isinstance(index, pd.PeriodIndex):
+        return index.to_timestamp(how="start").to_numpy()
+    if isinstance(index, pd.DatetimeIndex):
+        return index.to_numpy()
+    raise InputError(
+        f"{func}: frame must be indexed by period (made by cx.control_chart), "
+        f"got {_type_name(index)}"
+    )
+
+
+def _monitored(frame: pd.DataFrame) -> str:
+    """The metric's name (``attrs["label"]``), with its unit for a net score."""
+    label = str(frame.attrs.get("label", "Value"))
+    return f"{label} (points)" if label == "NPS" else label
+
+
+def _log_sizes(axes: Axes) -> None:
+    """A log scale of sizes, its ticks written as plain numbers."""
+    from matplotlib.ticker import FuncFormatter
+
+    axes.set_xscale("log")
+    plain = FuncFormatter(lambda value, _: f"{value:,.0f}")
+    axes.xaxis.set_major_formatter(plain)
+    axes.xaxis.set_minor_formatter(plain)
+    axes.tick_params(axis="x", which="minor", labelsize=7)
+
+
+def _signals(frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    return frame["signal"].eq(True).to_numpy(dtype=bool)
+
+
+def plot_control_chart(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """A control chart: the values, the center line, the limits and the signals.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Made by ``cx.control_chart``: indexed by period, with ``value``,
+        ``center``, ``lower``, ``upper`` and ``signal``, and ``ewma`` or
+        ``cusum_upper`` and ``cusum_lower`` for those charts.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    InputError
+        If ``frame`` is not a non-empty DataFrame with those columns and a
+        time index.
+    ImportError
+        If matplotlib is not installed.
+
+    Notes
+    -----
+    Shewhart and Laney charts draw each period's value against its own
+    limits, as steps (wider for small periods). The EWMA chart draws the
+    EWMA against its limits, with the periods' values as light points. The
+    CUSUM chart draws the upper sum above zero and the lower sum below it,
+    against the decision interval ``h`` (from the frame's ``attrs``, 5 by
+    default). Periods that signal are marked in red; a period without data
+    is a gap.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import cxmetrics as cx
+    >>> from cxmetrics import plotting
+    >>> weekly = cx.datasets.load_weekly_survey()
+    >>> chart = cx.control_chart(
+    ...     weekly, cx.nps, column="nps", time="date", chart="ewma", baseline=26)
+    >>> ax = plotting.plot_control_chart(chart)
+    >>> ax.get_title()
+    'EWMA chart'
+    >>> len(ax.lines[-1].get_xdata()) == int(chart["signal"].sum())
+    True
+    """
+    func = "plot_control_chart"
+    table = _check_frame(func, frame, _LIMIT_COLUMNS)
+    x = _period_starts(func, table.index)
+    signal = _signals(table)
+    chart = str(table.attrs.get("chart", ""))
+    if "cusum_upper" in table.columns and "cusum_lower" in table.columns:
+        chart = "cusum"
+    elif "ewma" in table.columns:
+        chart = "ewma"
+    axes = _axes(func, ax, (9.0, 4.2))
+    if chart == "cusum":
+        upper = _floats(table, "cusum_upper", func)
+        lower = -_floats(table, "cusum_lower", func)
+        h = float(table.attrs.get("h", 5.0))
+        axes.plot(
+            x,
+            upper,
+            marker="o",
+            markersize=3,
+            lw=1.4,
+            color=_LINE_COLOR,
+            label="upper sum",
+        )
+        axes.plot(
+            x,
+            lower,
+            marker="o",
+            markersize=3,
+            lw=1.4,
+            color="#4393c3",
+            label="lower sum (negated)",
+        )
+        axes.axhline(0.0, color="#555555", lw=1)
+        for level in (h, -h):
+            axes.axhline(level, color="#555555", ls="--", lw=1)
+        marked = np.where(upper > h, upper, lower)
+        axes.set_ylabel("CUSUM (standard errors)")
+    else:
+        shown = "ewma" if chart == "ewma" else "value"
+        line = _floats(table, shown, func)
+        if chart == "ewma":
+            axes.plot(
+                x,
+                _floats(table, "value", func),
+                linestyle="none",
+                marker=".",
+                color="#999999",
+                label="value",
+            )
+        axes.plot(
+            x, line, marker="o", markersize=3, lw=1.4, color=_LINE_COLOR, label=shown
+        )
+        axes.plot(
+            x, _floats(table, "center", func), color="#555555", lw=1, label="center"
+        )
+        for name in ("lower", "upper"):
+            axes.plot(
+                x,
+                _floats(table, name, func),
+                color="#555555",
+                ls="--",
+                lw=1,
+                drawstyle="steps-mid",
+                label="limits" if name == "upper" else None,
+            )
+        marked = line
+        axes.set_ylabel(_monitored(table))
+    axes.plot(
+        x[signal],
+        marked[signal],
+        linestyle="none",
+        marker="o",
+        markersize=7,
+        color=_SIGNAL_COLOR,
+        label="signal",
+    )
+    axes.set_title(_CHART_NAMES.get(chart, "Control chart"), pad=30)
+    axes.set_xlabel("Period")
+    axes.grid(alpha=0.3)
+    axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02), ncols=5, frameon=False)
+    _concise_dates(axes)
+    return axes
+
+
+def plot_funnel(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    r"""A funnel plot: each segment's value against its size, inside the funnel.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Made by ``cx.funnel_plot``: the segment keys, ``effective_n``,
+        ``value``, ``center``, ``lower``, ``upper`` and ``signal``, with
+        ``center``, ``sd`` and ``sigma`` in its ``attrs``.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    InputError
+        If ``frame`` is not a non-empty DataFrame with those columns and
+        attributes.
+    ImportError
+        If matplotlib is not installed.
+
+    Notes
+    -----
+    The funnel is :math:`\bar x \pm \sigma s / \sqrt{n}` over the range of
+    the segments' (effective) sizes, kept within the metric's values.
+    Segments outside it are marked in red and labelled with their keys.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import cxmetrics as cx
+    >>> from cxmetrics import plotting
+    >>> weekly = cx.datasets.load_weekly_survey()
+    >>> funnel = cx.funnel_plot(weekly, cx.nps, column="nps", by="agent")
+    >>> ax = plotting.plot_funnel(funnel)
+    >>> sorted(text.get_text() for text in ax.texts)
+    ['A07', 'A19']
+    """
+    func = "plot_funnel"
+    table = _check_frame(func, frame, ("effective_n", *_LIMIT_COLUMNS))
+    missing = [key for key in ("center", "sd", "sigma") if key not in table.attrs]
+    if missing:
+        raise InputError(
+            f"{func}: frame.attrs lacks {', '.join(missing)}; make the frame with "
+            "cx.funnel_plot"
+        )
+    center = float(table.attrs["center"])
+    spread = float(table.attrs["sd"]) * float(table.attrs["sigma"])
+    low, high = table.attrs.get("bounds", (-math.inf, math.inf))
+    sizes = _floats(table, "effective_n", func)
+    values = _floats(table, "value", func)
+    signal = _signals(table)
+    shown = sizes > 0
+    axes = _axes(func, ax, (8.0, 5.0))
+    if shown.any():
+        grid = np.geomspace(sizes[shown].min(), sizes[shown].max(), 200)
+        half = spread / np.sqrt(grid)
+        for sign in (-1.0, 1.0):
+            axes.plot(
+                grid,
+                np.clip(center + sign * half, low, high),
+                color="#555555",
+                ls="--",
+                lw=1,
+                label=f"{float(table.attrs['sigma']):g} sigma limits"
+                if sign > 0
+                else None,
+            )
+    axes.axhline(center, color="#555555", lw=1, label=f"overall {center:.3g}")
+    axes.plot(
+        sizes[~signal],
+        values[~signal],
+        linestyle="none",
+        marker="o",
+        color=_LINE_COLOR,
+        alpha=0.8,
+        label="within",
+    )
+    axes.plot(
+        sizes[signal],
+        values[signal],
+        linestyle="none",
+        marker="o",
+        color=_SIGNAL_COLOR,
+        label="outside",
+    )
+    for name, size, value in zip(
+        np.asarray(_row_labels(table))[signal],
+        sizes[signal],
+        values[signal],
+        strict=True,
+    ):
+        axes.annotate(
+            str(name),
+            (size, value),
+            xytext=(4, 4),
+            textcoords="offset points",
+            fontsize=8,
+        )
+    _log_sizes(axes)
+    axes.set_xlabel("Size (effective n)")
+    axes.set_ylabel(_monitored(table))
+    axes.grid(alpha=0.3)
+    axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02), ncols=4, frameon=False)
+    return axes
 
 
 # ---------------------------------------------------------------------------

@@ -1080,23 +1080,12 @@ def by_segment(
     check_option(func, "correction", correction, CORRECTIONS)
     minimum = check_positive_int(func, "min_n", min_n)
     level = check_confidence(func, confidence)
-    dask = _check_frame(func, frame)
-    given = _names(by)
-    if not given:
-        raise InputError(f"{func}: by must name at least one column")
-    frame, by_names, options = _with_given_values(
-        func, frame, _find_spec(func, metric), given, "by", metric_options, dask=dask
-    )
-    keys = _key_columns(func, frame, by_names)
-    request = _request(func, frame, metric, column, options, level)
-
-    def keys_of(part: pd.DataFrame) -> pd.DataFrame:
-        return part
-
+    keyed = _keyed_request(func, frame, metric, column, by, level, metric_options)
+    frame, keys, request, dask = keyed.frame, keyed.keys, keyed.request, keyed.dask
     plan = request.plan
     if isinstance(plan, SurvivalPlan):
         keys_table, columns = _survival_columns(
-            frame, request, plan, keys, keys_of, dask=dask
+            frame, request, plan, keys, _rows_of, dask=dask
         )
     elif isinstance(plan, DurationPlan):
         if dask:
@@ -1107,11 +1096,7 @@ def by_segment(
             plan.check_some_valid(grouped)
         columns = _segments_durations(plan, grouped, compare_to)
     else:
-        stats, keys_table = _grouped_stats(
-            frame, request, plan, keys, keys_of, dask=dask
-        )
-        if dask:
-            _check_some_valid(request, stats)
+        stats, keys_table = _additive_segments(keyed, plan)
         columns = _segments_additive(plan, stats, compare_to, level)
     outputs = [*columns, "p_adjusted", "significant", "low_n"]
     clash = [key for key in keys if key in outputs]
@@ -1139,6 +1124,100 @@ def _key_columns(func: str, frame: Frame, keys: list[Hashable]) -> list[Hashable
     if len(set(keys)) < len(keys):
         raise InputError(f"{func}: by names a column twice ({format_examples(keys)})")
     return keys
+
+
+@attrs.frozen(kw_only=True)
+class _Keyed:
+    """A metric call by segment: the frame (with any given keys), keys, request."""
+
+    frame: Frame
+    keys: list[Hashable]
+    request: _Request
+    dask: bool
+
+
+def _keyed_request(
+    func: str,
+    frame: Frame,
+    metric: object,
+    column: object,
+    by: object,
+    confidence: float,
+    metric_options: dict[str, Any],
+) -> _Keyed:
+    """Check the frame and the keys ``by``, then resolve the metric's request."""
+    dask = _check_frame(func, frame)
+    given = _names(by)
+    if not given:
+        raise InputError(f"{func}: by must name at least one column")
+    frame, by_names, options = _with_given_values(
+        func, frame, _find_spec(func, metric), given, "by", metric_options, dask=dask
+    )
+    keys = _key_columns(func, frame, by_names)
+    request = _request(func, frame, metric, column, options, confidence)
+    return _Keyed(frame=frame, keys=keys, request=request, dask=dask)
+
+
+def _rows_of(part: pd.DataFrame) -> pd.DataFrame:
+    """The key columns of a part are its own columns."""
+    return part
+
+
+def _additive_segments(keyed: _Keyed, plan: Plan) -> tuple[Stats, pd.DataFrame]:
+    """Statistics per segment and the segments' keys (one pass over the rows)."""
+    stats, keys_table = _grouped_stats(
+        keyed.frame, keyed.request, plan, keyed.keys, _rows_of, dask=keyed.dask
+    )
+    if keyed.dask:
+        _check_some_valid(keyed.request, stats)
+    return stats, keys_table
+
+
+def _additive_plan(request: _Request, fix: str) -> Plan:
+    """The request's plan, or an `InputError` when the metric is not additive."""
+    plan = request.plan
+    if isinstance(plan, Plan):
+        return plan
+    if isinstance(plan, SurvivalPlan):
+        what = "a survival curve, not one additive value per group"
+    else:
+        what = (
+            "not additive (a median or percentile of the whole is no combination "
+            "of those of its parts)"
+        )
+    raise InputError(
+        f"{request.func}: cx.{request.spec.name} is {what}, so it has no {fix}; "
+        "use a rate or a mean of the same rows instead, such as cx.sla_attainment "
+        "(the share within a target) or cx.churn_rate"
+    )
+
+
+def segment_statistics(
+    func: str,
+    frame: Frame,
+    metric: object,
+    *,
+    column: object,
+    by: object,
+    metric_options: dict[str, Any],
+    fix: str,
+) -> tuple[Stats, pd.DataFrame, Any]:
+    """Statistics of an additive metric per segment, the keys, and its estimator.
+
+    The machinery of `by_segment` (checks, one pass, pandas or dask) for
+    callers that estimate the segments their own way (`cxmetrics.monitoring`).
+    Segments are in key order; groups without rows are left out. ``fix``
+    names what the caller makes, for the error of a metric that is not
+    additive.
+    """
+    keyed = _keyed_request(func, frame, metric, column, by, 0.95, metric_options)
+    plan = _additive_plan(keyed.request, fix)
+    stats, keys_table = _additive_segments(keyed, plan)
+    held = np.asarray((stats.n > 0) | (stats.n_missing > 0))
+    if not held.all():
+        stats = stats.take(held)
+        keys_table = keys_table[held].reset_index(drop=True)
+    return stats, keys_table, plan.estimator
 
 
 # ---------------------------------------------------------------------------
@@ -1260,6 +1339,96 @@ def _changes_durations(
     return out
 
 
+@attrs.frozen(kw_only=True)
+class _Timed:
+    """A metric call over time: the frame (with any given times), request, periods."""
+
+    frame: Frame
+    request: _Request
+    ordinals_of: Callable[[pd.DataFrame], npt.NDArray[np.float64]]
+    dask: bool
+    freq: str  # the period alias, as `check_freq` spells it
+
+
+def _timed_request(
+    func: str,
+    frame: Frame,
+    metric: object,
+    column: object,
+    time: object,
+    freq: str,
+    confidence: float,
+    metric_options: dict[str, Any],
+) -> _Timed:
+    """Check ``freq``, the frame and the time column; resolve the metric's request."""
+    freq = check_freq(func, freq)
+    dask = _check_frame(func, frame)
+    frame, given, options = _with_given_values(
+        func, frame, _find_spec(func, metric), [time], "time", metric_options, dask=dask
+    )
+    time_column = _check_column(func, frame, "time", given[0])
+    zone = None
+    if dask:
+        _check_time_dtype(func, frame[time_column].dtype, time_column)
+        zone = _dask_time_zone(frame, func, time_column)
+    request = _request(func, frame, metric, column, options, confidence)
+
+    def ordinals_of(part: pd.DataFrame) -> npt.NDArray[np.float64]:
+        return _period_ordinals(
+            part[time_column], freq, func=func, name=time_column, zone=zone
+        )
+
+    return _Timed(
+        frame=frame, request=request, ordinals_of=ordinals_of, dask=dask, freq=freq
+    )
+
+
+def _additive_periods(timed: _Timed, plan: Plan) -> tuple[Stats, pd.PeriodIndex]:
+    """Statistics on every period from the first to the last (one pass)."""
+
+    def keys_of(part: pd.DataFrame) -> pd.DataFrame:
+        periods: pd.DataFrame = pd.DataFrame({"period": timed.ordinals_of(part)})
+        return periods
+
+    stats, groups = _grouped_stats(
+        timed.frame, timed.request, plan, ["period"], keys_of, dask=timed.dask
+    )
+    if timed.dask:
+        _check_some_valid(timed.request, stats)
+    position, index = _period_index(
+        groups["period"].to_numpy(dtype=np.float64), timed.freq
+    )
+    return _on_every_period(stats, position, len(index)), index
+
+
+def period_statistics(
+    func: str,
+    frame: Frame,
+    metric: object,
+    *,
+    column: object,
+    time: object,
+    freq: str,
+    metric_options: dict[str, Any],
+    fix: str,
+) -> tuple[Stats, pd.PeriodIndex, Any]:
+    """Statistics of an additive metric per period, the periods, and its estimator.
+
+    The machinery of `over_time` (checks, one pass, pandas or dask) for
+    callers that estimate the periods their own way
+    (`cxmetrics.monitoring`). Every period from the first to the last is
+    present (empty ones hold no rows); rows without a time make a last
+    period, NaT. ``fix`` names what the caller makes, for the error of a
+    metric that is not additive.
+    """
+    timed = _timed_request(
+        func, frame, metric, column, time, freq, 0.95, metric_options
+    )
+    plan = _additive_plan(timed.request, fix)
+    stats, index = _additive_periods(timed, plan)
+    return stats, index, plan.estimator
+
+
 def over_time(
     frame: Frame,
     metric: Callable[..., Any],
@@ -1350,34 +1519,21 @@ def over_time(
     2025Q4  770  0.809   0.016    0.440
     """
     func = "over_time"
-    freq = check_freq(func, freq)
     check_option(func, "compare_to", compare_to, (None, "previous"))
     level = check_confidence(func, confidence)
-    dask = _check_frame(func, frame)
-    frame, given, options = _with_given_values(
-        func, frame, _find_spec(func, metric), [time], "time", metric_options, dask=dask
+    timed = _timed_request(
+        func, frame, metric, column, time, freq, level, metric_options
     )
-    time_column = _check_column(func, frame, "time", given[0])
-    zone = None
-    if dask:
-        _check_time_dtype(func, frame[time_column].dtype, time_column)
-        zone = _dask_time_zone(frame, func, time_column)
-    request = _request(func, frame, metric, column, options, level)
-
-    def ordinals_of(part: pd.DataFrame) -> npt.NDArray[np.float64]:
-        return _period_ordinals(
-            part[time_column], freq, func=func, name=time_column, zone=zone
-        )
-
+    frame, request, dask, freq = timed.frame, timed.request, timed.dask, timed.freq
     plan = request.plan
     if isinstance(plan, SurvivalPlan):
         return _survival_over_time(
-            frame, request, plan, ordinals_of, freq, compare_to, dask=dask
+            frame, request, plan, timed.ordinals_of, freq, compare_to, dask=dask
         )
     if isinstance(plan, DurationPlan):
         if dask:
             raise _not_additive(request)
-        position, index = _period_index(ordinals_of(frame), freq)
+        position, index = _period_index(timed.ordinals_of(frame), freq)
         with request.errors():
             grouped = plan.group(
                 request.data(frame), position.astype(np.intp), len(index)
@@ -1390,15 +1546,7 @@ def over_time(
         table: pd.DataFrame = pd.DataFrame(columns, index=index)
         return table
 
-    def keys_of(part: pd.DataFrame) -> pd.DataFrame:
-        periods: pd.DataFrame = pd.DataFrame({"period": ordinals_of(part)})
-        return periods
-
-    stats, groups = _grouped_stats(frame, request, plan, ["period"], keys_of, dask=dask)
-    if dask:
-        _check_some_valid(request, stats)
-    position, index = _period_index(groups["period"].to_numpy(dtype=np.float64), freq)
-    stats = _on_every_period(stats, position, len(index))
+    stats, index = _additive_periods(timed, plan)
     estimator: Any = plan.estimator
     columns = _without_interval(_table(stats, estimator.columns(stats)), plan.interval)
     if compare_to == "previous":

@@ -199,6 +199,7 @@ _SURVEY_EXAMPLES = """\
   cxmetrics survey answers.csv --column score
   cxmetrics survey answers.csv --column rating --metric csat --scale 1-5 --by region
   cxmetrics survey answers.csv --column score --time date --freq Q --format csv
+  cxmetrics survey answers.csv --column score --time date --freq W --chart ewma
   cxmetrics survey answers.csv --column effort --metric ces --method net_easy
   cxmetrics survey answers.csv --column rating --metric top_box --scale 1 10 \\
       --weights weight --output report.json --format json
@@ -237,9 +238,19 @@ def _add_survey(commands: Any) -> None:
         help="trend period with --time: D, W, M, Q or Y, or another period "
         "alias of cxmetrics (default M)",
     )
+    parser.add_argument(
+        "--chart",
+        choices=survey.CHARTS,
+        help="with --time, a control chart of the metric per period (--freq): "
+        "Shewhart, Laney p', EWMA or CUSUM",
+    )
     parser.add_argument("--weights", metavar="COL", help="weight of each answer")
     _add_output_options(parser)
-    _add_plots_option(parser, "nps.png (NPS), segments.png (--by), trend.png (--time)")
+    _add_plots_option(
+        parser,
+        "nps.png (NPS), segments.png (--by), trend.png (--time), "
+        "control_chart.png (--chart)",
+    )
     parser.set_defaults(handler=_runner(survey.build))
 
 

@@ -22,6 +22,7 @@ from cxmetrics.cli.blocks import (
     file_report,
     metric_row,
     segment_table,
+    table,
     trend_table,
 )
 from cxmetrics.cli.inputs import (
@@ -31,15 +32,18 @@ from cxmetrics.cli.inputs import (
     save_chart,
     source_note,
 )
-from cxmetrics.cli.report import Block, Report, Row, Section, Table, Unit
+from cxmetrics.cli.report import Block, Column, Report, Row, Section, Table, Unit
+from cxmetrics.monitoring import CHARTS
 
 __all__ = [
     "CES_METHODS",
+    "CHARTS",
     "METRICS",
     "SurveyMetric",
     "build",
     "nps_scale_warning",
     "overall_rows",
+    "survey_chart",
     "survey_segments",
     "survey_trend",
 ]
@@ -243,6 +247,81 @@ def survey_trend(
     )
 
 
+#: The columns of a control chart's table after ``period``: the library's
+#: column, the header, and whether the unit is the metric's own.
+_CHART_FIELDS = (
+    ("n", "n", False),
+    ("effective_n", "effective n", False),
+    ("value", "value", True),
+    ("ewma", "EWMA", True),
+    ("cusum_upper", "CUSUM upper", False),
+    ("cusum_lower", "CUSUM lower", False),
+    ("center", "center", True),
+    ("lower", "lower limit", True),
+    ("upper", "upper limit", True),
+    ("signal", "signal", False),
+)
+_CHART_UNITS: dict[str, Unit] = {
+    "n": "count",
+    "effective_n": "number",
+    "cusum_upper": "number",
+    "cusum_lower": "number",
+    "signal": "flag",
+}
+
+
+def survey_chart(
+    frame: pd.DataFrame,
+    column: str,
+    metric: SurveyMetric,
+    time: str,
+    freq: str,
+    chart: str,
+    *,
+    key: str = "control_chart",
+) -> tuple[Table, pd.DataFrame]:
+    """The metric's control chart (`cx.control_chart`), and the library's frame.
+
+    Every period is the baseline. ``effective_n`` is shown for weighted
+    answers only.
+    """
+    options = dict(metric.options)
+    if metric.weights is not None:
+        options["weights"] = metric.weights
+    chart_frame = cx.control_chart(
+        frame,
+        metric.function,
+        column=column,
+        time=time,
+        freq=freq,
+        chart=chart,
+        **options,
+    )
+    columns: list[tuple[Column, Any]] = [
+        (Column(name="period", header="period", unit="text"), chart_frame.index)
+    ]
+    for name, header, own in _CHART_FIELDS:
+        if name not in chart_frame.columns:
+            continue
+        if name == "effective_n" and metric.weights is None:
+            continue
+        unit = metric.unit if own else _CHART_UNITS[name]
+        columns.append((Column(name=name, header=header, unit=unit), chart_frame[name]))
+    note = (
+        "center and spread from every period; a signal is a value"
+        + (" (for the EWMA, the EWMA)" if chart == "ewma" else "")
+        + " outside the limits"
+        + ("; weighted" if metric.weights is not None else "")
+    )
+    built = table(
+        key=key,
+        title=f"{metric.title} control chart ({chart}, {freq})",
+        note=note,
+        columns=columns,
+    )
+    return built, chart_frame
+
+
 def nps_scale_warning(scores: pd.Series, column: str) -> str | None:
     """A warning when every NPS score is 5 or less: likely a 1-5 rating."""
     numbers = pd.to_numeric(scores, errors="coerce").dropna()
@@ -269,6 +348,10 @@ def _metric_from_args(args: argparse.Namespace) -> SurveyMetric:
     if args.freq is not None and args.time is None:
         raise InputError(
             "survey: --freq needs --time, the column of dates to group by period"
+        )
+    if args.chart is not None and args.time is None:
+        raise InputError(
+            "survey: --chart needs --time, the column of dates to chart by period"
         )
     check_segment_keys("survey", args.by or [])
     return SurveyMetric(
@@ -312,4 +395,15 @@ def build(args: argparse.Namespace) -> Report:
         save_chart(
             "survey", plots, "trend", lambda ax: plotting.plot_trend(trend, ax=ax)
         )
+        if args.chart is not None:
+            table, charted = survey_chart(
+                dated, column, metric, args.time, freq, args.chart
+            )
+            blocks.append(table)
+            save_chart(
+                "survey",
+                plots,
+                "control_chart",
+                lambda ax: plotting.plot_control_chart(charted, ax=ax),
+            )
     return file_report("survey", args.file, metric.confidence, blocks, warnings)

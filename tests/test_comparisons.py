@@ -471,7 +471,7 @@ NPS_A = cx.nps_from_counts(*NORTH)
             NPS_A,
             NPS_A,
             {"method": "welch"},
-            "compare: method='welch' is not one of 'adjusted_wald', 'wald', None "
+            "compare: method='welch' is not one of 'adjusted_wald', 'wald', 'mover', None "
             "for NPSResult",
         ),
         (

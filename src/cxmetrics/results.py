@@ -35,6 +35,8 @@ __all__ = [
 _METHOD_LABELS = {
     "adjusted_wald": "adjusted Wald",
     "wald": "Wald",
+    "score": "Tango score",
+    "mover": "MOVER",
     "bootstrap": "bootstrap",
     "bayes": "Bayesian",
     "wilson": "Wilson",

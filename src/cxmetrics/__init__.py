@@ -24,6 +24,7 @@ from cxmetrics import retention as _retention
 from cxmetrics import scheduling as _scheduling
 from cxmetrics import service as _service
 from cxmetrics import staffing as _staffing
+from cxmetrics import survey_design as _survey_design
 from cxmetrics import totals as _totals
 from cxmetrics._validation import InputError
 from cxmetrics.business_hours import BusinessCalendar
@@ -35,6 +36,7 @@ from cxmetrics.retention import *  # noqa: F403
 from cxmetrics.scheduling import *  # noqa: F403
 from cxmetrics.service import *  # noqa: F403
 from cxmetrics.staffing import *  # noqa: F403
+from cxmetrics.survey_design import *  # noqa: F403
 from cxmetrics.totals import *  # noqa: F403
 
 if _typing.TYPE_CHECKING:
@@ -123,4 +125,5 @@ __all__ += _retention.__all__
 __all__ += _scheduling.__all__
 __all__ += _service.__all__
 __all__ += _staffing.__all__
+__all__ += _survey_design.__all__
 __all__ += _totals.__all__

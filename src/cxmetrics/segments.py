@@ -41,6 +41,7 @@ from cxmetrics._validation import (
 )
 from cxmetrics.comparisons import adjust_pvalues, compare
 from cxmetrics.survival import SurvivalPlan, part_life_tables
+from cxmetrics.results import RakedWeights
 
 __all__ = [
     "CORRECTIONS",
@@ -240,7 +241,9 @@ def _with_given_values(
     chosen = dict(options)
     for param in spec.column_options:
         value = chosen.get(param)
-        if param not in spec.scalar_or_column and _is_values(value):
+        if isinstance(value, RakedWeights):
+            _check_raked(func, frame, param, value, dask=dask)
+        elif param not in spec.scalar_or_column and _is_values(value):
             name, series = _attached(
                 func, frame, param, value, taken, dask=dask, default=param
             )
@@ -250,6 +253,27 @@ def _with_given_values(
     if extra:
         frame = pd.concat([frame, pd.DataFrame(extra, index=frame.index)], axis=1)
     return frame, names, chosen
+
+
+def _check_raked(
+    func: str, frame: Frame, param: str, raked: RakedWeights, *, dask: bool
+) -> None:
+    """Raked weights go with the rows they were raked on, of a pandas frame.
+
+    They stay whole (not a column), so that each segment's variance is that
+    of a domain of the raked sample.
+    """
+    if dask:
+        raise InputError(
+            f"{func}: raked weights (cx.rake) need a pandas DataFrame: the "
+            "raking-aware variance uses every row at once; compute the frame first"
+        )
+    if len(raked) != len(frame.index):
+        raise InputError(
+            f"{func}: {param} are raked weights of {format_count(len(raked))} rows "
+            f"but frame has {format_count(len(frame.index))}; rake the frame you "
+            "segment (a segment is a domain of the whole raked sample)"
+        )
 
 
 def _find_spec(func: str, metric: object) -> Segmentation:
@@ -294,7 +318,9 @@ def _data_columns(
         value = options.pop(param, None)
         if value is None:
             continue
-        if param in spec.scalar_or_column and not isinstance(value, str):
+        if isinstance(value, RakedWeights) or (
+            param in spec.scalar_or_column and not isinstance(value, str)
+        ):
             scalars[param] = value
         else:
             columns[param] = _check_column(func, frame, param, value)

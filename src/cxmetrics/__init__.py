@@ -16,6 +16,7 @@ added to its module is exported here with nothing else to change.
 import importlib as _importlib
 import typing as _typing
 
+from cxmetrics import drivers as _drivers
 from cxmetrics import effort as _effort
 from cxmetrics import journey as _journey
 from cxmetrics import loyalty as _loyalty
@@ -28,6 +29,7 @@ from cxmetrics import survey_design as _survey_design
 from cxmetrics import totals as _totals
 from cxmetrics._validation import InputError
 from cxmetrics.business_hours import BusinessCalendar
+from cxmetrics.drivers import *  # noqa: F403
 from cxmetrics.effort import *  # noqa: F403
 from cxmetrics.journey import *  # noqa: F403
 from cxmetrics.loyalty import *  # noqa: F403
@@ -117,6 +119,7 @@ __all__ = [
     "rfm_summary",
     "value",
 ]
+__all__ += _drivers.__all__
 __all__ += _effort.__all__
 __all__ += _journey.__all__
 __all__ += _loyalty.__all__

@@ -40,8 +40,8 @@ from cxmetrics._validation import (
     format_examples,
 )
 from cxmetrics.comparisons import adjust_pvalues, compare
-from cxmetrics.survival import SurvivalPlan, part_life_tables
 from cxmetrics.results import RakedWeights
+from cxmetrics.survival import SurvivalPlan, part_life_tables
 
 __all__ = [
     "CORRECTIONS",

@@ -497,19 +497,11 @@ def _bootstrap(
 ) -> FloatArray:
     """Importances of ``n_resamples`` resamples of the rows (with replacement).
 
-    Each resample's weighted covariance comes from the row counts in one
-    product with the rows; the decompositions then run on all the
-    resamples' correlation matrices at once, in chunks.
+    The decompositions run on all the resamples' correlation matrices at
+    once, in chunks; resamples where a driver is constant give NaN.
     """
-    rows, q = centered.shape
-    covariance = np.empty((n_resamples, q, q))
-    for b in range(n_resamples):
-        counts = np.bincount(rng.integers(0, rows, size=rows), minlength=rows)
-        share = counts * w
-        share = share / share.sum()
-        mean = share @ centered
-        covariance[b] = (centered * share[:, None]).T @ centered - np.outer(mean, mean)
-    corr = _standardized(covariance)
+    corr = _standardized(_resampled_covariances(centered, w, n_resamples, rng))
+    q = centered.shape[1]
     p = q - 1
     per_matrix = (1 << p) * (p + 1) * q if method == "shapley" else q * q
     chunk = max(1, _CHUNK_FLOATS // per_matrix)
@@ -520,3 +512,42 @@ def _bootstrap(
         usable = np.all(np.diagonal(block, axis1=1, axis2=2) > 0, axis=1)
         draws[start : start + chunk] = np.where(usable[:, None], importance, np.nan)
     return draws
+
+
+def _resampled_covariances(
+    centered: FloatArray, w: FloatArray, n_resamples: int, rng: np.random.Generator
+) -> FloatArray:
+    """The weighted covariance matrix of each of ``n_resamples`` resamples.
+
+    A resample is drawn as row indices, uniform with replacement, and kept
+    as the count of each row. Every moment a covariance needs (the sum of
+    weights, of weighted values and of weighted products of two columns)
+    is then one product of the counts of a chunk of resamples with the rows'
+    terms, built for a block of rows at a time to bound memory.
+    """
+    rows, q = centered.shape
+    first, second = np.triu_indices(q)
+    width = 1 + q + first.size
+    chunk = max(1, _CHUNK_FLOATS // rows)
+    block = max(1, _CHUNK_FLOATS // width)
+    out = np.empty((n_resamples, q, q))
+    for start in range(0, n_resamples, chunk):
+        size = min(chunk, n_resamples - start)
+        draws = rng.integers(0, rows, size=(size, rows))
+        draws += (np.arange(size) * rows)[:, None]
+        counts = np.bincount(draws.ravel(), minlength=size * rows)
+        counts = counts.reshape(size, rows).astype(np.float64)
+        sums = np.zeros((size, width))
+        for low in range(0, rows, block):
+            x = centered[low : low + block]
+            weight = w[low : low + block, None]
+            terms = np.concatenate(
+                [weight, x * weight, x[:, first] * x[:, second] * weight], axis=1
+            )
+            sums += counts[:, low : low + block] @ terms
+        total = sums[:, :1]
+        mean = sums[:, 1 : 1 + q] / total
+        upper = sums[:, 1 + q :] / total - mean[:, first] * mean[:, second]
+        out[start : start + size, first, second] = upper
+        out[start : start + size, second, first] = upper
+    return out

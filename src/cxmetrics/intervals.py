@@ -384,7 +384,8 @@ def _net_score(
     the upper one where it is ``-z`` between the estimate and 1. Each is
     found by regula falsi with the Illinois rule (a secant step inside the
     bracket, whose retained end has its value halved when it is kept twice),
-    on arrays, until every bracket is narrower than 1e-15.
+    on arrays, from the Wald bound as the first try, until every bracket is
+    narrower than 1e-15 or the statistic's gap is within rounding of 0.
     """
     positive, negative, n = np.broadcast_arrays(positive, negative, n)
     shape = positive.shape
@@ -401,22 +402,29 @@ def _net_score(
     gap_hi = _tango_gap(pos, neg, size, hi, target)
     gap_lo = np.where(gap_lo > 0.0, gap_lo, 1.0)
     gap_hi = np.where(gap_hi < 0.0, gap_hi, -1.0)
-    kept_lo = np.zeros(lo.size, dtype=bool)
+    # The first try is the Wald bound, close to the root in large samples.
+    spread = (pos + neg) / size - np.tile(estimate, 2) ** 2
+    x = np.tile(estimate, 2) - target * np.sqrt(np.maximum(spread, 0.0) / size)
+    noise = 1e-14 * (pos + neg + size)
+    # Which end the last step moved: 1 the low end, -1 the high one, 0 none.
+    moved = np.zeros(lo.size)
     for _ in range(_SCORE_STEPS):
-        x = hi - gap_hi * (hi - lo) / (gap_hi - gap_lo)
         x = np.where((x > lo) & (x < hi), x, 0.5 * (lo + hi))
         gap = _tango_gap(pos, neg, size, x, target)
-        right = gap > 0.0  # the root lies above x
+        right = gap > 0.0  # the root lies above x: the low end moves to x
+        # Illinois: an end kept twice in a row has its value halved.
         gap_lo, gap_hi = (
-            np.where(right, gap, np.where(kept_lo, gap_lo, 0.5 * gap_lo)),
-            np.where(right, np.where(kept_lo, 0.5 * gap_hi, gap_hi), gap),
+            np.where(right, gap, np.where(moved < 0, 0.5 * gap_lo, gap_lo)),
+            np.where(right, np.where(moved > 0, 0.5 * gap_hi, gap_hi), gap),
         )
-        exact = gap == 0.0
+        # A gap within rounding of 0 is the root, to the precision of a float.
+        exact = np.abs(gap) <= noise
         lo = np.where(right | exact, x, lo)
         hi = np.where(right & ~exact, hi, x)
-        kept_lo = ~right
+        moved = np.where(right, 1.0, -1.0)
         if not np.any(hi - lo > 1e-15):
             break
+        x = hi - gap_hi * (hi - lo) / (gap_hi - gap_lo)
     bound = 0.5 * (lo + hi)
     low = bound[:count].reshape(shape)
     high = bound[count:].reshape(shape)

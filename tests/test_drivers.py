@@ -363,8 +363,9 @@ def test_bad_data_names_the_fix(swiss: pd.DataFrame) -> None:
     total = swiss.assign(Total=swiss["Education"] + swiss["Examination"])
     with pytest.raises(
         cx.InputError,
-        match=r"the drivers 'Examination', 'Education', 'Total' are perfectly "
-        r"collinear .*drop one of them",
+        match=r"3 drivers are perfectly collinear, one a linear combination of "
+        r"the others \(e.g. a total of the rest\): 'Examination', 'Education', "
+        r"'Total'; drop one of them",
     ):
         cx.key_drivers(total, "Fertility", ["Examination", "Education", "Total"])
     with pytest.raises(cx.InputError, match="5 complete rows with a positive weight"):

@@ -368,9 +368,9 @@ def _check_correlation(
         loading = np.abs(vectors[:, 0])
         involved = [names[i] for i in np.flatnonzero(loading > 1e-6 * loading.max())]
         raise InputError(
-            f"{func}: the drivers {format_examples(involved)} are perfectly "
-            "collinear (one is a linear combination of the others, e.g. a total "
-            "of the rest); drop one of them"
+            f"{func}: {len(involved)} drivers are perfectly collinear, one a linear "
+            "combination of the others (e.g. a total of the rest): "
+            f"{', '.join(repr(name) for name in involved)}; drop one of them"
         )
 
 

@@ -1066,6 +1066,10 @@ def plot_drivers(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
             )
     axes.set_yticks(positions, names)
     axes.set_ylim(len(names) - 0.5, -0.5)
+    ends = np.concatenate([values, high])
+    top = float(np.nanmax(ends)) if np.isfinite(ends).any() else 0.0
+    if top > 0:
+        axes.set_xlim(0.0, 1.15 * top)  # room for the share labels
     axes.set_xlabel("Importance (part of R²)")
     r_squared = frame.attrs.get("r_squared")
     method = {"shapley": "Shapley", "relative_weights": "relative weights"}.get(

@@ -312,7 +312,12 @@ def test_on_the_sample_survey_the_designed_order_comes_out() -> None:
 @pytest.mark.parametrize(
     ("outcome", "drivers", "options", "message"),
     [
-        ("Fertility", ["Education", "Educ"], {}, "key_drivers: 'Educ' is not a column"),
+        (
+            "Fertility",
+            ["Education", "Educ"],
+            {},
+            "key_drivers: 1 column not in frame ('Educ'); its columns: 'Fertility'",
+        ),
         ("Fertility", [], {}, "key_drivers: drivers must name at least one column"),
         (
             "Fertility",

@@ -244,7 +244,7 @@ def test_raked_weights_are_a_read_only_array_like() -> None:
         (
             {"regon": {"North": 1.0}},
             {},
-            "rake: margins name 1 column not in frame ('regon')",
+            "rake: 1 column of margins not in frame ('regon'); its columns: 'region'",
         ),
         ({}, {}, "rake: margins must be a non-empty mapping"),
         (

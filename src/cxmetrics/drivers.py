@@ -35,15 +35,16 @@ from cxmetrics._scale import labelled_points
 from cxmetrics._validation import (
     NAN_POLICIES,
     InputError,
+    check_columns,
     check_confidence,
     check_option,
     check_resamples,
-    check_same_index,
     check_weights,
     format_count,
     format_examples,
     make_rng,
     to_float_array,
+    weights_of_frame,
 )
 
 __all__ = ["key_drivers"]
@@ -275,14 +276,7 @@ def _key_drivers_iv(
             f"{func}: the outcome {outcome!r} is also among the drivers; a driver "
             "cannot explain itself, so leave it out of drivers"
         )
-    absent = [c for c in [outcome, *names] if c not in frame.columns]
-    if absent:
-        shown = ", ".join(repr(c) for c in list(frame.columns)[:10])
-        raise InputError(
-            f"{func}: {format_examples(absent)} "
-            f"{'is not a column' if len(absent) == 1 else 'are not columns'} of "
-            f"frame (its columns: {shown})"
-        )
+    check_columns(func, frame, [outcome, *names], "column")
     if method == "shapley" and len(names) > SHAPLEY_LIMIT:
         raise InputError(
             f"{func}: {len(names)} drivers are more than the {SHAPLEY_LIMIT} that "
@@ -327,22 +321,13 @@ def _numbers(frame: pd.DataFrame, name: Hashable) -> FloatArray:
 
 def _driver_weights(frame: pd.DataFrame, weights: object) -> FloatArray:
     func = "key_drivers"
-    rows = len(frame.index)
-    if weights is None:
-        return np.ones(rows)
-    if isinstance(weights, Hashable) and not isinstance(weights, tuple):
-        if weights in frame.columns:
-            weights = frame[weights]
-        elif isinstance(weights, str):
-            raise InputError(
-                f"{func}: weights {weights!r} is not a column of frame; give a "
-                "column name or one weight per row"
-            )
-    if isinstance(weights, pd.Series):
-        check_same_index(func, {"frame": frame, "weights": weights})
-    raw = to_float_array(weights, func=func, name="weights")
+    raw = to_float_array(
+        weights_of_frame(func, frame, weights), func=func, name="weights"
+    )
     missing = np.isnan(raw)
-    w = check_weights(np.where(missing, 0.0, raw), rows, func=func, name="rows")
+    w = check_weights(
+        np.where(missing, 0.0, raw), len(frame.index), func=func, name="rows"
+    )
     return np.where(missing, np.nan, w)
 
 

@@ -36,6 +36,7 @@ from cxmetrics._validation import (
     check_confidence,
     check_option,
     check_positive_int,
+    format_columns,
     format_count,
     format_examples,
 )
@@ -62,8 +63,6 @@ Frame: TypeAlias = Any  # a pandas DataFrame, or a dask DataFrame
 Columns: TypeAlias = dict[str, npt.NDArray[Any]]
 #: The frame that holds a part's key columns.
 KeysOf: TypeAlias = Callable[[pd.DataFrame], pd.DataFrame]
-
-_MAX_COLUMNS_SHOWN = 10
 
 
 # ---------------------------------------------------------------------------
@@ -129,18 +128,12 @@ def _check_frame(func: str, frame: object) -> bool:
     )
 
 
-def _columns_text(columns: Sequence[Hashable]) -> str:
-    shown = ", ".join(repr(c) for c in list(columns)[:_MAX_COLUMNS_SHOWN])
-    more = len(columns) - _MAX_COLUMNS_SHOWN
-    return shown + (f" and {format_count(more)} more" if more > 0 else "")
-
-
 def _check_column(func: str, frame: Frame, role: str, name: object) -> Hashable:
     columns = list(frame.columns)
     if name not in columns:
         raise InputError(
             f"{func}: {role} {name!r} is not a column of frame (its columns: "
-            f"{_columns_text(columns)})"
+            f"{format_columns(columns)})"
         )
     return name
 

@@ -21,14 +21,15 @@ import pandas as pd
 from cxmetrics._validation import (
     FloatArray,
     InputError,
+    check_columns,
     check_confidence,
     check_option,
     check_positive_int,
-    check_same_index,
     check_weights,
     format_count,
     format_examples,
     is_real,
+    weights_of_frame,
 )
 from cxmetrics.intervals import effective_sample_size, z_critical
 from cxmetrics.results import RakedWeights
@@ -310,14 +311,7 @@ def _rake_iv(
     iterations = check_positive_int(func, "max_iter", max_iter)
     if not is_real(tol) or not 0.0 < float(tol) < math.inf:
         raise InputError(f"{func}: tol must be a positive number; got {tol!r}")
-    absent = [name for name in margins if name not in frame.columns]
-    if absent:
-        shown = ", ".join(repr(c) for c in list(frame.columns)[:10])
-        raise InputError(
-            f"{func}: margins name {format_count(len(absent))} column"
-            f"{'s' * (len(absent) != 1)} not in frame ({format_examples(absent)}); "
-            f"its columns: {shown}"
-        )
+    check_columns(func, frame, list(margins), "column of margins")
     design = _design_weights(frame, weights)
     columns: list[tuple[Hashable, pd.Index]] = []
     raw: list[FloatArray] = []
@@ -335,20 +329,8 @@ def _rake_iv(
 
 def _design_weights(frame: pd.DataFrame, weights: object) -> FloatArray:
     func = "rake"
-    rows = len(frame.index)
-    if weights is None:
-        return np.ones(rows)
-    if isinstance(weights, Hashable) and not isinstance(weights, tuple):
-        if weights in frame.columns:
-            weights = frame[weights]
-        elif isinstance(weights, str):
-            raise InputError(
-                f"{func}: weights {weights!r} is not a column of frame; give a "
-                "column name or one weight per row"
-            )
-    if isinstance(weights, pd.Series):
-        check_same_index(func, {"frame": frame, "weights": weights})
-    w = check_weights(weights, rows, func=func, name="rows of frame")
+    given = weights_of_frame(func, frame, weights)
+    w = check_weights(given, len(frame.index), func=func, name="rows of frame")
     return np.array(w, dtype=np.float64)
 
 

@@ -670,3 +670,40 @@ def test_no_warning_when_raking_converges(survey: pd.DataFrame) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert cx.rake(survey, MARGINS).converged
+
+
+def test_the_raking_sums_add_take_and_compare_periods(survey: pd.DataFrame) -> None:
+    # The kernel's statistics carry the raking sums through +, take and the
+    # comparison of each period with the one before.
+    from cxmetrics._plans import segmentation_of
+
+    raked = cx.rake(survey, MARGINS)
+    plan = segmentation_of(cx.nps).plan_for({})
+    codes = (survey["age"] == "55+").to_numpy().astype(np.intp)
+    stats = plan.stats({"scores": survey["score"], "weights": raked}, codes, 2)
+    both = stats.take([0]) + stats.take([1])
+    whole = plan.stats({"scores": survey["score"], "weights": raked})
+    assert both.effective_n[0] == pytest.approx(whole.effective_n[0], rel=1e-9)
+    frame = survey.assign(
+        when=np.where(
+            codes == 1, pd.Timestamp("2025-02-01"), pd.Timestamp("2025-01-01")
+        )
+    )
+    table = cx.over_time(
+        frame,
+        cx.nps,
+        column="score",
+        time="when",
+        weights=raked,
+        ci="wald",
+        compare_to="previous",
+    )
+    final = np.asarray(raked)
+    y = np.where(survey["score"] >= 9, 1.0, np.where(survey["score"] <= 6, -1.0, 0.0))
+    ones = np.ones(len(y))
+    later = codes == 1
+    v = _greg_variance(survey, MARGINS, y, later, ones, final) + _greg_variance(
+        survey, MARGINS, y, ~later, ones, final
+    )
+    half = (table["change_ci_high"].iloc[1] - table["change_ci_low"].iloc[1]) / 2
+    assert half == pytest.approx(100 * Z95 * math.sqrt(v), rel=1e-9)

@@ -431,8 +431,6 @@ def _subset_r_squared(corr: FloatArray) -> FloatArray:
     for _ in range(1, p):
         grow = p - 1 - last  # drivers above each subset's largest
         parent = np.repeat(np.arange(masks.size), grow)
-        if not parent.size:
-            break
         # Each parent's children add its drivers last + 1, ..., p - 1.
         within = np.arange(parent.size) - np.repeat(np.cumsum(grow) - grow, grow)
         driver = last[parent] + 1 + within

@@ -222,7 +222,7 @@ def test_ten_drivers_against_brute_force() -> None:
 
 def test_bootstrap_percentiles_of_resampled_rows(swiss: pd.DataFrame) -> None:
     # The intervals are percentiles of the decomposition of resampled rows:
-    # rebuilt here from the same draws (row indices, uniform with
+    # rebuilt here from the same draws (int32 row indices, uniform with
     # replacement, one resample after the other) with the brute-force oracle.
     drivers = DRIVERS[:3]
     table = cx.key_drivers(
@@ -231,7 +231,7 @@ def test_bootstrap_percentiles_of_resampled_rows(swiss: pd.DataFrame) -> None:
     rng = np.random.default_rng(11)
     draws = []
     for _ in range(30):
-        rows = rng.integers(0, len(swiss), size=len(swiss))
+        rows = rng.integers(0, len(swiss), size=len(swiss), dtype=np.int32)
         draws.append(_brute_force_lmg(swiss.iloc[rows], "Fertility", drivers)[0])
     low, high = np.quantile(np.array(draws), [0.05, 0.95], axis=0)
     np.testing.assert_allclose(table["ci_low"], low, atol=1e-10)

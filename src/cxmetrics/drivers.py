@@ -56,6 +56,8 @@ KEY_DRIVER_METHODS: Final = ("shapley", "relative_weights")
 SHAPLEY_LIMIT: Final = 15
 #: Floats held at once by the subset search (resamples are taken in chunks).
 _CHUNK_FLOATS: Final = 4_000_000
+#: Floats of per-row moment terms kept for the whole bootstrap (else rebuilt).
+_TERMS_FLOATS: Final = 16_000_000
 #: Smallest eigenvalue, relative to the largest, of a usable driver correlation.
 _COLLINEAR: Final = 1e-10
 
@@ -502,35 +504,56 @@ def _resampled_covariances(
 ) -> FloatArray:
     """The weighted covariance matrix of each of ``n_resamples`` resamples.
 
-    A resample is drawn as row indices, uniform with replacement, and kept
-    as the count of each row. Every moment a covariance needs (the sum of
+    A resample is drawn as row indices (int32), uniform with replacement,
+    and kept as the count of each row. Every moment a covariance needs (the sum of
     weights, of weighted values and of weighted products of two columns)
     is then one product of the counts of a chunk of resamples with the rows'
-    terms, built for a block of rows at a time to bound memory.
+    terms. The terms are built once when they fit in `_TERMS_FLOATS`, else
+    for a block of rows at a time.
     """
     rows, q = centered.shape
+    if rows >= 2**31:  # row indices are drawn as int32
+        raise InputError(
+            f"key_drivers: {format_count(rows)} rows are too many to resample; "
+            "sample fewer than 2**31 rows"
+        )
     first, second = np.triu_indices(q)
     width = 1 + q + first.size
     chunk = max(1, _CHUNK_FLOATS // rows)
-    block = max(1, _CHUNK_FLOATS // width)
+    block = rows if rows * width <= _TERMS_FLOATS else max(1, _CHUNK_FLOATS // width)
+    kept = _moment_terms(centered, w, first, second) if block == rows else None
     out = np.empty((n_resamples, q, q))
     for start in range(0, n_resamples, chunk):
         size = min(chunk, n_resamples - start)
-        draws = rng.integers(0, rows, size=(size, rows))
-        draws += (np.arange(size) * rows)[:, None]
-        counts = np.bincount(draws.ravel(), minlength=size * rows)
-        counts = counts.reshape(size, rows).astype(np.float64)
+        draws = rng.integers(0, rows, size=(size, rows), dtype=np.int32)
+        counts = np.empty((size, rows))
+        for resample, drawn in enumerate(draws):
+            counts[resample] = np.bincount(drawn, minlength=rows)
         sums = np.zeros((size, width))
         for low in range(0, rows, block):
-            x = centered[low : low + block]
-            weight = w[low : low + block, None]
-            terms = np.concatenate(
-                [weight, x * weight, x[:, first] * x[:, second] * weight], axis=1
+            part = slice(low, low + block)
+            terms = (
+                kept
+                if kept is not None
+                else _moment_terms(centered[part], w[part], first, second)
             )
-            sums += counts[:, low : low + block] @ terms
+            sums += counts[:, part] @ terms
         total = sums[:, :1]
         mean = sums[:, 1 : 1 + q] / total
         upper = sums[:, 1 + q :] / total - mean[:, first] * mean[:, second]
         out[start : start + size, first, second] = upper
         out[start : start + size, second, first] = upper
     return out
+
+
+def _moment_terms(
+    x: FloatArray,
+    w: FloatArray,
+    first: npt.NDArray[np.intp],
+    second: npt.NDArray[np.intp],
+) -> FloatArray:
+    """Per row: the weight, weighted values and weighted pairwise products."""
+    weight = w[:, None]
+    return np.concatenate(
+        [weight, x * weight, x[:, first] * x[:, second] * weight], axis=1
+    )

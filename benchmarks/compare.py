@@ -49,6 +49,7 @@ __all__ = ["CASES", "main"]
 #: The modules whose ``CASES`` make up the report, in report order.
 CASE_MODULES = (
     "cases_survey",
+    "cases_survey_design",
     "cases_business_hours",
     "cases_staffing",
     "cases_survival",

@@ -39,6 +39,8 @@ def main() -> None:
     )
     months = cx.over_time(survey, cx.nps, column="nps", time="date", freq="M")
     _save("nps-by-month", lambda ax: plotting.plot_trend(months, ax=ax))
+    drivers = cx.key_drivers(survey, "nps", list(cx.datasets.SURVEY_DRIVERS), rng=7)
+    _save("key-drivers", lambda ax: plotting.plot_drivers(drivers, ax=ax))
 
     subscriptions = cx.datasets.load_subscriptions()
     end = subscriptions["end"].fillna(pd.Timestamp("2026-01-01"))

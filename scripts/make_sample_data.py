@@ -22,6 +22,14 @@ chosen so that, at ``shift = 0``, each score has the probability given in
 channel (phone is harder, chat easier). A small share of CSAT and CES answers
 is left blank.
 
+Five driver ratings (1-5: product, agent, speed, ease, value) follow, drawn
+after everything above so that adding them changed no earlier value. Each is
+an ordered-probit reading of its own mix of the NPS latent (with the loading
+in ``DRIVER_LOADINGS``), a halo shared by all five (respondents who rate one
+thing high tend to rate everything high) and noise, so the drivers explain
+NPS to different degrees and are correlated with one another, as real
+driver questions are.
+
 Tickets
 -------
 Tickets arrive from March to November 2025 (both DST changes, six German
@@ -145,6 +153,17 @@ CSAT_LOADING = 0.75
 CES_LOADING = 0.60
 MISSING_SHARE = {"csat": 0.015, "ces": 0.02}
 
+# Driver ratings: loading on the NPS latent, the halo they share, answers.
+DRIVER_LOADINGS = {
+    "product": 0.55,
+    "agent": 0.45,
+    "speed": 0.40,
+    "ease": 0.35,
+    "value": 0.25,
+}
+DRIVER_HALO = 0.35
+DRIVER_PROBS = [0.05, 0.10, 0.22, 0.35, 0.28]
+
 
 def ordered_probit(
     latent: npt.NDArray[np.float64], probs: list[float], low: int
@@ -188,7 +207,7 @@ def make_survey(rng: np.random.Generator) -> pd.DataFrame:
     nps = ordered_probit(latent, NPS_PROBS, 0)
     csat = ordered_probit(correlated(latent, CSAT_LOADING, rng), CSAT_PROBS, 1)
     ces = ordered_probit(correlated(latent, CES_LOADING, rng) + ces_shift, CES_PROBS, 1)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "response_id": np.arange(1, n + 1),
             "date": pd.to_datetime(date).strftime("%Y-%m-%d"),
@@ -199,6 +218,14 @@ def make_survey(rng: np.random.Generator) -> pd.DataFrame:
             "ces": with_missing(ces, MISSING_SHARE["ces"], rng),
         }
     )
+    # Drawn last, so that every column above keeps its values.
+    halo = rng.standard_normal(n)
+    for name, loading in DRIVER_LOADINGS.items():
+        noise = rng.standard_normal(n)
+        rest = np.sqrt(1.0 - loading**2 - DRIVER_HALO**2)
+        driver = loading * latent + DRIVER_HALO * halo + rest * noise
+        frame[name] = ordered_probit(driver, DRIVER_PROBS, 1)
+    return frame
 
 
 # ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import pytest
 
 import cxmetrics as cx
 
-NET_CHOICES = "'adjusted_wald', 'wald', 'bootstrap', 'bayes', None"
+NET_CHOICES = "'adjusted_wald', 'wald', 'score', 'bootstrap', 'bayes', None"
 RATE_CHOICES = "'wilson', 'agresti_coull', 'clopper_pearson', 'jeffreys', 'wald', None"
 MEAN_CHOICES = "'t', None"
 RNG_RULE = "rng must be None, a non-negative int seed or a numpy.random.Generator"

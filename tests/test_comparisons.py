@@ -471,8 +471,8 @@ NPS_A = cx.nps_from_counts(*NORTH)
             NPS_A,
             NPS_A,
             {"method": "welch"},
-            "compare: method='welch' is not one of 'adjusted_wald', 'wald', None "
-            "for NPSResult",
+            "compare: method='welch' is not one of 'adjusted_wald', 'wald', "
+            "'mover', None for NPSResult",
         ),
         (
             cx.csat([5, 4]),

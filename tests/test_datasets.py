@@ -29,8 +29,14 @@ from cxmetrics.datasets import (
     load_survey,
 )
 
-COLUMNS = ["response_id", "date", "region", "channel", "nps", "csat", "ces"]
-SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+DRIVERS = ["product", "agent", "speed", "ease", "value"]
+COLUMNS = ["response_id", "date", "region", "channel", "nps", "csat", "ces", *DRIVERS]
+SCALES = {
+    "nps": (0, 10),
+    "csat": (1, 5),
+    "ces": (1, 7),
+    **dict.fromkeys(DRIVERS, (1, 5)),
+}
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +60,7 @@ def nps_points(scores: pd.Series) -> float:
 
 
 def test_shape_and_columns(survey: pd.DataFrame) -> None:
-    assert survey.shape == (3000, 7)
+    assert survey.shape == (3000, 12)
     assert list(survey.columns) == COLUMNS
 
 
@@ -64,6 +70,7 @@ def test_dtypes(survey: pd.DataFrame) -> None:
     assert survey["nps"].dtype == np.int64
     assert survey["csat"].dtype == pd.Int64Dtype()
     assert survey["ces"].dtype == pd.Int64Dtype()
+    assert all(survey[name].dtype == np.int64 for name in DRIVERS)
     assert list(survey["region"].cat.categories) == list(REGIONS)
     assert list(survey["channel"].cat.categories) == list(CHANNELS)
 
@@ -75,7 +82,7 @@ def test_values_equal_the_raw_file(survey: pd.DataFrame, raw: pd.DataFrame) -> N
     )
     for column in ("region", "channel"):
         assert survey[column].astype(str).tolist() == raw[column].tolist()
-    for column in ("response_id", "nps", "csat", "ces"):
+    for column in ("response_id", "nps", "csat", "ces", *DRIVERS):
         np.testing.assert_array_equal(
             survey[column].astype("float64").to_numpy(), raw[column].to_numpy()
         )
@@ -91,7 +98,7 @@ def test_ids_and_dates(survey: pd.DataFrame) -> None:
     assert per_month.min() > 150
 
 
-@pytest.mark.parametrize("column", ["nps", "csat", "ces"])
+@pytest.mark.parametrize("column", ["nps", "csat", "ces", *DRIVERS])
 def test_scores_are_whole_points_on_their_scale(
     survey: pd.DataFrame, column: str
 ) -> None:
@@ -105,6 +112,7 @@ def test_scores_are_whole_points_on_their_scale(
 def test_missing_answers_only_in_csat_and_ces(survey: pd.DataFrame) -> None:
     missing = survey.isna().sum()
     assert missing[["response_id", "date", "region", "channel", "nps"]].sum() == 0
+    assert missing[DRIVERS].sum() == 0
     # A few blanks, so that reports show n_missing: about 1-2 % of answers.
     assert missing["csat"] == 49
     assert missing["ces"] == 47
@@ -248,6 +256,7 @@ def test_public_names() -> None:
         "REGIONS",
         "SOURCES",
         "SPEND_PARAMS",
+        "SURVEY_DRIVERS",
         "TICKET_CHANNELS",
         "TIMEZONE",
         "TRANSACTIONS_END",
@@ -797,3 +806,15 @@ def test_weekly_survey_holds_its_planted_shift_and_agents():
     assert by_agent["A19"] > overall + 15
     sizes = weekly["agent"].value_counts()
     assert sizes.max() > 8 * sizes.min()
+
+
+def test_driver_ratings_relate_to_nps_in_their_designed_order(
+    survey: pd.DataFrame,
+) -> None:
+    # The drivers load on the NPS latent 0.55, 0.45, 0.40, 0.35, 0.25 (see
+    # scripts/make_sample_data.py): their correlations with the NPS answer
+    # fall in that order.
+    assert tuple(DRIVERS) == datasets.SURVEY_DRIVERS
+    correlations = survey[DRIVERS].corrwith(survey["nps"])
+    assert list(correlations.sort_values(ascending=False).index) == DRIVERS
+    assert (survey[DRIVERS].corr().to_numpy() > 0.1).all()

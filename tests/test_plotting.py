@@ -696,3 +696,54 @@ def test_monitoring_plots_bad_input(weekly: pd.DataFrame) -> None:
         plotting.plot_funnel(bare)
     dated = table.set_index(table.index.to_timestamp())
     assert plotting.plot_control_chart(dated).has_data()
+
+
+# ---------------------------------------------------------------------------
+# Key drivers
+
+
+@pytest.fixture(scope="module")
+def drivers(survey: pd.DataFrame) -> pd.DataFrame:
+    return cx.key_drivers(
+        survey, "nps", list(cx.datasets.SURVEY_DRIVERS), n_resamples=50, rng=3
+    )
+
+
+def test_driver_bars_are_the_importances_most_important_first(
+    drivers: pd.DataFrame,
+) -> None:
+    # Shuffle the table: the chart orders by importance itself.
+    shuffled = drivers.iloc[[3, 0, 4, 1, 2]].copy()
+    shuffled.attrs = dict(drivers.attrs)
+    ax = plotting.plot_drivers(shuffled)
+    bars = ax.patches
+    expected = drivers.sort_values("importance", ascending=False)
+    np.testing.assert_allclose(
+        [bar.get_width() for bar in bars], expected["importance"]
+    )
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == list(expected["driver"])
+    shares = [t.get_text() for t in ax.texts]
+    assert shares == [f"{100 * s:.0f}%" for s in expected["share"]]
+    # The error bars span each bootstrap interval.
+    segments = ax.collections[0].get_segments()
+    np.testing.assert_allclose(
+        [[seg[0][0], seg[1][0]] for seg in segments],
+        expected[["ci_low", "ci_high"]].to_numpy(),
+    )
+    assert ax.get_title(loc="left").startswith("Key drivers (Shapley): R² = ")
+
+
+def test_driver_chart_without_attrs_on_given_axes_and_bad_input(
+    drivers: pd.DataFrame,
+) -> None:
+    bare = pd.DataFrame(drivers)  # same columns
+    bare.attrs = {}
+    _figure, (left, right) = plt.subplots(1, 2)
+    assert plotting.plot_drivers(bare, ax=right) is right
+    assert not left.has_data()
+    assert right.get_title(loc="left") == "Key drivers"
+    with pytest.raises(cx.InputError, match="plot_drivers: frame lacks the column"):
+        plotting.plot_drivers(drivers.drop(columns=["share"]))
+    with pytest.raises(cx.InputError, match="plot_drivers: frame is empty"):
+        plotting.plot_drivers(drivers.iloc[:0])

@@ -16,6 +16,7 @@ added to its module is exported here with nothing else to change.
 import importlib as _importlib
 import typing as _typing
 
+from cxmetrics import drivers as _drivers
 from cxmetrics import effort as _effort
 from cxmetrics import journey as _journey
 from cxmetrics import loyalty as _loyalty
@@ -24,9 +25,11 @@ from cxmetrics import retention as _retention
 from cxmetrics import scheduling as _scheduling
 from cxmetrics import service as _service
 from cxmetrics import staffing as _staffing
+from cxmetrics import survey_design as _survey_design
 from cxmetrics import totals as _totals
 from cxmetrics._validation import InputError
 from cxmetrics.business_hours import BusinessCalendar
+from cxmetrics.drivers import *  # noqa: F403
 from cxmetrics.effort import *  # noqa: F403
 from cxmetrics.journey import *  # noqa: F403
 from cxmetrics.loyalty import *  # noqa: F403
@@ -35,6 +38,7 @@ from cxmetrics.retention import *  # noqa: F403
 from cxmetrics.scheduling import *  # noqa: F403
 from cxmetrics.service import *  # noqa: F403
 from cxmetrics.staffing import *  # noqa: F403
+from cxmetrics.survey_design import *  # noqa: F403
 from cxmetrics.totals import *  # noqa: F403
 
 if _typing.TYPE_CHECKING:
@@ -120,6 +124,7 @@ __all__ = [
     "rfm_summary",
     "value",
 ]
+__all__ += _drivers.__all__
 __all__ += _effort.__all__
 __all__ += _journey.__all__
 __all__ += _loyalty.__all__
@@ -128,4 +133,5 @@ __all__ += _retention.__all__
 __all__ += _scheduling.__all__
 __all__ += _service.__all__
 __all__ += _staffing.__all__
+__all__ += _survey_design.__all__
 __all__ += _totals.__all__

@@ -301,7 +301,9 @@ class NetEstimator:
         method: str | None = None,
     ) -> Difference:
         if method is None:
-            method = "wald" if self.ci == "wald" else "adjusted_wald"
+            method = {"wald": "wald", "score": "mover"}.get(
+                str(self.ci), "adjusted_wald"
+            )
         result = _two_sample.net_score_difference(
             a.positive,
             a.neutral,

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from cxmetrics._calibration import Linearization, ScaleCalibration, scale_calibration
 from cxmetrics._estimators import MeanEstimator, NetEstimator, RateEstimator
 from cxmetrics._plans import Plan
 from cxmetrics._stats import (
@@ -43,6 +44,7 @@ from cxmetrics._validation import (
     missing_rows,
     to_float_array,
 )
+from cxmetrics.results import RakedWeights
 
 __all__ = [
     "ScaleCounts",
@@ -170,7 +172,8 @@ class ScaleCounts:
 
     ``counts`` are sums of weights (counts without weights), ``squared`` the
     sums of squared weights of each group's answers (their counts without
-    weights).
+    weights). ``calibration`` holds the answers by margin category when the
+    weights are raked (`cxmetrics.rake`), for the raking-aware variance.
     """
 
     scale: Scale
@@ -180,6 +183,13 @@ class ScaleCounts:
     n_missing: IntArray
     propagated: BoolArray
     weighted: bool
+    calibration: ScaleCalibration | None = None
+
+    def _linear(self, values: npt.ArrayLike) -> Linearization | None:
+        """The raking-aware sums for the answer ``values[point]``, if raked."""
+        if self.calibration is None:
+            return None
+        return self.calibration.linearization(values)
 
     def net(self, positive: BoolArray, negative: BoolArray) -> NetStats:
         """A net score: the points in ``positive`` against those in ``negative``."""
@@ -194,6 +204,7 @@ class ScaleCounts:
             n_missing=self.n_missing,
             propagated=self.propagated,
             weighted=self.weighted,
+            linear=self._linear(positive.astype(np.float64) - negative),
         )
 
     def share(self, selected: BoolArray) -> RateStats:
@@ -207,6 +218,7 @@ class ScaleCounts:
             n_pending=np.zeros(self.n.size, dtype=np.int64),
             propagated=self.propagated,
             weighted=self.weighted,
+            linear=self._linear(selected.astype(np.float64)),
         )
 
     def moments(self) -> MomentStats:
@@ -241,6 +253,7 @@ class ScaleCounts:
             n_missing=self.n_missing,
             propagated=self.propagated,
             weighted=self.weighted,
+            linear=self._linear(points),
         )
 
 
@@ -336,6 +349,16 @@ def count_points(
         if missing is None
         else group_count(codes, groups, missing)
     )
+    calibration = None
+    if isinstance(weights, RakedWeights):
+        calibration = scale_calibration(
+            weights,
+            offsets,
+            valid_codes,
+            groups,
+            size,
+            None if missing is None else ~missing,
+        )
     return ScaleCounts(
         scale=scale,
         counts=counts,
@@ -344,6 +367,7 @@ def count_points(
         n_missing=n_missing_groups,
         propagated=(n_missing_groups > 0) & (nan_policy == "propagate"),
         weighted=w is not None,
+        calibration=calibration,
     )
 
 

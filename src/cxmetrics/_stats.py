@@ -22,7 +22,10 @@ subtracts (``total - a``: everything but ``a``), sums its groups into one
 the parts of a dask frame combine), and picks groups (``.take(index)``).
 Counts are float64 (exact up to 2**53); the row counts ``n`` are int64.
 ``propagated`` marks groups that saw a missing value under
-``nan_policy="propagate"``: their estimates are NaN.
+``nan_policy="propagate"``: their estimates are NaN. ``linear`` carries,
+for answers weighted by `cxmetrics.rake`, the additive sums of the
+raking-aware variance (`cxmetrics._calibration`); ``effective_n`` then
+reads that variance instead of Kish's formula.
 
 The estimate step, and the construction of result records from the
 statistics, live in `cxmetrics._estimators`.
@@ -36,6 +39,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from cxmetrics._calibration import Linearization
 from cxmetrics.intervals import effective_sample_size
 
 __all__ = [
@@ -128,6 +132,7 @@ class _Statistics:
     squared: FloatArray
     propagated: BoolArray
     weighted: bool
+    linear: Linearization | None
 
     @property
     def size(self) -> int:
@@ -142,7 +147,9 @@ class _Statistics:
         fields = {
             name: (value if name == "weighted" else np.asarray(value)[index])
             for name, value in self._fields().items()
+            if name != "linear"
         }
+        fields["linear"] = None if self.linear is None else self.linear.take(index)
         return type(self)(**fields)
 
     def sum(self: S) -> S:
@@ -161,6 +168,9 @@ class _Statistics:
         fields["propagated"] = (
             np.bincount(codes, weights=self.propagated, minlength=groups) > 0
         )
+        fields["linear"] = (
+            None if self.linear is None else self.linear.group(codes, groups)
+        )
         return type(self)(**fields)
 
     _EXTRA_COUNTS: tuple[str, ...] = ()
@@ -170,6 +180,7 @@ class _Statistics:
         for name in (*self._SUMS, "n", "n_missing", *self._EXTRA_COUNTS):
             fields[name] = getattr(self, name) + getattr(other, name)
         fields["propagated"] = self.propagated | other.propagated
+        fields["linear"] = _added(self.linear, other.linear)
         return type(self)(**fields)
 
     def rest(self: S, total: S) -> S:
@@ -189,12 +200,31 @@ class _Statistics:
         # The rest of a group saw a missing value when any other group did.
         flags = self.propagated.astype(np.int64)
         fields["propagated"] = (int(flags.sum()) - flags) > 0
+        fields["linear"] = _rest(self.linear, total.linear)
         return type(self)(**fields)
 
     @property
     def effective_n(self) -> FloatArray:
-        """Kish's effective sample size of each group (``n`` without weights)."""
-        return effective_sample_size(self.denominator, self.squared)
+        """Each group's effective sample size (``n`` without weights).
+
+        Kish's, from the sums of weights and of squared weights; for raked
+        weights, the size at which the family's variance formula gives the
+        raking-aware variance (`cxmetrics._calibration`).
+        """
+        kish = effective_sample_size(self.denominator, self.squared)
+        if self.linear is None:
+            return kish
+        estimate, unit, offset = self._spread()
+        return self.linear.effective_n(
+            estimate, self.denominator, self.squared, unit, offset, kish
+        )
+
+    def _spread(self) -> tuple[FloatArray, FloatArray, float]:
+        """The estimate (a mean of per-row values) and the variance of one value.
+
+        With 1 where the interval divides that variance by ``n - 1``, else 0.
+        """
+        raise NotImplementedError
 
     @property
     def denominator(self) -> FloatArray:
@@ -206,7 +236,7 @@ class _Statistics:
         return {
             name: np.asarray(value)
             for name, value in self._fields().items()
-            if name != "weighted"
+            if name not in ("weighted", "linear")
         }
 
     @classmethod
@@ -214,7 +244,11 @@ class _Statistics:
         cls: type[S], columns: Any, *, weighted: bool
     ) -> S:  # columns: a mapping or a DataFrame
         """The statistics back from `to_columns` (a DataFrame's columns will do)."""
-        names = [f.name for f in attrs.fields(cls) if f.name != "weighted"]  # type: ignore[arg-type]
+        names = [
+            f.name
+            for f in attrs.fields(cls)  # type: ignore[arg-type]
+            if f.name not in ("weighted", "linear")
+        ]
         fields: dict[str, Any] = {"weighted": weighted}
         for name in names:
             values = np.asarray(columns[name])
@@ -226,6 +260,22 @@ class _Statistics:
                 values = values.astype(np.float64)
             fields[name] = values
         return cls(**fields)
+
+
+def _added(a: Linearization | None, b: Linearization | None) -> Linearization | None:
+    """The sums of both; None unless both carry them (one raking)."""
+    return None if a is None or b is None else a + b
+
+
+def _rest(
+    part: Linearization | None, total: Linearization | None
+) -> Linearization | None:
+    return None if part is None or total is None else part.rest(total)
+
+
+def _ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(numerator / denominator, dtype=np.float64)
 
 
 def _one(value: float | int, dtype: Any = np.float64) -> npt.NDArray[Any]:
@@ -258,10 +308,15 @@ class RateStats(_Statistics):
     n_pending: IntArray
     propagated: BoolArray
     weighted: bool = False
+    linear: Linearization | None = None
 
     @property
     def denominator(self) -> FloatArray:
         return self.total
+
+    def _spread(self) -> tuple[FloatArray, FloatArray, float]:
+        share = _ratio(self.successes, self.total)
+        return share, share * (1.0 - share), 0.0
 
     @classmethod
     def from_rows(
@@ -380,10 +435,17 @@ class NetStats(_Statistics):
     n_missing: IntArray
     propagated: BoolArray
     weighted: bool = False
+    linear: Linearization | None = None
 
     @property
     def denominator(self) -> FloatArray:
         return np.asarray(self.positive + self.neutral + self.negative)
+
+    def _spread(self) -> tuple[FloatArray, FloatArray, float]:
+        # Each answer is +1, 0 or -1: the net score is their mean.
+        total = self.denominator
+        net = _ratio(self.positive - self.negative, total)
+        return net, _ratio(self.positive + self.negative, total) - net * net, 0.0
 
     @classmethod
     def of_counts(
@@ -451,10 +513,14 @@ class MomentStats(_Statistics):
     n_missing: IntArray
     propagated: BoolArray
     weighted: bool = False
+    linear: Linearization | None = None
 
     @property
     def denominator(self) -> FloatArray:
         return self.total
+
+    def _spread(self) -> tuple[FloatArray, FloatArray, float]:
+        return self.mean, _ratio(self.m2, self.total), 1.0
 
     @property
     def std(self) -> FloatArray:
@@ -591,6 +657,7 @@ class MomentStats(_Statistics):
             propagated=np.bincount(codes, weights=self.propagated, minlength=groups)
             > 0,
             weighted=self.weighted,
+            linear=None if self.linear is None else self.linear.group(codes, groups),
         )
 
     def __add__(self, other: MomentStats) -> MomentStats:
@@ -599,7 +666,11 @@ class MomentStats(_Statistics):
             [np.arange(self.size, dtype=np.intp), np.arange(other.size, dtype=np.intp)]
         )
         combined = both.group(codes, self.size)
-        return attrs.evolve(combined, weighted=self.weighted or other.weighted)
+        return attrs.evolve(
+            combined,
+            weighted=self.weighted or other.weighted,
+            linear=_added(self.linear, other.linear),
+        )
 
     def rest(self, total: MomentStats) -> MomentStats:
         """Everything in ``total`` but each group, by Chan's update run backwards."""
@@ -629,6 +700,7 @@ class MomentStats(_Statistics):
             n_missing=total.n_missing - self.n_missing,
             propagated=(int(propagated.sum()) - propagated) > 0,
             weighted=self.weighted,
+            linear=_rest(self.linear, total.linear),
         )
 
 
@@ -639,7 +711,7 @@ def _concatenate(a: MomentStats, b: MomentStats) -> MomentStats:
         )
         for name in a.to_columns()
     }
-    return MomentStats(**fields, weighted=a.weighted or b.weighted)
+    return MomentStats(**fields, weighted=a.weighted or b.weighted)  # type: ignore[arg-type]
 
 
 def _extremes(

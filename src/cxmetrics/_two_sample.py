@@ -44,7 +44,7 @@ Difference: TypeAlias = tuple[
     FloatArray, FloatArray, FloatArray, FloatArray, FloatArray
 ]
 
-NET_SCORE_DIFFERENCE_METHODS: Final = ("adjusted_wald", "wald")
+NET_SCORE_DIFFERENCE_METHODS: Final = ("adjusted_wald", "wald", "mover")
 RATE_DIFFERENCE_METHODS: Final = ("newcombe", "wald")
 
 
@@ -140,10 +140,11 @@ def net_score_difference(
         unweighted.
     pos_b, neu_b, neg_b, eff_b : array_like
         The same for sample b. All eight broadcast together.
-    method : {'adjusted_wald', 'wald'}
+    method : {'adjusted_wald', 'wald', 'mover'}
         ``'wald'``: the unpooled normal interval and z test.
         ``'adjusted_wald'``: the same after the Rocks (2016) adjustment of
-        each sample.
+        each sample. ``'mover'``: the MOVER interval from the two samples'
+        score intervals (see Notes).
     confidence : float
         Confidence level of the interval, in (0, 1).
 
@@ -179,6 +180,32 @@ def net_score_difference(
     difference, so the interval excludes 0 exactly when
     :math:`p < 1 - \text{confidence}`; ``diff`` is the observed difference.
 
+    ``'mover'`` (the method of variance estimates recovery of Newcombe [1]_
+    and Zou and Donner [2]_) combines the two one-sample Tango score
+    intervals :math:`[l_a, u_a]` and :math:`[l_b, u_b]` of
+    `cxmetrics.intervals.net_score_interval`, as Newcombe's interval for
+    rates combines Wilson intervals:
+
+    .. math::
+
+        L = \hat d - \sqrt{(\hat\theta_a - l_a)^2 + (u_b - \hat\theta_b)^2},
+        \quad
+        U = \hat d + \sqrt{(u_a - \hat\theta_a)^2 + (\hat\theta_b - l_b)^2}.
+
+    Its statistic is :math:`\hat d` over the standard error the interval
+    recovers on the side of 0, :math:`(\hat d - L)/z` for
+    :math:`\hat d \ge 0` and :math:`(U - \hat d)/z` below, so the interval
+    excludes 0 exactly when :math:`p < 1 - \text{confidence}`.
+
+    References
+    ----------
+    .. [1] Newcombe, R. G. (1998). Interval estimation for the difference
+       between independent proportions: comparison of eleven methods.
+       *Statistics in Medicine*, 17(8), 873-890.
+    .. [2] Zou, G. Y., & Donner, A. (2008). Construction of confidence limits
+       about effect measures: a general approach. *Statistics in Medicine*,
+       27(10), 1693-1702.
+
     Examples
     --------
     NPS 20 (90/60/50) against NPS 0 (70/60/70):
@@ -193,9 +220,25 @@ def net_score_difference(
         pos_a, neu_a, neg_a, eff_a, pos_b, neu_b, neg_b, eff_b
     )
     total_a, total_b = pa + ua + na, pb + ub + nb
+    valid = (total_a > 0) & (ea > 0) & (total_b > 0) & (eb > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         # Divide first, as the one-sample score does, so +-100 stays exact.
-        diff = 100.0 * ((pa - na) / total_a - (pb - nb) / total_b)
+        score_a = 100.0 * ((pa - na) / total_a)
+        score_b = 100.0 * ((pb - nb) / total_b)
+        diff = score_a - score_b
+    if method == "mover":
+        bounds = (
+            intervals.net_score_interval(
+                pos, neu, neg, method="score", confidence=confidence, effective_n=eff
+            )
+            for pos, neu, neg, eff in ((pa, ua, na, ea), (pb, ub, nb, eb))
+        )
+        (low_a, high_a), (low_b, high_b) = bounds
+        result = _mover(
+            score_a, low_a, high_a, score_b, low_b, high_b, confidence, clip=200.0
+        )
+        return _nan_unless(valid, diff, *result)
+    with np.errstate(divide="ignore", invalid="ignore"):
         pos_sa, neg_sa, size_a = _net_shares(pa, ua, na, ea, method)
         pos_sb, neg_sb, size_b = _net_shares(pb, ub, nb, eb, method)
         centre = (pos_sa - neg_sa) - (pos_sb - neg_sb)
@@ -207,7 +250,6 @@ def net_score_difference(
     low = np.clip(100.0 * (centre - half), -200.0, 200.0)
     high = np.clip(100.0 * (centre + half), -200.0, 200.0)
     statistic, p_value = _two_sided_z(centre, se)
-    valid = (total_a > 0) & (ea > 0) & (total_b > 0) & (eb > 0)
     return _nan_unless(valid, diff, low, high, statistic, p_value)
 
 
@@ -321,11 +363,40 @@ def _newcombe(
     low_b, high_b = intervals.proportion_interval(
         xb, nb, method="wilson", confidence=confidence
     )
-    pa, pb = xa / na, xb / nb
-    diff = pa - pb
-    low = diff - np.sqrt((pa - low_a) ** 2 + (high_b - pb) ** 2)
-    high = diff + np.sqrt((high_a - pa) ** 2 + (pb - low_b) ** 2)
+    low, high, _, _ = _mover(xa / na, low_a, high_a, xb / nb, low_b, high_b)
     return low, high
+
+
+def _mover(
+    est_a: FloatArray,
+    low_a: FloatArray,
+    high_a: FloatArray,
+    est_b: FloatArray,
+    low_b: FloatArray,
+    high_b: FloatArray,
+    confidence: float | None = None,
+    *,
+    clip: float | None = None,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """MOVER bounds of ``est_a - est_b`` from each estimate's own interval.
+
+    Also the statistic and p-value that agree with the bounds at
+    ``confidence`` (NaN without it): the difference over the standard error
+    recovered on the side of 0. ``clip`` bounds the interval to
+    ``[-clip, clip]``.
+    """
+    diff = est_a - est_b
+    below = np.sqrt((est_a - low_a) ** 2 + (high_b - est_b) ** 2)
+    above = np.sqrt((high_a - est_a) ** 2 + (est_b - low_b) ** 2)
+    low, high = diff - below, diff + above
+    if clip is not None:
+        low, high = np.clip(low, -clip, clip), np.clip(high, -clip, clip)
+    if confidence is None:
+        nan = np.full(np.shape(diff), np.nan)
+        return low, high, nan, nan
+    se = np.where(diff >= 0.0, below, above) / intervals.z_critical(confidence)
+    statistic, p_value = _two_sided_z(np.asarray(diff, dtype=np.float64), se)
+    return low, high, statistic, p_value
 
 
 # ---------------------------------------------------------------------------

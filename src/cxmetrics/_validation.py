@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import decimal
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any, Literal, TypeAlias, TypeGuard
 
 import numpy as np
@@ -599,6 +599,52 @@ def _rescaled(weights: FloatArray) -> FloatArray:
     if -_WEIGHT_EXPONENT_LIMIT <= exponent <= _WEIGHT_EXPONENT_LIMIT:
         return weights
     return np.ldexp(weights, -exponent)
+
+
+#: Columns of a frame named in a message before "and N more".
+_MAX_COLUMNS_SHOWN = 10
+
+
+def format_columns(columns: Sequence[Hashable]) -> str:
+    """A frame's columns for a message: ``'a', 'b' and 12 more``."""
+    shown = ", ".join(repr(c) for c in list(columns)[:_MAX_COLUMNS_SHOWN])
+    more = len(columns) - _MAX_COLUMNS_SHOWN
+    return shown + (f" and {format_count(more)} more" if more > 0 else "")
+
+
+def check_columns(
+    func: str, frame: pd.DataFrame, names: Sequence[Hashable], role: str
+) -> None:
+    """Refuse ``names`` that are not columns of ``frame``, listing its columns."""
+    absent = [name for name in names if name not in frame.columns]
+    if absent:
+        raise InputError(
+            f"{func}: {format_count(len(absent))} {role}"
+            f"{'s' * (len(absent) != 1)} not in frame ({format_examples(absent)}); "
+            f"its columns: {format_columns(list(frame.columns))}"
+        )
+
+
+def weights_of_frame(func: str, frame: pd.DataFrame, weights: object) -> object:
+    """Weights given next to a frame: None, a column's name, or one per row.
+
+    None is 1 for every row; a name is looked up among the frame's columns
+    (text that names none is an error); a Series must carry the frame's
+    index. Returns the weights as given, for `check_weights`.
+    """
+    if weights is None:
+        return np.ones(len(frame.index))
+    if isinstance(weights, Hashable) and not isinstance(weights, tuple):
+        if weights in frame.columns:
+            return frame[weights]
+        if isinstance(weights, str):
+            raise InputError(
+                f"{func}: weights {weights!r} is not a column of frame; give a "
+                "column name or one weight per row"
+            )
+    if isinstance(weights, pd.Series):
+        check_same_index(func, {"frame": frame, "weights": weights})
+    return weights
 
 
 def check_same_index(func: str, named: dict[str, object]) -> None:

@@ -103,7 +103,7 @@ def compare(
     method : str, optional
         The comparison, by kind of result (None chooses as in Notes):
 
-        - NPS and net scores: ``'adjusted_wald'`` or ``'wald'``;
+        - NPS and net scores: ``'adjusted_wald'``, ``'wald'`` or ``'mover'``;
         - rates: ``'newcombe'`` or ``'wald'``;
         - means: ``'welch'``;
         - durations: ``'bootstrap'`` (difference of medians);
@@ -143,9 +143,11 @@ def compare(
     **Which method when** ``method=None``.
 
     - *NPS and net scores*: ``'wald'`` when both results were estimated with
-      ``ci="wald"``; ``'adjusted_wald'`` otherwise (adjusted Wald, bootstrap,
-      Bayesian, no interval, or two different methods), because adjusted
-      Wald keeps near its nominal coverage at small n where Wald does not.
+      ``ci="wald"``; ``'mover'`` when both were estimated with
+      ``ci="score"``; ``'adjusted_wald'`` otherwise (adjusted Wald,
+      bootstrap, Bayesian, no interval, or two different methods), because
+      adjusted Wald keeps near its nominal coverage at small n where Wald
+      does not.
     - *Rates*: ``'newcombe'`` whatever the one-sample method, even
       ``ci="wald"``. The one-sample menu (Wilson, Agresti-Coull,
       Clopper-Pearson, Jeffreys, Wald) has no two-sample counterpart for
@@ -173,7 +175,14 @@ def compare(
       \mathrm{se}`. ``'adjusted_wald'``: the same after adding 3/4 of a
       promoter, 3/2 of a passive and 3/4 of a detractor to each sample
       (Rocks 2016); interval and z are centred on the adjusted difference,
-      ``difference`` is the observed one.
+      ``difference`` is the observed one. ``'mover'``: the interval that
+      recovers the variance from each sample's Tango score interval
+      (Newcombe 1998; Zou and Donner 2008),
+      :math:`\hat d - \sqrt{(\hat\theta_a - l_a)^2 + (u_b - \hat\theta_b)^2}`
+      to :math:`\hat d + \sqrt{(u_a - \hat\theta_a)^2 + (\hat\theta_b - l_b)^2}`;
+      z is :math:`\hat d` over the standard error it recovers on the side of
+      0, so the interval excludes 0 exactly when the p-value is below
+      ``1 - confidence``.
     - ``'newcombe'`` (rates): Newcombe's hybrid score interval from the two
       Wilson intervals [2]_; p from the pooled z test
       (:math:`\bar p = (x_a + x_b)/(n_a + n_b)`), the classic two-proportion
@@ -326,6 +335,8 @@ def _default_method(a: object, b: object) -> str:
     """The method for ``method=None``: see the Notes of `compare`."""
     if isinstance(a, (NPSResult, NetScoreResult)):
         methods = {ci.method if ci is not None else None for ci in (a.ci, _ci(b))}
+        if methods == {"score"}:
+            return "mover"
         return "wald" if methods == {"wald"} else "adjusted_wald"
     return COMPARE_METHODS[type(a)][0]
 

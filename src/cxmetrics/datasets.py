@@ -36,6 +36,7 @@ __all__ = [
     "REGIONS",
     "SOURCES",
     "SPEND_PARAMS",
+    "SURVEY_DRIVERS",
     "TICKET_CHANNELS",
     "TIMEZONE",
     "TRANSACTIONS_END",
@@ -56,6 +57,8 @@ __all__ = [
 REGIONS = ("North", "South", "East", "West")
 #: Contact channels of the sample survey, in the order of the ``channel`` categories.
 CHANNELS = ("email", "phone", "chat", "web")
+#: The driver ratings of the sample survey (1-5 each), for key driver analysis.
+SURVEY_DRIVERS = ("product", "agent", "speed", "ease", "value")
 #: Channels of the sample tickets, in the order of the ``channel`` categories.
 TICKET_CHANNELS = ("email", "chat", "phone")
 #: Ticket priorities, lowest first (the ordered ``priority`` categories).
@@ -113,6 +116,7 @@ _SURVEY_DTYPES: _DtypeMap = {
     "nps": "int64",
     "csat": "Int64",
     "ces": "Int64",
+    **dict.fromkeys(SURVEY_DRIVERS, "int64"),
 }
 _TICKET_DTYPES: _DtypeMap = {
     "ticket_id": "int64",
@@ -196,9 +200,10 @@ def load_survey() -> pd.DataFrame:
     """A sample customer survey: 3,000 responses over the twelve months of 2025.
 
     Each response answers the three classic questions: likelihood to
-    recommend (NPS), satisfaction (CSAT) and effort (CES). The regions differ
-    in loyalty and the channels in effort, so breakdowns by segment and over
-    time have something to find; a few CSAT and CES answers are blank.
+    recommend (NPS), satisfaction (CSAT) and effort (CES), and rates five
+    drivers of the experience. The regions differ in loyalty and the
+    channels in effort, so breakdowns by segment and over time have
+    something to find; a few CSAT and CES answers are blank.
 
     Returns
     -------
@@ -219,6 +224,11 @@ def load_survey() -> pd.DataFrame:
             Satisfaction, 1 to 5; ``<NA>`` where the question was skipped.
         ``ces`` : Int64
             Ease, 1 to 7 (7 = very easy); ``<NA>`` where skipped.
+        ``product``, ``agent``, ``speed``, ``ease``, ``value`` : int64
+            Ratings of the product, the agent, the speed of resolution, the
+            ease of getting help and value for money, 1 to 5 (see
+            `SURVEY_DRIVERS`); never missing. They relate to the NPS answer
+            to different degrees, for `cxmetrics.key_drivers`.
 
     Notes
     -----
@@ -233,7 +243,9 @@ def load_survey() -> pd.DataFrame:
 
     The answers come from an ordered-probit model of one latent
     satisfaction per response, shifted by region, channel and a slow trend
-    over the year (``scripts/make_sample_data.py`` in the source tree).
+    over the year; each driver rating mixes that satisfaction, a halo shared
+    by the five and noise (``scripts/make_sample_data.py`` in the source
+    tree).
 
     Examples
     --------
@@ -241,9 +253,10 @@ def load_survey() -> pd.DataFrame:
     >>> from cxmetrics.datasets import load_survey
     >>> survey = load_survey()
     >>> survey.shape
-    (3000, 7)
-    >>> list(survey.columns)
-    ['response_id', 'date', 'region', 'channel', 'nps', 'csat', 'ces']
+    (3000, 12)
+    >>> list(survey.columns)  # doctest: +NORMALIZE_WHITESPACE
+    ['response_id', 'date', 'region', 'channel', 'nps', 'csat', 'ces',
+     'product', 'agent', 'speed', 'ease', 'value']
     >>> print(cx.nps(survey["nps"]))
     NPS 23.8 (95% CI 20.9 to 26.7, adjusted Wald), n=3,000
     >>> survey.groupby("region", observed=True)["nps"].size()

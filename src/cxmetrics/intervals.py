@@ -38,7 +38,7 @@ PROPORTION_METHODS: Final = (
     "jeffreys",
     "wald",
 )
-NET_SCORE_METHODS: Final = ("adjusted_wald", "wald", "bootstrap", "bayes")
+NET_SCORE_METHODS: Final = ("adjusted_wald", "wald", "score", "bootstrap", "bayes")
 MEAN_METHODS: Final = ("t",)
 
 #: Pseudo-counts added by the adjusted Wald interval (Rocks 2016): 3/4 of a
@@ -206,7 +206,7 @@ def net_score_interval(
     n_resamples: int = 10_000,
     rng: np.random.Generator | None = None,
 ) -> tuple[FloatArray, FloatArray]:
-    """Confidence interval for a net score such as NPS, in points (-100 to 100).
+    r"""Confidence interval for a net score such as NPS, in points (-100 to 100).
 
     A net score is ``100 * (p+ - p-)``, the share of positive answers
     (promoters) minus the share of negative ones (detractors), from a
@@ -217,11 +217,13 @@ def net_score_interval(
     positive, neutral, negative : array_like
         Counts per category (weighted counts for weighted data). They
         broadcast together.
-    method : {'adjusted_wald', 'wald', 'bootstrap', 'bayes'}
+    method : {'adjusted_wald', 'wald', 'score', 'bootstrap', 'bayes'}
         ``'wald'``: ``p +- z * sqrt(var / n)`` with the trinomial variance
         ``var = p+ + p- - (p+ - p-)^2``. ``'adjusted_wald'``: the same after
         adding 3/4 promoter, 3/2 passive and 3/4 detractor (n + 3), centred on
-        the adjusted score (Rocks 2016). ``'bootstrap'``: percentile interval
+        the adjusted score (Rocks 2016). ``'score'``: Tango's (1998) score
+        interval for a difference of paired proportions (see Notes).
+        ``'bootstrap'``: percentile interval
         of ``n_resamples`` multinomial resamples of the three counts.
         ``'bayes'``: equal-tailed credible interval of the Dirichlet posterior
         with a uniform Dirichlet(1, 1, 1) prior, by ``n_resamples`` draws.
@@ -243,10 +245,44 @@ def net_score_interval(
 
     Notes
     -----
+    **The score interval.** Each answer is a pair of indicators (promoter,
+    detractor) that are never both 1, so NPS is a difference of paired
+    proportions, :math:`\Delta = p_+ - p_-`, and Tango's score interval
+    applies exactly [1]_ (Rocks 2016 calls it the iterative method [2]_).
+    With :math:`n_+, n_-` promoters and detractors among :math:`n`, the
+    score statistic for a hypothesised :math:`\Delta` is
+
+    .. math::
+
+        T(\Delta) = \frac{n_+ - n_- - n \Delta}
+        {\sqrt{n \left(2 \tilde q + \Delta (1 - \Delta)\right)}}, \quad
+        \tilde q = \frac{\sqrt{B^2 - 4 A C} - B}{2 A},
+
+    :math:`A = 2n`, :math:`B = -n_+ - n_- + (2n - n_+ + n_-)\Delta`,
+    :math:`C = -n_- \Delta (1 - \Delta)`, where :math:`\tilde q` is the
+    maximum-likelihood detractor share under the constraint
+    :math:`p_+ - p_- = \Delta`. The bounds solve :math:`T(\Delta) = \pm z`;
+    they are found for all groups at once, on arrays, between the estimate
+    and -1 (or 1), by regula falsi with the Illinois rule, to 1e-15. The
+    interval always holds the estimate, stays within [-100, 100], and
+    reaches 100 (or -100) only when every answer is a promoter (detractor).
+    It equals R PropCIs' ``scoreci.mp(n_-, n_+, n)`` (whose bisection
+    stops at 1e-7). With weights, :math:`n_\pm` are the weighted shares
+    times the effective sample size, and :math:`n` is the effective sample
+    size.
+
     The bootstrap and the Bayesian interval cost O(n_resamples) per sample,
     whatever its size: they draw the three counts, never the rows. With
     weights, the counts are drawn for a sample of ``round(effective_n)``
     responses with the weighted shares.
+
+    References
+    ----------
+    .. [1] Tango, T. (1998). Equivalence test and confidence interval for the
+       difference in proportions for the paired-sample design. *Statistics
+       in Medicine*, 17(8), 891-908.
+    .. [2] Rocks, B. (2016). Interval estimation for the "net promoter
+       score". *The American Statistician*, 70(4), 365-372.
 
     Examples
     --------
@@ -255,6 +291,9 @@ def net_score_interval(
     >>> low, high = net_score_interval(90, 60, 50, method="wald")
     >>> print(f"{float(low):.2f} to {float(high):.2f}")
     8.74 to 31.26
+    >>> low, high = net_score_interval(90, 60, 50, method="score")
+    >>> print(f"{float(low):.2f} to {float(high):.2f}")
+    8.50 to 30.91
     """
     pos = np.asarray(positive, dtype=np.float64)
     neu = np.asarray(neutral, dtype=np.float64)
@@ -276,6 +315,8 @@ def net_score_interval(
                 n_adj,
                 z_critical(confidence),
             )
+        elif method == "score":
+            low, high = _net_score(p_pos * n, p_neg * n, n, z_critical(confidence))
         elif method == "bootstrap":
             generator = rng if rng is not None else np.random.default_rng()
             low, high = _net_bootstrap(
@@ -301,6 +342,93 @@ def _net_wald(
     variance = np.maximum(p_pos + p_neg - diff * diff, 0.0)
     half = z * np.sqrt(variance / n)
     return 100.0 * (diff - half), 100.0 * (diff + half)
+
+
+#: Most steps of the score interval's root search (it takes about ten).
+_SCORE_STEPS: Final = 100
+
+
+def _tango_gap(
+    positive: FloatArray,
+    negative: FloatArray,
+    n: FloatArray,
+    delta: FloatArray,
+    target: FloatArray,
+) -> FloatArray:
+    """``numerator - target * denominator`` of Tango's statistic at ``delta``.
+
+    It is 0 where the statistic equals ``target`` and, unlike the statistic,
+    finite at -1 and 1, which keeps the root search bracketed. The detractor
+    share under the constraint is the larger root of ``A q^2 + B q + C``,
+    taken in the form that does not cancel.
+    """
+    a = 2.0 * n
+    b = -positive - negative + (2.0 * n - positive + negative) * delta
+    c = -negative * delta * (1.0 - delta)
+    root = np.sqrt(np.maximum(b * b - 4.0 * a * c, 0.0))
+    q = np.where(b > 0.0, -2.0 * c / (root + b), (root - b) / (2.0 * a))
+    variance = np.maximum(2.0 * q + delta * (1.0 - delta), 0.0)
+    return np.asarray(
+        positive - negative - n * delta - target * np.sqrt(n * variance),
+        dtype=np.float64,
+    )
+
+
+def _net_score(
+    positive: FloatArray, negative: FloatArray, n: FloatArray, z: float
+) -> tuple[FloatArray, FloatArray]:
+    """Tango's score bounds in points, every bound of every group solved at once.
+
+    The statistic falls from +inf at -1 through 0 at the estimate to -inf
+    at 1: the lower bound is where it is ``z`` between -1 and the estimate,
+    the upper one where it is ``-z`` between the estimate and 1. Each is
+    found by regula falsi with the Illinois rule (a secant step inside the
+    bracket, whose retained end has its value halved when it is kept twice),
+    on arrays, from the Wald bound as the first try, until every bracket is
+    narrower than 1e-15 or the statistic's gap is within rounding of 0.
+    """
+    positive, negative, n = np.broadcast_arrays(positive, negative, n)
+    shape = positive.shape
+    estimate = np.clip((positive - negative) / n, -1.0, 1.0).ravel()
+    count = estimate.size
+    # One problem per bound, stacked: [lower bounds..., upper bounds...].
+    pos, neg, size = (np.tile(v.ravel(), 2) for v in (positive, negative, n))
+    target = np.repeat([z, -z], count)
+    lo = np.concatenate([np.full(count, -1.0), estimate])
+    hi = np.concatenate([estimate, np.full(count, 1.0)])
+    # The gap falls through the bracket; an end where it is exactly 0 (an
+    # estimate of +-1) stands in with a value of the right sign.
+    gap_lo = _tango_gap(pos, neg, size, lo, target)
+    gap_hi = _tango_gap(pos, neg, size, hi, target)
+    gap_lo = np.where(gap_lo > 0.0, gap_lo, 1.0)
+    gap_hi = np.where(gap_hi < 0.0, gap_hi, -1.0)
+    # The first try is the Wald bound, close to the root in large samples.
+    spread = (pos + neg) / size - np.tile(estimate, 2) ** 2
+    x = np.tile(estimate, 2) - target * np.sqrt(np.maximum(spread, 0.0) / size)
+    noise = 1e-14 * (pos + neg + size)
+    # Which end the last step moved: 1 the low end, -1 the high one, 0 none.
+    moved = np.zeros(lo.size)
+    for _ in range(_SCORE_STEPS):
+        x = np.where((x > lo) & (x < hi), x, 0.5 * (lo + hi))
+        gap = _tango_gap(pos, neg, size, x, target)
+        right = gap > 0.0  # the root lies above x: the low end moves to x
+        # Illinois: an end kept twice in a row has its value halved.
+        gap_lo, gap_hi = (
+            np.where(right, gap, np.where(moved < 0, 0.5 * gap_lo, gap_lo)),
+            np.where(right, np.where(moved > 0, 0.5 * gap_hi, gap_hi), gap),
+        )
+        # A gap within rounding of 0 is the root, to the precision of a float.
+        exact = np.abs(gap) <= noise
+        lo = np.where(right | exact, x, lo)
+        hi = np.where(right & ~exact, hi, x)
+        moved = np.where(right, 1.0, -1.0)
+        if not np.any(hi - lo > 1e-15):
+            break
+        x = hi - gap_hi * (hi - lo) / (gap_hi - gap_lo)
+    bound = 0.5 * (lo + hi)
+    low = bound[:count].reshape(shape)
+    high = bound[count:].reshape(shape)
+    return 100.0 * low, 100.0 * high
 
 
 def _quantile_bounds(

@@ -104,7 +104,7 @@ def nps(
         Non-negative survey weights aligned with ``scores`` (e.g.
         post-stratification weights). The estimate is weighted and the
         interval uses Kish's effective sample size.
-    ci : {'adjusted_wald', 'wald', 'bootstrap', 'bayes', None}
+    ci : {'adjusted_wald', 'wald', 'score', 'bootstrap', 'bayes', None}
         Interval method; None for no interval. See Notes.
     confidence : float
         Confidence level in (0, 1).
@@ -143,7 +143,11 @@ def nps(
     ``'adjusted_wald'`` (the default) first adds 3/4 of a promoter, 3/2 of a
     passive and 3/4 of a detractor, so n grows by 3, and centres the interval
     on the adjusted score; it keeps close to its nominal coverage at small n,
-    where Wald falls short [1]_. ``'bootstrap'`` is the percentile interval of
+    where Wald falls short [1]_. ``'score'`` is Tango's score interval for a
+    difference of paired proportions [2]_ (Rocks' iterative method), found
+    by root finding: it always holds the estimate and stays within
+    [-100, 100] (see `cxmetrics.intervals.net_score_interval`).
+    ``'bootstrap'`` is the percentile interval of
     multinomial resamples of the three counts; ``'bayes'`` the equal-tailed
     interval of the Dirichlet posterior under a uniform Dirichlet(1, 1, 1)
     prior. Intervals are clipped to [-100, 100].
@@ -155,6 +159,9 @@ def nps(
     ----------
     .. [1] Rocks, B. (2016). Interval estimation for the "net promoter
        score". *The American Statistician*, 70(4), 365-372.
+    .. [2] Tango, T. (1998). Equivalence test and confidence interval for the
+       difference in proportions for the paired-sample design. *Statistics
+       in Medicine*, 17(8), 891-908.
 
     Examples
     --------
@@ -166,6 +173,8 @@ def nps(
     NPS 20.0 (95% CI -30.3 to 61.1, adjusted Wald), n=10
     >>> result.promoters, result.passives, result.detractors
     (5, 2, 3)
+    >>> print(cx.nps([10, 9, 9, 10, 9, 8, 7, 6, 3, 0], ci="score"))
+    NPS 20.0 (95% CI -33.0 to 62.8, Tango score), n=10
     """
     plan = _nps_plan(
         ci=ci,
@@ -197,7 +206,7 @@ def nps_from_counts(
     ----------
     promoters, passives, detractors : int
         Non-negative whole counts, not all zero.
-    ci : {'adjusted_wald', 'wald', 'bootstrap', 'bayes', None}
+    ci : {'adjusted_wald', 'wald', 'score', 'bootstrap', 'bayes', None}
         Interval method, as in `nps`.
     confidence : float
         Confidence level in (0, 1).

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "plot_cohorts",
     "plot_control_chart",
+    "plot_drivers",
     "plot_funnel",
     "plot_holdout",
     "plot_nps",
@@ -44,6 +45,8 @@ FloatArray = npt.NDArray[np.float64]
 _INSTALL = 'pip install "cxmetrics[plot]"'
 _NPS_COLUMNS = ("promoters", "passives", "detractors", "value", "ci_low", "ci_high")
 _INTERVAL_COLUMNS = ("value", "ci_low", "ci_high")
+_DRIVER_COLUMNS = ("driver", "importance", "share", "ci_low", "ci_high")
+_DRIVER_METHODS = {"shapley": "Shapley", "relative_weights": "relative weights"}
 # Detractors, passives, promoters: red, grey, blue (readable without red-green).
 _NPS_COLORS = ("#d6604d", "#bababa", "#4393c3")
 _MAX_ANNOTATED_CELLS = 400
@@ -1278,4 +1281,99 @@ def plot_p_alive(
     axes.set_title(f"P(alive) at T = {age:g}")
     colorbar = axes.figure.colorbar(image, ax=axes, format=_percent_formatter())
     colorbar.set_label("P(alive)")
+    return axes
+
+
+# ---------------------------------------------------------------------------
+# Key drivers
+
+
+def plot_drivers(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Key drivers as bars: each driver's share of R², with its interval.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Made by ``cx.key_drivers``: ``driver``, ``importance``, ``share``,
+        ``ci_low`` and ``ci_high`` (and ``attrs["r_squared"]``).
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    InputError
+        If ``table`` is not a non-empty DataFrame with those columns.
+    ImportError
+        If matplotlib is not installed.
+
+    Notes
+    -----
+    One horizontal bar per driver, the most important at the top, its
+    length the driver's importance (its part of R²) with the bootstrap
+    interval as an error bar, and its share of R² written at the end. The
+    title gives R², so the bars read as parts of what the model explains.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import cxmetrics as cx
+    >>> from cxmetrics import plotting
+    >>> survey = cx.datasets.load_survey()
+    >>> table = cx.key_drivers(survey, "nps", list(cx.datasets.SURVEY_DRIVERS),
+    ...                        n_resamples=100, rng=1)
+    >>> ax = plotting.plot_drivers(table)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['product', 'agent', 'speed', 'ease', 'value']
+    >>> ax.get_title(loc="left")
+    'Key drivers (Shapley): R² = 0.345'
+    """
+    func = "plot_drivers"
+    frame = _check_frame(func, table, _DRIVER_COLUMNS)
+    importance = _floats(frame, "importance", func)
+    order = np.argsort(-np.nan_to_num(importance, nan=-np.inf), kind="stable")
+    names = [str(frame["driver"].iloc[i]) for i in order]
+    values = importance[order]
+    low = _floats(frame, "ci_low", func)[order]
+    high = _floats(frame, "ci_high", func)[order]
+    share = _floats(frame, "share", func)[order]
+    positions = np.arange(len(names), dtype=np.float64)
+    axes = _axes(func, ax, (7.0, 1.2 + 0.45 * len(names)))
+    errors = np.vstack([np.maximum(values - low, 0.0), np.maximum(high - values, 0.0)])
+    errors = np.where(np.isfinite(errors), errors, 0.0)
+    axes.barh(positions, values, color="#4393c3", xerr=errors, capsize=3)
+    for position, value, upper, part in zip(
+        positions, values, high, share, strict=True
+    ):
+        if np.isfinite(part):
+            end = upper if np.isfinite(upper) else value
+            axes.annotate(
+                f"{100 * part:.0f}%",
+                (end, position),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=9,
+            )
+    axes.set_yticks(positions, names)
+    axes.set_ylim(len(names) - 0.5, -0.5)
+    ends = np.concatenate([values, high])
+    top = float(np.nanmax(ends)) if np.isfinite(ends).any() else 0.0
+    if top > 0:
+        axes.set_xlim(0.0, 1.15 * top)  # room for the share labels
+    axes.set_xlabel("Importance (part of R²)")
+    r_squared = frame.attrs.get("r_squared")
+    method = {"shapley": "Shapley", "relative_weights": "relative weights"}.get(
+        str(frame.attrs.get("method"))
+    )
+    title = "Key drivers" + (f" ({method})" if method else "")
+    if isinstance(r_squared, numbers.Real) and math.isfinite(float(r_squared)):
+        title += f": R² = {float(r_squared):.3g}"
+    axes.set_title(title, loc="left")
+    axes.grid(axis="x", alpha=0.3)
     return axes

@@ -25,6 +25,7 @@ __all__ = [
     "MeanResult",
     "NPSResult",
     "NetScoreResult",
+    "RakedWeights",
     "RateResult",
     "RevenueRetentionResult",
     "ShiftPlan",
@@ -35,6 +36,8 @@ __all__ = [
 _METHOD_LABELS = {
     "adjusted_wald": "adjusted Wald",
     "wald": "Wald",
+    "score": "Tango score",
+    "mover": "MOVER",
     "bootstrap": "bootstrap",
     "bayes": "Bayesian",
     "wilson": "Wilson",
@@ -1222,3 +1225,106 @@ class RevenueRetentionResult(_Record):
         if self.n_missing:
             text += f", {self.n_missing:,} missing MRR counted as 0"
         return text
+
+
+# ---------------------------------------------------------------------------
+# Survey design
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class RakedWeights(_Record):
+    """Survey weights raked to population margins, from `cxmetrics.rake`.
+
+    Array-like: ``np.asarray(raked)`` gives the weights, one per row of the
+    frame raked, in its order. Passed as ``weights=`` to `cxmetrics.nps`,
+    `cxmetrics.csat`, `cxmetrics.top_box`, `cxmetrics.mean_score`,
+    `cxmetrics.ces` and to `cxmetrics.by_segment` and `cxmetrics.over_time`
+    with those metrics, it makes their intervals use the raking-aware
+    (linearized) variance rather than Kish's effective n.
+
+    Attributes
+    ----------
+    weights : numpy.ndarray
+        The raked weights (read-only).
+    design_weights : numpy.ndarray
+        The weights raking started from (1 for every row when none were
+        given), read-only.
+    codes : tuple of numpy.ndarray
+        For each margin, each row's category as its position in that
+        margin's categories (read-only).
+    margins : pandas.DataFrame
+        One row per margin category: ``margin``, ``category``,
+        ``respondents`` (rows in it), ``target`` (population total),
+        ``achieved`` (sum of the raked weights) and ``error``
+        (``achieved / target - 1``; 0 for a target of 0 met exactly).
+    iterations : int
+        Full passes over the margins that were made.
+    converged : bool
+        Whether every margin is within ``tol`` of its target
+        (``max_error <= tol``).
+    max_error : float
+        The largest relative margin error of the final weights,
+        ``max |achieved / target - 1|``: reported whether or not raking
+        converged.
+    tol : float
+        The tolerance asked for.
+    effective_n : float
+        Kish's effective sample size of the raked weights.
+    design_effect : float
+        ``n / effective_n``, the variance inflation of the weights alone.
+    n : int
+        Rows raked.
+    """
+
+    weights: np.ndarray[Any, np.dtype[np.float64]] = attrs.field(repr=False)
+    design_weights: np.ndarray[Any, np.dtype[np.float64]] = attrs.field(repr=False)
+    codes: tuple[np.ndarray[Any, np.dtype[np.intp]], ...] = attrs.field(repr=False)
+    margins: Any = attrs.field(repr=False)
+    iterations: int
+    converged: bool
+    max_error: float
+    tol: float
+    effective_n: float
+    design_effect: float
+    n: int
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray[Any, Any]:
+        """The weights as a numpy array (a copy when ``copy`` is True)."""
+        weights = self.weights if dtype is None else self.weights.astype(dtype)
+        return np.array(weights, copy=True) if copy else weights
+
+    def __len__(self) -> int:
+        return int(self.n)
+
+    def __str__(self) -> str:
+        count = self.margins["margin"].nunique()
+        state = (
+            f"converged in {self.iterations:,} iteration{'s' * (self.iterations != 1)}"
+            if self.converged
+            else f"did not converge in {self.iterations:,} iterations"
+        )
+        return (
+            f"Raked weights: n={self.n:,}, {count} margin{'s' * (count != 1)}, "
+            f"{state} (largest margin error {self.max_error:.2g}), effective "
+            f"n={self.effective_n:,.1f}, design effect {self.design_effect:.3g}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as plain Python values; the margins as a list of rows."""
+        return {
+            "n": self.n,
+            "iterations": self.iterations,
+            "converged": self.converged,
+            "max_error": self.max_error,
+            "tol": self.tol,
+            "effective_n": self.effective_n,
+            "design_effect": self.design_effect,
+            "margins": [
+                {k: _plain(v) for k, v in row.items()}
+                for row in self.margins.to_dict(orient="records")
+            ],
+        }
+
+    def _repr_html_(self) -> str:
+        first = html.escape(str(self))
+        return f"<div><p>{first}</p>{self.margins.to_html(index=False)}</div>"

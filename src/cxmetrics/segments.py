@@ -40,10 +40,12 @@ from cxmetrics._validation import (
     check_confidence,
     check_option,
     check_positive_int,
+    format_columns,
     format_count,
     format_examples,
 )
 from cxmetrics.comparisons import adjust_pvalues, compare
+from cxmetrics.results import RakedWeights
 from cxmetrics.survival import SurvivalPlan, part_life_tables
 
 __all__ = [
@@ -65,8 +67,6 @@ Frame: TypeAlias = Any  # a pandas DataFrame, or a dask DataFrame
 Columns: TypeAlias = dict[str, npt.NDArray[Any]]
 #: The frame that holds a part's key columns.
 KeysOf: TypeAlias = Callable[[pd.DataFrame], pd.DataFrame]
-
-_MAX_COLUMNS_SHOWN = 10
 
 
 # ---------------------------------------------------------------------------
@@ -132,18 +132,12 @@ def _check_frame(func: str, frame: object) -> bool:
     )
 
 
-def _columns_text(columns: Sequence[Hashable]) -> str:
-    shown = ", ".join(repr(c) for c in list(columns)[:_MAX_COLUMNS_SHOWN])
-    more = len(columns) - _MAX_COLUMNS_SHOWN
-    return shown + (f" and {format_count(more)} more" if more > 0 else "")
-
-
 def _check_column(func: str, frame: Frame, role: str, name: object) -> Hashable:
     columns = list(frame.columns)
     if name not in columns:
         raise InputError(
             f"{func}: {role} {name!r} is not a column of frame (its columns: "
-            f"{_columns_text(columns)})"
+            f"{format_columns(columns)})"
         )
     return name
 
@@ -244,7 +238,9 @@ def _with_given_values(
     chosen = dict(options)
     for param in spec.column_options:
         value = chosen.get(param)
-        if param not in spec.scalar_or_column and _is_values(value):
+        if isinstance(value, RakedWeights):
+            _check_raked(func, frame, param, value, dask=dask)
+        elif param not in spec.scalar_or_column and _is_values(value):
             name, series = _attached(
                 func, frame, param, value, taken, dask=dask, default=param
             )
@@ -254,6 +250,27 @@ def _with_given_values(
     if extra:
         frame = pd.concat([frame, pd.DataFrame(extra, index=frame.index)], axis=1)
     return frame, names, chosen
+
+
+def _check_raked(
+    func: str, frame: Frame, param: str, raked: RakedWeights, *, dask: bool
+) -> None:
+    """Raked weights go with the rows they were raked on, of a pandas frame.
+
+    They stay whole (not a column), so that each segment's variance is that
+    of a domain of the raked sample.
+    """
+    if dask:
+        raise InputError(
+            f"{func}: raked weights (cx.rake) need a pandas DataFrame: the "
+            "raking-aware variance uses every row at once; compute the frame first"
+        )
+    if len(raked) != len(frame.index):
+        raise InputError(
+            f"{func}: {param} are raked weights of {format_count(len(raked))} rows "
+            f"but frame has {format_count(len(frame.index))}; rake the frame you "
+            "segment (a segment is a domain of the whole raked sample)"
+        )
 
 
 def _find_spec(func: str, metric: object) -> Segmentation:
@@ -298,7 +315,9 @@ def _data_columns(
         value = options.pop(param, None)
         if value is None:
             continue
-        if param in spec.scalar_or_column and not isinstance(value, str):
+        if isinstance(value, RakedWeights) or (
+            param in spec.scalar_or_column and not isinstance(value, str)
+        ):
             scalars[param] = value
         else:
             columns[param] = _check_column(func, frame, param, value)

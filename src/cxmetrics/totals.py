@@ -117,7 +117,7 @@ def net_score_from_counts(
     ----------
     positive, neutral, negative : int
         Non-negative whole counts, not all zero.
-    ci : {'adjusted_wald', 'wald', None}
+    ci : {'adjusted_wald', 'wald', 'score', None}
         Interval method, as in `nps`. The resampling methods need the
         random-number options of `nps_from_counts`.
     confidence : float
@@ -150,7 +150,7 @@ def net_score_from_counts(
     if ci in ("bootstrap", "bayes"):
         raise InputError(
             f"{func}: ci={ci!r} needs n_resamples and rng; use 'adjusted_wald', "
-            "'wald' or None, or rebuild the counts with nps_from_counts"
+            "'wald', 'score' or None, or rebuild the counts with nps_from_counts"
         )
     estimator = net_estimator(
         func, ci, confidence, 10_000, None, label=label, definition=definition

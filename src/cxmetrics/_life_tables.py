@@ -17,6 +17,7 @@ grid.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any, TypeAlias
 
 import attrs
@@ -28,7 +29,9 @@ __all__ = [
     "first_time_at_or_below_half",
     "kaplan_meier",
     "log_log_bounds",
+    "log_log_exponents",
     "logrank_on_grid",
+    "median_crossings",
     "median_interval",
 ]
 
@@ -57,26 +60,28 @@ def reverse_cumsum(values: FloatArray) -> FloatArray:
 #: Times per block of the estimate: its temporaries stay in the cache, and
 #: a curve of millions of times allocates only its results.
 _BLOCK = 1 << 15
+#: ... and per block of the search for the median: small blocks let the
+#: search stop soon after the last curve crosses one half.
+_CROSSING_BLOCK = 1 << 13
 
 
-def kaplan_meier(
-    at_risk: FloatArray, events: FloatArray, z: float
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """S(t) with its log(-log) bounds at each time, along the last axis.
+def _curve_blocks(
+    at_risk: FloatArray, events: FloatArray, cells: int = _BLOCK
+) -> Iterator[tuple[slice, FloatArray, FloatArray]]:
+    """S(t) and Greenwood's variance of log S(t), a block of times at a time.
 
-    Greenwood's variance of log S(t) sets the bounds (`log_log_bounds`).
+    Yields the block's slice of the last axis, S and the variance there.
     Times with nobody at risk have no events (validation sees to it) and
     leave the curve as it is; the term of a time where everyone at risk
-    churns is left out of the variance, where S is 0 from then on. The
-    product and the sum run block by block, each block carrying on from
-    the last value of the one before.
+    churns is left out of the variance, where S is 0 from then on. Each
+    block carries on from the last values of the one before, and its
+    temporaries stay in the cache: about ``cells`` values each.
     """
     at_risk = np.asarray(at_risk, dtype=np.float64)
     shape = np.broadcast_shapes(at_risk.shape, np.shape(events))
-    survival, low, high = np.empty(shape), np.empty(shape), np.empty(shape)
     survived = np.ones((*shape[:-1], 1))
     variance = np.zeros((*shape[:-1], 1))
-    width = max(256, _BLOCK // max(1, math.prod(shape[:-1])))
+    width = max(64, cells // max(1, math.prod(shape[:-1])))
     for start in range(0, shape[-1], width):
         block = slice(start, start + width)
         n = at_risk[..., block]
@@ -90,29 +95,88 @@ def kaplan_meier(
         terms = np.divide(d, spread, out=np.zeros_like(spread), where=spread > 0)
         v = np.cumsum(terms, axis=-1, out=terms)
         v += variance
+        yield block, s, v
+        survived, variance = s[..., -1:], v[..., -1:]
+
+
+def kaplan_meier(
+    at_risk: FloatArray, events: FloatArray, z: float
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """S(t) with its log(-log) bounds at each time, along the last axis.
+
+    Greenwood's variance of log S(t) sets the bounds (`log_log_bounds`);
+    the product and the sum run block by block (`_curve_blocks`).
+    """
+    shape = np.broadcast_shapes(np.shape(at_risk), np.shape(events))
+    survival, low, high = np.empty(shape), np.empty(shape), np.empty(shape)
+    for block, s, v in _curve_blocks(at_risk, events):
         survival[..., block] = s
         low[..., block], high[..., block] = log_log_bounds(s, v, z)
-        survived, variance = s[..., -1:], v[..., -1:]
     return survival, low, high
+
+
+def median_crossings(
+    times: FloatArray, at_risk: FloatArray, events: FloatArray, z: float
+) -> tuple[Any, Any, Any]:
+    """The median and Brookmeyer and Crowley's interval, without the curves.
+
+    What `first_time_at_or_below_half` and `median_interval` find on the
+    arrays of `kaplan_meier`, found block by block: the bounds are compared
+    on the log scale (`log_log_exponents`), no curve is kept, and the pass
+    stops once every group has its three times.
+    """
+    shape = np.broadcast_shapes(np.shape(at_risk), np.shape(events))
+    first = np.full((3, *shape[:-1]), -1, dtype=np.intp)
+    below = math.log(0.5 + HALF_TOLERANCE)
+    for block, s, v in _curve_blocks(at_risk, events, _CROSSING_BLOCK):
+        log_low, log_high = log_log_exponents(s, v, z)
+        for row, hits in enumerate(
+            (s <= 0.5 + HALF_TOLERANCE, log_low <= below, log_high <= below)
+        ):
+            todo = first[row] < 0
+            found = hits.any(axis=-1) & todo
+            first[row] = np.where(found, block.start + hits.argmax(axis=-1), first[row])
+        if (first >= 0).all():
+            break
+    found = times[np.maximum(first, 0)] if times.size else np.zeros(first.shape)
+    picked = np.where(first >= 0, found, np.inf)
+    if picked.ndim == 1:
+        return float(picked[0]), float(picked[1]), float(picked[2])
+    return picked[0], picked[1], picked[2]
+
+
+def log_log_exponents(
+    survival: FloatArray, variance: FloatArray, z: float
+) -> tuple[FloatArray, FloatArray]:
+    r"""The logarithms of the log(-log) bounds of S: 0 where S is 1, -inf where 0.
+
+    With :math:`h = z \sqrt{V} / \log S`, the bounds
+    :math:`\exp(-\exp(\log(-\log S) \mp h))` are :math:`S^{\exp(\mp h)}`,
+    whose logarithms are ``log(S) * exp(-h)`` and ``log(S) / exp(-h)``.
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        log_s = np.log(survival)
+        shrink = np.sqrt(variance)
+        shrink *= -z
+        shrink /= log_s
+        np.exp(shrink, out=shrink)
+        log_low = log_s * shrink
+        log_high = np.divide(log_s, shrink, out=log_s)
+    for edge, value in ((survival >= 1.0, 0.0), (survival <= 0.0, -np.inf)):
+        np.copyto(log_low, value, where=edge)
+        np.copyto(log_high, value, where=edge)
+    return log_low, log_high
 
 
 def log_log_bounds(
     survival: FloatArray, variance: FloatArray, z: float
 ) -> tuple[FloatArray, FloatArray]:
-    r"""Pointwise bounds of S on the log(-log) scale: 1 where S is 1, 0 where 0.
+    """Pointwise bounds of S on the log(-log) scale: 1 where S is 1, 0 where 0.
 
-    With :math:`h = z \sqrt{V} / \log S`, the bounds
-    :math:`\exp(-\exp(\log(-\log S) \mp h))` are :math:`S^{\exp(\mp h)}`,
-    computed as ``exp(log(S) * exp(-h))`` and ``exp(log(S) / exp(-h))``.
+    The exponentials of `log_log_exponents`.
     """
-    inside = (survival > 0) & (survival < 1)
-    edge = np.where(survival > 0, 1.0, 0.0)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        log_s = np.log(survival)
-        shrink = np.exp(-z * np.sqrt(variance) / log_s)
-        low = np.where(inside, np.exp(log_s * shrink), edge)
-        high = np.where(inside, np.exp(log_s / shrink), edge)
-    return low, high
+    log_low, log_high = log_log_exponents(survival, variance, z)
+    return np.exp(log_low, out=log_low), np.exp(log_high, out=log_high)
 
 
 def median_interval(
@@ -160,11 +224,11 @@ def logrank_on_grid(
 
     n = at_risk_a + at_risk_b
     d = events_a + events_b
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(n > 0, at_risk_a / n, 0.0)
-        variance = np.where(
-            n > 1.0, d * share * (1.0 - share) * (n - d) / (n - 1.0), 0.0
-        )
+    share = np.divide(at_risk_a, n, out=np.zeros(n.shape), where=n > 0)
+    spread = d * share
+    spread *= 1.0 - share
+    spread *= n - d
+    variance = np.divide(spread, n - 1.0, out=np.zeros(n.shape), where=n > 1.0)
     observed_minus_expected = np.sum(events_a - d * share, axis=-1)
     total = np.sum(variance, axis=-1)
     statistic = np.where(
@@ -317,13 +381,8 @@ class LifeTables:
         ``at_risk`` is `at_risk` when the caller has it already.
         """
         at_risk = self.at_risk if at_risk is None else at_risk
-        survival, *bounds = kaplan_meier(at_risk, self.events, z)
-        low, high = median_interval(self.times, *bounds)
-        columns = {
-            "median": first_time_at_or_below_half(self.times, survival),
-            "median_ci_low": low,
-            "median_ci_high": high,
-        }
+        median, low, high = median_crossings(self.times, at_risk, self.events, z)
+        columns = {"median": median, "median_ci_low": low, "median_ci_high": high}
         out: dict[str, npt.NDArray[Any]] = {
             "events": self.events.sum(axis=1)
             if self.weighted

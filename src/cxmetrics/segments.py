@@ -449,7 +449,8 @@ def _whole_number_range(
     low, high = int(array.min()), int(array.max())
     if high - low >= _RANGE_KEYS:
         return None
-    offsets = (array - low).astype(np.intp, copy=False)
+    # Keys counted from 0 are their own offsets: no pass over the rows.
+    offsets = (array if low == 0 else array - low).astype(np.intp, copy=False)
     return offsets, pd.Index(np.arange(low, high + 1), dtype=values.dtype)
 
 
@@ -484,7 +485,8 @@ def _whole_number_codes(
     low, high = int(array.min()), int(array.max())
     if high - low > max(2 * array.size, 1 << 16):
         return None
-    offsets = (array - low).astype(np.intp, copy=False)
+    # Keys counted from 0 are their own offsets: no pass over the rows.
+    offsets = (array if low == 0 else array - low).astype(np.intp, copy=False)
     counts = np.bincount(offsets)
     present = np.flatnonzero(counts)
     uniques = pd.Index(present + low, dtype=values.dtype)

@@ -38,6 +38,7 @@ __all__ = [
     "check_histories",
     "check_period",
     "distinct_pairs",
+    "distinct_values",
     "fit_histories",
     "from_params",
     "histories",
@@ -45,6 +46,7 @@ __all__ = [
     "model_fields",
     "numbers",
     "require_repeat_purchases",
+    "weighted_sum",
 ]
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
@@ -247,6 +249,16 @@ def fit_histories(
     return arrays, w, n, n_missing
 
 
+def distinct_values(values: FloatArray) -> tuple[FloatArray, IntArray]:
+    """The distinct ``values`` (in order of appearance) and a code per value.
+
+    ``distinct[codes]`` equals ``values``. A hash table, not a sort, so the
+    cost grows with the number of values, not with its logarithm too.
+    """
+    codes, distinct = pd.factorize(values)
+    return np.asarray(distinct, dtype=np.float64), np.asarray(codes, dtype=np.int64)
+
+
 def distinct_pairs(
     whole: FloatArray, other: FloatArray
 ) -> tuple[IntArray, FloatArray, FloatArray]:
@@ -257,9 +269,9 @@ def distinct_pairs(
     that ``f(pairs)[codes]`` equals ``f(whole, other)``: a costly function
     of the two is computed once per pair.
     """
-    other_codes, other_values = pd.factorize(other)
+    other_values, other_codes = distinct_values(other)
     width = int(whole.max()) + 1 if whole.size else 1
-    key = np.asarray(other_codes, dtype=np.int64) * width + whole.astype(np.int64)
+    key = other_codes * width + whole.astype(np.int64)
     size = other_values.size * width
     if size <= 4 * key.size + 1024:
         present = np.zeros(size, dtype=bool)
@@ -269,13 +281,26 @@ def distinct_pairs(
         codes = renumber[key]
     else:  # pragma: no cover - many distinct values of both: sort instead
         firsts, codes = np.unique(key, return_inverse=True)
-    pair_other = np.asarray(other_values, dtype=np.float64)[firsts // width]
+    pair_other = other_values[firsts // width]
     pair_whole = (firsts % width).astype(np.float64)
     return codes.astype(np.int64), pair_whole, pair_other
 
 
 # ---------------------------------------------------------------------------
 # Maximum likelihood
+
+
+def weighted_sum(weights: npt.NDArray[Any], values: npt.NDArray[Any]) -> float:
+    """The sum of ``weights * values`` over one dimension, without BLAS.
+
+    A matrix product of two long vectors goes to the BLAS dot product, which
+    OpenBLAS splits over threads; on a machine whose cores are busy with
+    other work a thread waits for a core, and a dot product of a hundred
+    thousand values takes milliseconds instead of microseconds. The
+    likelihoods sum many such products per step, so they use numpy's own
+    loop, which runs in the calling thread.
+    """
+    return float(np.einsum("i,i->", weights, values))
 
 
 @attrs.frozen
@@ -381,10 +406,11 @@ def maximize(
     )
     cache: dict[bytes, tuple[float, FloatArray | None, FloatArray | None]] = {}
 
-    def evaluate(theta: FloatArray, order_: int) -> tuple[float, Any, Any]:
+    def evaluate(theta: FloatArray) -> tuple[float, Any, Any]:
+        """Value and derivatives at ``theta``, kept for the next call at it."""
         key = theta.tobytes()
         hit = cache.get(key)
-        if hit is None or (order_ == 2 and hit[2] is None) or hit[1] is None:
+        if hit is None:
             hit = objective(theta, 2 if analytic_hessian else 1)
             cache.clear()
             cache[key] = hit
@@ -395,15 +421,15 @@ def maximize(
     for index in order[:3]:
         with np.errstate(all="ignore"):
             result = optimize.minimize(
-                lambda t: evaluate(t, 1)[0],
+                lambda t: evaluate(t)[0],
                 thetas[index],
-                jac=lambda t: evaluate(t, 1)[1],
-                hess=(lambda t: evaluate(t, 2)[2]) if analytic_hessian else None,
+                jac=lambda t: evaluate(t)[1],
+                hess=(lambda t: evaluate(t)[2]) if analytic_hessian else None,
                 method="trust-exact" if analytic_hessian else "BFGS",
                 options={"gtol": 1e-9, "maxiter": 200 if analytic_hessian else 500},
             )
             theta = np.asarray(result.x, dtype=np.float64)
-            value, gradient, hessian = objective(theta, 2 if analytic_hessian else 1)
+            value, gradient, hessian = evaluate(theta)
             if not analytic_hessian:
                 hessian = _hessian_by_differences(objective, theta)
         assert gradient is not None

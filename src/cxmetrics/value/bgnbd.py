@@ -22,6 +22,7 @@ from cxmetrics.value._base import (
     check_histories,
     check_period,
     distinct_pairs,
+    distinct_values,
     fit_histories,
     from_params,
     histories,
@@ -29,6 +30,7 @@ from cxmetrics.value._base import (
     model_fields,
     numbers,
     require_repeat_purchases,
+    weighted_sum,
 )
 
 __all__ = ["BGNBDModel", "fit_bgnbd"]
@@ -68,8 +70,8 @@ class _Data:
 
 
 def _group(x: FloatArray, tx: FloatArray, T: FloatArray, w: FloatArray) -> _Data:
-    xs, ix_all = np.unique(x, return_inverse=True)
-    Ts, iT_all = np.unique(T, return_inverse=True)
+    xs, ix_all = distinct_values(x)
+    Ts, iT_all = distinct_values(T)
     repeat = x > 0
     return _Data(
         n=float(w.sum()),
@@ -88,6 +90,7 @@ def _group(x: FloatArray, tx: FloatArray, T: FloatArray, w: FloatArray) -> _Data
 
 def _objective(data: _Data) -> Any:
     """The mean negative log-likelihood on log-parameters, with derivatives."""
+    total = weighted_sum
 
     def objective(theta: FloatArray, order: int) -> tuple[float, Any, Any]:
         r, alpha, a, b = np.exp(theta)
@@ -95,10 +98,12 @@ def _objective(data: _Data) -> Any:
         gl = special.gammaln
         log_alpha_T = np.log(alpha + data.Ts)
         # Terms that depend on the frequency only.
-        value = float(
-            w_x @ (gl(r + xs) - gl(r) + gl(a + b) + gl(b + xs) - gl(b) - gl(a + b + xs))
+        value = total(
+            w_x, gl(r + xs) - gl(r) + gl(a + b) + gl(b + xs) - gl(b) - gl(a + b + xs)
         )
-        value += data.n * r * np.log(alpha) - log_alpha_T @ (r * data.w_T + data.wx_T)
+        value += data.n * r * np.log(alpha) - total(
+            log_alpha_T, r * data.w_T + data.wx_T
+        )
         # The drop-out term of customers with repeat purchases:
         # log(exp(A3) + exp(A4)) = A3 + softplus(D), D = A4 - A3.
         b_x = np.where(data.xs > 0, b + data.xs - 1.0, 1.0)  # used where x > 0
@@ -106,27 +111,30 @@ def _objective(data: _Data) -> Any:
         r_x = r + data.x
         D = (np.log(a) - np.log(b_x))[data.ix] - r_x * log_ratio
         e = np.exp(-np.abs(D))
-        value += float(data.w @ (np.maximum(D, 0.0) + np.log1p(e)))
+        value += total(data.w, np.maximum(D, 0.0) + np.log1p(e))
         if order == 0:
             return -value / data.n, None, None
         sigma = np.where(D >= 0, 1.0, e) / (1.0 + e)  # d softplus / dD
         ws = data.w * sigma
+        ws_sum = float(ws.sum())
         psi = special.digamma
         inv_T = 1.0 / (alpha + data.Ts)
         d_alpha_row = inv_T[data.iT] - 1.0 / (alpha + data.tx)  # dD/dalpha / r_x
         inv_bx = (1.0 / b_x)[data.ix]
         g = np.empty(4)
         g[0] = (
-            w_x @ (psi(r + xs) - psi(r))
+            total(w_x, psi(r + xs) - psi(r))
             + data.n * np.log(alpha)
-            - log_alpha_T @ data.w_T
-            - ws @ log_ratio
+            - total(log_alpha_T, data.w_T)
+            - total(ws, log_ratio)
         )
-        g[1] = data.n * r / alpha - inv_T @ (r * data.w_T + data.wx_T)
-        g[1] += ws @ (r_x * d_alpha_row)
+        g[1] = data.n * r / alpha - total(inv_T, r * data.w_T + data.wx_T)
+        g[1] += total(ws, r_x * d_alpha_row)
         psi_ab_x = psi(a + b + xs)
-        g[2] = w_x @ (psi(a + b) - psi_ab_x) + ws.sum() / a
-        g[3] = w_x @ (psi(a + b) + psi(b + xs) - psi(b) - psi_ab_x) - ws @ inv_bx
+        g[2] = total(w_x, psi(a + b) - psi_ab_x) + ws_sum / a
+        g[3] = total(w_x, psi(a + b) + psi(b + xs) - psi(b) - psi_ab_x) - total(
+            ws, inv_bx
+        )
         phi = np.array([r, alpha, a, b])
         gradient = -(phi * g) / data.n
         if order == 1:
@@ -142,19 +150,19 @@ def _objective(data: _Data) -> Any:
         h = np.empty((4, 4))
         for i in range(4):
             for j in range(i, 4):
-                h[i, j] = curv @ (dD[i] * dD[j])
+                h[i, j] = total(curv, dD[i] * dD[j])
         tri_ab_x = tg(1, a + b + xs)
-        h[0, 0] += w_x @ (tg(1, r + xs) - tg(1, r))
-        h[0, 1] += data.n / alpha - inv_T @ data.w_T + ws @ d_alpha_row
+        h[0, 0] += total(w_x, tg(1, r + xs) - tg(1, r))
+        h[0, 1] += data.n / alpha - total(inv_T, data.w_T) + total(ws, d_alpha_row)
         h[1, 1] += (
             -data.n * r / alpha**2
-            + (inv_T**2) @ (r * data.w_T + data.wx_T)
-            + ws @ (r_x * (1.0 / (alpha + data.tx) ** 2 - inv_T[data.iT] ** 2))
+            + total(inv_T**2, r * data.w_T + data.wx_T)
+            + total(ws, r_x * (1.0 / (alpha + data.tx) ** 2 - inv_T[data.iT] ** 2))
         )
-        h[2, 2] += w_x @ (tg(1, a + b) - tri_ab_x) - ws.sum() / a**2
-        h[2, 3] += w_x @ (tg(1, a + b) - tri_ab_x)
-        h[3, 3] += w_x @ (tg(1, a + b) + tg(1, b + xs) - tg(1, b) - tri_ab_x)
-        h[3, 3] += ws @ inv_bx**2
+        h[2, 2] += total(w_x, tg(1, a + b) - tri_ab_x) - ws_sum / a**2
+        h[2, 3] += total(w_x, tg(1, a + b) - tri_ab_x)
+        h[3, 3] += total(w_x, tg(1, a + b) + tg(1, b + xs) - tg(1, b) - tri_ab_x)
+        h[3, 3] += total(ws, inv_bx**2)
         h = np.triu(h) + np.triu(h, 1).T
         hessian = -(np.outer(phi, phi) * h + np.diag(phi * g)) / data.n
         return -value / data.n, gradient, hessian
@@ -164,8 +172,8 @@ def _objective(data: _Data) -> Any:
 
 def _starts(data: _Data) -> list[tuple[float, float, float, float]]:
     """Starting points: a few shapes, alpha set to match the purchase rate."""
-    rate = max(float(data.w @ data.x), 1.0) / max(
-        float(data.w_T @ data.Ts), 1e-12 * data.n
+    rate = max(weighted_sum(data.w, data.x), 1.0) / max(
+        weighted_sum(data.w_T, data.Ts), 1e-12 * data.n
     )
     starts = []
     for r, a, b in ((1.0, 1.0, 3.0), (0.3, 1.0, 3.0), (1.0, 0.5, 1.0), (3.0, 2.0, 8.0)):

@@ -34,9 +34,11 @@ __all__ = [
     "Objective",
     "Optimum",
     "as_output",
+    "by_frequency",
     "check_frequency",
     "check_histories",
     "check_period",
+    "complete_rows",
     "distinct_pairs",
     "distinct_values",
     "fit_histories",
@@ -93,9 +95,27 @@ def _broken(func: str, name: str, values: FloatArray, mask: Any, rule: str) -> N
         )
 
 
+def _finite_and_not_negative(values: FloatArray) -> bool:
+    """Whether every value is in [0, inf), missing values aside (two reductions).
+
+    False can also mean that every value is missing: the callers then run
+    their full checks, which let missing values pass.
+    """
+    if not values.size:
+        return True
+    return bool(np.fmin.reduce(values, axis=None) >= 0) and bool(
+        np.fmax.reduce(values, axis=None) < np.inf
+    )
+
+
+def _check_finite_and_not_negative(func: str, name: str, values: FloatArray) -> None:
+    if not _finite_and_not_negative(values):
+        _broken(func, name, values, np.isinf(values), "are infinite")
+        _broken(func, name, values, values < 0, "are negative")
+
+
 def check_frequency(func: str, frequency: FloatArray) -> None:
-    _broken(func, "frequency", frequency, np.isinf(frequency), "are infinite")
-    _broken(func, "frequency", frequency, frequency < 0, "are negative")
+    _check_finite_and_not_negative(func, "frequency", frequency)
     fractional = np.floor(frequency) != frequency
     if fractional.any():
         _broken(
@@ -120,9 +140,8 @@ def check_histories(
     so a repeat purchase comes after it).
     """
     check_frequency(func, frequency)
-    for name, values in (("recency", recency), ("T", T)):
-        _broken(func, name, values, np.isinf(values), "are infinite")
-        _broken(func, name, values, values < 0, "are negative")
+    _check_finite_and_not_negative(func, "recency", recency)
+    _check_finite_and_not_negative(func, "T", T)
     after = recency > T
     if after.any():
         shown = np.broadcast_to(recency, after.shape)[after]
@@ -133,6 +152,8 @@ def check_histories(
             f"recency values are greater than T ({', '.join(pairs)}); the last "
             "purchase cannot come after the end of the observation"
         )
+    if not np.any(np.not_equal(frequency > 0, recency > 0)):
+        return  # recency is above 0 exactly where frequency is
     _broken(
         func,
         "recency",
@@ -252,38 +273,85 @@ def fit_histories(
 def distinct_values(values: FloatArray) -> tuple[FloatArray, IntArray]:
     """The distinct ``values`` (in order of appearance) and a code per value.
 
-    ``distinct[codes]`` equals ``values``. A hash table, not a sort, so the
-    cost grows with the number of values, not with its logarithm too.
+    ``values`` has no missing value; ``distinct[codes]`` equals ``values``.
+    A hash table, not a sort, so the cost grows with the number of values
+    and not with its logarithm too. It hashes the bits of each float, which
+    is faster than hashing floats: 0.0 and -0.0 then get two codes, a value
+    computed twice at worst.
     """
-    codes, distinct = pd.factorize(values)
-    return np.asarray(distinct, dtype=np.float64), np.asarray(codes, dtype=np.int64)
+    codes, bits = pd.factorize(np.ascontiguousarray(values).view(np.int64))
+    return np.asarray(bits).view(np.float64), np.asarray(codes, dtype=np.int64)
 
 
 def distinct_pairs(
     whole: FloatArray, other: FloatArray
 ) -> tuple[IntArray, FloatArray, FloatArray]:
-    """Codes of the distinct (whole, other) pairs and the pairs themselves.
+    """Codes of the (whole, other) pairs and the pairs they stand for.
 
     ``whole`` holds small whole numbers (frequencies), ``other`` any
-    numbers. Returns ``codes`` (one per value) and the distinct pairs, so
-    that ``f(pairs)[codes]`` equals ``f(whole, other)``: a costly function
-    of the two is computed once per pair.
+    numbers, neither missing. Returns ``codes`` (one per value) and pairs
+    such that ``f(pairs)[codes]`` equals ``f(whole, other)``: a costly
+    function of the two is computed once per pair. When every combination
+    of the distinct values of both is few next to the values, the pairs
+    are all those combinations and the code is computed directly;
+    otherwise they are the distinct pairs present.
     """
     other_values, other_codes = distinct_values(other)
     width = int(whole.max()) + 1 if whole.size else 1
-    key = other_codes * width + whole.astype(np.int64)
+    key = other_codes * width
+    np.add(key, whole, out=key, casting="unsafe")  # whole numbers as they are
     size = other_values.size * width
-    if size <= 4 * key.size + 1024:
+    if size <= key.size // 16 + 1024:
+        firsts = np.arange(size)
+        codes = key
+    elif size <= 4 * key.size + 1024:
         present = np.zeros(size, dtype=bool)
         present[key] = True
         firsts = np.flatnonzero(present)
         renumber = np.cumsum(present) - 1
         codes = renumber[key]
-    else:  # pragma: no cover - many distinct values of both: sort instead
+    else:  # many distinct values of both: sort instead
         firsts, codes = np.unique(key, return_inverse=True)
     pair_other = other_values[firsts // width]
     pair_whole = (firsts % width).astype(np.float64)
-    return codes.astype(np.int64), pair_whole, pair_other
+    return codes, pair_whole, pair_other
+
+
+def by_frequency(
+    values_of: Callable[[FloatArray], FloatArray], frequency: FloatArray
+) -> FloatArray:
+    """``values_of(frequency)``, computed once per frequency up to the largest.
+
+    ``frequency`` holds whole numbers >= 0, none missing. A function of the
+    frequency alone is worked out on 0, 1, ..., max and looked up, unless
+    that table would be longer than the data. The result is a new array.
+    """
+    top = int(frequency.max()) if frequency.size else 0
+    if top > max(1024, frequency.size):
+        return np.array(values_of(frequency), dtype=np.float64)
+    table = values_of(np.arange(top + 1, dtype=np.float64))
+    return np.asarray(np.take(table, frequency.astype(np.intp)), dtype=np.float64)
+
+
+def complete_rows(
+    compute: Callable[..., FloatArray], *columns: FloatArray
+) -> FloatArray:
+    """``compute(*columns)`` where no column is missing, NaN where one is.
+
+    The columns have one shape. Without a missing value (the usual case,
+    told by a sum in one pass) ``compute`` sees the columns as they are,
+    made one-dimensional if they are scalars, so that it always gets arrays
+    and may work in place.
+    """
+    shape = columns[0].shape
+    if not shape:
+        return complete_rows(compute, *(c.reshape(1) for c in columns)).reshape(shape)
+    if np.isfinite(sum(float(np.sum(c)) for c in columns)):
+        return compute(*columns)
+    complete = ~np.logical_or.reduce([np.isnan(c) for c in columns])
+    out = np.full(columns[0].shape, np.nan)
+    out[complete] = compute(*(c[complete] for c in columns))
+    return out
 
 
 # ---------------------------------------------------------------------------

@@ -19,8 +19,10 @@ from cxmetrics.value._base import (
     FittedModel,
     FloatArray,
     as_output,
+    by_frequency,
     check_histories,
     check_period,
+    complete_rows,
     distinct_pairs,
     distinct_values,
     fit_histories,
@@ -185,21 +187,34 @@ def _starts(data: _Data) -> list[tuple[float, float, float, float]]:
 # Predictions
 
 
-def _log_odds_dead(
-    params: dict[str, float], x: FloatArray, tx: FloatArray, T: FloatArray
-) -> FloatArray:
-    """Log-odds of having dropped out by T, for customers with x > 0."""
-    r, alpha, a, b = (params[k] for k in NAMES)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.log(a / (b + x - 1.0)) + (r + x) * np.log1p((T - tx) / (alpha + tx))
-
-
 def _p_alive(
     params: dict[str, float], x: FloatArray, tx: FloatArray, T: FloatArray
 ) -> FloatArray:
-    with np.errstate(over="ignore"):
-        alive = 1.0 / (1.0 + np.exp(_log_odds_dead(params, x, tx, T)))
-    return np.where(x > 0, alive, np.where(np.isnan(x), np.nan, 1.0))
+    """P(alive) of each history; NaN where a value is missing."""
+    r, alpha, a, b = (params[k] for k in NAMES)
+
+    def log_odds_of_frequency(xs: FloatArray) -> FloatArray:
+        # log(a / (b + x - 1)); -inf at x = 0, where no one has dropped out.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(xs > 0, np.log(a / (b + xs - 1.0)), -np.inf)
+
+    def alive(x: FloatArray, tx: FloatArray, T: FloatArray) -> FloatArray:
+        # 1 / (1 + exp(log_odds)) with log_odds = log(a / (b + x - 1))
+        # + (r + x) log1p((T - tx) / (alpha + tx)), written in place: on
+        # millions of customers each temporary array costs a pass of its own.
+        log_odds = by_frequency(log_odds_of_frequency, x)
+        part = np.subtract(T, tx)
+        scratch = np.add(tx, alpha)
+        part /= scratch
+        np.log1p(part, out=part)
+        part *= np.add(x, r, out=scratch)
+        log_odds += part
+        with np.errstate(over="ignore"):
+            np.exp(log_odds, out=log_odds)
+        log_odds += 1.0
+        return np.reciprocal(log_odds, out=log_odds)
+
+    return complete_rows(alive, x, tx, T)
 
 
 def _growth(
@@ -376,13 +391,12 @@ def _growth_distinct(
     t: FloatArray,
 ) -> FloatArray:
     """`_growth` computed once per distinct (frequency, T) pair."""
-    ok = ~(np.isnan(x) | np.isnan(T))
-    if not ok.all():
-        out = np.full(x.shape, np.nan)
-        out[ok] = _growth_distinct(r, alpha, a, b, x[ok], T[ok], t)
-        return out
-    codes, xs, Ts = distinct_pairs(x, T)
-    return _growth(r, a, b, xs, alpha + Ts, t)[codes]
+
+    def growth(x: FloatArray, T: FloatArray) -> FloatArray:
+        codes, xs, Ts = distinct_pairs(x, T)
+        return np.take(_growth(r, a, b, xs, alpha + Ts, t), codes)
+
+    return complete_rows(growth, x, T)
 
 
 # ---------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from cli_support import (
     CALL_COLUMNS,
     SUBSCRIPTION_COLUMNS,
     TICKET_COLUMNS,
+    VALUED_TRANSACTIONS,
     block,
     one_line_error,
     run,
@@ -99,12 +100,31 @@ def machine_outputs(
             sample_dir / "subscriptions.csv",
             *SUBSCRIPTION_COLUMNS,
         ],
+        [
+            "value",
+            sample_dir / "transactions.csv",
+            *VALUED_TRANSACTIONS,
+            "--calibration-end",
+            "2025-09-30",
+        ],
     ]
     return [run_json(capsys, *argv) for argv in commands]
 
 
 KEYS = {"region", "channel"}  # segment keys keep the user's own column names
-FLAGS = {"significant", "low_n"}
+#: Text columns: labels of periods, stages, models, holdout buckets; ids.
+TEXT = {
+    "cohort",
+    "period",
+    "interval",
+    "stage",
+    "model",
+    "parameter",
+    "message",
+    "frequency_bucket",
+    "customer",
+}
+FLAGS = {"significant", "low_n", "converged"}
 COUNTS = {
     "n",
     "n_missing",
@@ -114,6 +134,8 @@ COUNTS = {
     "drop_off",
     "agents",
     "agents_on_queue",
+    "frequency",
+    "customers",
 }
 
 
@@ -142,13 +164,13 @@ def test_json_uses_snake_case_names_and_real_types(
                         assert isinstance(value, bool), (name, value)
                     elif name in COUNTS and value is not None:
                         assert is_count(value), (section["key"], name, value)
-                    elif name not in KEYS | {"cohort", "period", "interval", "stage"}:
+                    elif name not in KEYS | TEXT:
                         assert value is None or isinstance(value, float), (
                             section["key"],
                             name,
                             value,
                         )
-    assert tables >= 10
+    assert tables >= 18
 
 
 def test_csv_has_one_column_per_segment_key_and_the_raw_p_value(

@@ -371,6 +371,24 @@ def test_table_output_has_no_interval_columns(
     assert parameters[3].split() == ["bgnbd", "r", "0.2704", "0.01071"]
 
 
+def test_purchases_with_a_missing_value_are_left_out_and_counted(
+    capsys: pytest.CaptureFixture[str], sample_dir: Path, tmp_path: Path
+) -> None:
+    raw = pd.read_csv(sample_dir / "transactions.csv")
+    raw.loc[[3, 10], "amount"] = np.nan
+    raw.loc[20, "customer_id"] = np.nan
+    path = tmp_path / "gaps.csv"
+    raw.to_csv(path, index=False)
+    section = block(value_json(capsys, path, "--value", "amount"), "value")
+    assert section["metrics"]["customers"]["n_missing"] == 3
+    assert "(3 with a missing customer, date or value left out)" in section["note"]
+    kept = raw.dropna()
+    rfm = cx.rfm_summary(
+        kept["customer_id"], pd.to_datetime(kept["date"]), kept["amount"]
+    )
+    assert section["metrics"]["customers"]["value"] == len(rfm)
+
+
 def test_a_fit_that_does_not_converge_is_a_warning(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

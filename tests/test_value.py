@@ -667,6 +667,10 @@ def test_predictions_propagate_nan_and_keep_scalars():
     assert np.isnan(values[:2]).all()
     assert values[2] == 1.0
     assert np.isnan(model.p_alive(np.nan, np.nan, np.nan))
+    empty = model.expected_purchases(4.0, [], [], [])
+    assert isinstance(empty, np.ndarray)
+    assert empty.shape == (0,)
+    assert model.p_alive([], [], []).shape == (0,)
     assert np.isnan(model.p_alive([np.nan] * 3, [np.nan] * 3, [np.nan] * 3)).all()
     grid = model.expected_purchases(np.array([[1.0], [2.0]]), [1, 2], [2.0, 3.0], 10.0)
     assert grid.shape == (2, 2)

@@ -34,6 +34,7 @@ __all__ = [
     "Objective",
     "Optimum",
     "as_output",
+    "blockwise",
     "by_frequency",
     "check_frequency",
     "check_histories",
@@ -331,6 +332,31 @@ def by_frequency(
         return np.array(values_of(frequency), dtype=np.float64)
     table = values_of(np.arange(top + 1, dtype=np.float64))
     return np.asarray(np.take(table, frequency.astype(np.intp)), dtype=np.float64)
+
+
+#: Values per block of `blockwise`: a block's temporaries (eight bytes a
+#: value each) stay in the processor's cache.
+BLOCK = 2**16
+
+
+def blockwise(compute: Callable[..., FloatArray], *columns: FloatArray) -> FloatArray:
+    """``compute(*columns)``, computed on consecutive blocks of values.
+
+    ``compute`` works value by value (element-wise), on columns of one
+    shape. A chain of array operations on millions of values runs at the
+    speed of memory, each step reading and writing arrays far larger than
+    the cache; on blocks of `BLOCK` values the steps after the first find
+    their operands in the cache.
+    """
+    shape = columns[0].shape
+    if columns[0].size <= BLOCK:
+        return compute(*columns)
+    flat = [np.ravel(c) for c in columns]
+    out = np.empty(flat[0].size)
+    for start in range(0, out.size, BLOCK):
+        part = slice(start, start + BLOCK)
+        out[part] = compute(*(c[part] for c in flat))
+    return out.reshape(shape)
 
 
 def complete_rows(

@@ -19,6 +19,7 @@ from cxmetrics.value._base import (
     FittedModel,
     FloatArray,
     as_output,
+    blockwise,
     by_frequency,
     check_histories,
     check_period,
@@ -214,7 +215,7 @@ def _p_alive(
         log_odds += 1.0
         return np.reciprocal(log_odds, out=log_odds)
 
-    return complete_rows(alive, x, tx, T)
+    return complete_rows(lambda *c: blockwise(alive, *c), x, tx, T)
 
 
 def _growth(

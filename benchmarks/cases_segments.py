@@ -85,6 +85,69 @@ def _prepare_by_segment(sizes: Sizes) -> Pair:
     )
 
 
+def _survival_sizes(sizes: Sizes) -> dict[str, Any]:
+    """Customers and segments of the survival-by-segment case."""
+    if sizes.quick:
+        return {"rows": 100_000, "segments": 100}
+    return {"rows": 1_000_000, "segments": 100}
+
+
+def lifetime_frame(rows: int, segments: int, seed: int = 20_261_201) -> pd.DataFrame:
+    """Whole-day lifetimes (up to about three years), churned or still active.
+
+    Segments differ in their churn hazard; about 40% of customers are censored.
+    """
+    rng = np.random.default_rng(seed)
+    seg = rng.integers(0, segments, rows)
+    hazard = np.linspace(1 / 500, 1 / 250, segments)[seg]
+    lifetime = rng.exponential(1.0 / hazard)
+    followed = rng.uniform(30.0, 1_100.0, rows)
+    days = np.minimum(lifetime, followed).astype(np.int64)
+    return pd.DataFrame({"seg": seg, "days": days, "churned": lifetime <= followed})
+
+
+def _prepare_survival(sizes: Sizes) -> Pair:
+    size = _survival_sizes(sizes)
+    frame = lifetime_frame(size["rows"], size["segments"])
+    seg = frame["seg"].to_numpy()
+    days = frame["days"].to_numpy()
+    churned = frame["churned"].to_numpy()
+    span = int(days.max()) + 1
+
+    def peer() -> Any:
+        # One pass over segment x day x (censored, churned): the counting
+        # every life table by segment needs, and nothing more.
+        return np.bincount(
+            (seg * span + days) * 2 + churned, minlength=2 * span * size["segments"]
+        )
+
+    def check(ours: pd.DataFrame, counts: Any) -> None:
+        table = counts.reshape(size["segments"], span, 2)
+        require(
+            ours["events"].tolist() == table[..., 1].sum(axis=1).tolist(),
+            "by_segment(survival_curve): events per segment differ from the bincount",
+        )
+        require(
+            ours["n"].tolist() == table.sum(axis=(1, 2)).tolist(),
+            "by_segment(survival_curve): customers per segment differ",
+        )
+        # The median of one segment, from its own curve: the first day S <= 1/2.
+        first = frame[frame["seg"] == 0]
+        one = cx.survival_curve(first["days"], first["churned"])
+        require(
+            float(ours.loc[0, "median"]) == one.median,
+            "by_segment(survival_curve): segment 0's median differs from its curve",
+        )
+
+    return Pair(
+        ours=lambda: cx.by_segment(
+            frame, cx.survival_curve, column=("days", "churned"), by="seg"
+        ),
+        peer=peer,
+        check=check,
+    )
+
+
 CASES: tuple[Case, ...] = (
     Case(
         name="by-segment",
@@ -99,5 +162,20 @@ CASES: tuple[Case, ...] = (
         "against the rest with the Holm correction, against pandas counting the "
         "scores per segment and nothing more; the check compares the promoters, "
         "passives and detractors of every segment",
+    ),
+    Case(
+        name="survival-by-segment",
+        ours_label='`cx.by_segment(df, cx.survival_curve, column=("days", '
+        '"churned"), by="seg")`, {rows:,} customers x {segments:,} segments',
+        peer_label="one `np.bincount` over segment x day x churned",
+        target=3.0,
+        prepare=_prepare_survival,
+        timer=time_in_process,
+        params=_survival_sizes,
+        about="Kaplan-Meier by segment on whole-day lifetimes: each segment's "
+        "median and its interval, and the log-rank test of each against the "
+        "rest with the Holm correction, against the one counting pass every "
+        "life table needs; the check compares the events and customers of "
+        "every segment and the median of one with its own curve",
     ),
 )

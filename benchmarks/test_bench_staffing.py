@@ -1,4 +1,4 @@
-"""pytest-benchmark cases for Erlang C staffing: erlang_c and required_agents.
+"""pytest-benchmark cases for staffing: Erlang C and A, and shift scheduling.
 
 The staffing group puts one vectorized ``cx.required_agents`` call over two
 working weeks of half hours next to pyworkforce's ``ErlangC``, looped over
@@ -15,7 +15,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pytest
-from cases_staffing import SERVICE_TARGET, interval_profile
+from cases_staffing import (
+    PATIENCE,
+    SERVICE_TARGET,
+    candidate_shifts,
+    interval_profile,
+    pyworkforce_schedule,
+    shift_costs,
+    week_requirements,
+)
 
 import cxmetrics as cx
 
@@ -127,3 +135,56 @@ def test_required_agents_one_interval(benchmark: Any) -> None:
         cx.required_agents, 100, 180, target_service_level=0.8, target_time=20
     )
     assert result.agents_on_queue == 14
+
+
+# Erlang A staffing and shift scheduling ----------------------------------------
+
+
+@pytest.mark.benchmark(group="required-agents-erlang-a")
+def test_required_agents_erlang_a(
+    benchmark: Any, profile: tuple[FloatArray, FloatArray]
+) -> None:
+    calls, aht = profile
+    result = benchmark(
+        cx.required_agents, calls, aht, patience=PATIENCE, **SERVICE_TARGET
+    )
+    n = result.agents_on_queue
+    options = {"patience": PATIENCE, "target_time": SERVICE_TARGET["target_time"]}
+    enough = cx.erlang_a(calls, aht, n, **options)
+    fewer = cx.erlang_a(calls, aht, n - 1, **options)
+    level, cap = SERVICE_TARGET["target_service_level"], SERVICE_TARGET["max_occupancy"]
+    assert np.all((enough.service_level >= level) & (enough.occupancy <= cap))
+    assert np.all((fewer.service_level < level) | (fewer.occupancy > cap))
+    # Callers who hang up need fewer agents than Erlang C says.
+    assert np.all(n <= _staff(calls, aht).agents_on_queue)
+
+
+@pytest.mark.benchmark(group="schedule-shifts")
+def test_schedule_shifts_a_week_of_half_hours(benchmark: Any) -> None:
+    requirements = week_requirements()
+    shifts = candidate_shifts()
+    plan = benchmark(cx.schedule_shifts, requirements, shifts, cost=shift_costs(shifts))
+    assert plan.objective == 4824.5  # the optimum pyworkforce's CP-SAT reaches too
+    assert np.all(plan.coverage >= requirements)
+
+
+@pytest.mark.benchmark(group="schedule-shifts")
+def test_schedule_shifts_one_horizon_of_336_periods(benchmark: Any) -> None:
+    requirements = week_requirements().reshape(-1)
+    plan = benchmark(cx.schedule_shifts, requirements, candidate_shifts())
+    assert np.all(plan.coverage >= requirements)
+    assert plan.objective == plan.agents
+
+
+@pytest.mark.benchmark(group="schedule-shifts")
+def test_schedule_shifts_peer_pyworkforce(benchmark: Any) -> None:
+    pytest.importorskip("pyworkforce")
+    requirements = week_requirements()
+    shifts = candidate_shifts()
+    costs = shift_costs(shifts)
+
+    def solve() -> dict[str, Any]:
+        return pyworkforce_schedule(requirements, shifts, costs)
+
+    solution = benchmark(solve)
+    assert solution["cost"] / 2 == 4824.5

@@ -53,6 +53,17 @@ class Target(NamedTuple):
         return [self.scale[0], self.scale[1], self.scale[1]]
 
 
+def labels_hint(target: Target) -> str:
+    """Rating metrics (not NPS) say how labelled ratings are read."""
+    if target.func == "nps":
+        return ""
+    return (
+        "; labelled ratings are read as scale points when they are an ordered "
+        "pandas Categorical: pd.Categorical(values, categories=[lowest, ..., "
+        "highest], ordered=True)"
+    )
+
+
 TARGETS = [
     Target("nps", "nps", "scores", (0, 10), NET_CHOICES, cx.nps),
     Target("csat", "csat", "ratings", (1, 5), RATE_CHOICES, cx.csat),
@@ -187,15 +198,17 @@ DATA_CASES: dict[str, Callable[[Target], tuple[object, str]]] = {
     "not whole": _not_whole,
     "strings": lambda t: (
         ["5", "4", "3", "2"],
-        f"{t.func}: {t.noun} must be numbers; got text such as '5', '4', '3'",
+        f"{t.func}: {t.noun} must be numbers; got text such as '5', '4', '3'"
+        + labels_hint(t),
     ),
     "strings among numbers": lambda t: (
         np.array([t.scale[0], "x", None, "y"], dtype=object),
-        f"{t.func}: 2 of 4 {t.noun} are not numbers ('x', 'y')",
+        f"{t.func}: 2 of 4 {t.noun} are not numbers ('x', 'y')" + labels_hint(t),
     ),
     "string dtype": lambda t: (
         pd.Series(["4", None], dtype="string"),
-        f"{t.func}: {t.noun} must be numbers; got text such as '4', <NA>",
+        f"{t.func}: {t.noun} must be numbers; got text such as '4', <NA>"
+        + labels_hint(t),
     ),
     "datetime64": lambda t: (
         np.array(["2024-01-01", "2024-01-02"], dtype="datetime64[D]"),
@@ -229,7 +242,8 @@ DATA_CASES: dict[str, Callable[[Target], tuple[object, str]]] = {
     ),
     "Categorical of text": lambda t: (
         pd.Categorical(["easy", "hard"]),
-        f"{t.func}: {t.noun} is a Categorical of non-numbers such as 'easy', 'hard'",
+        f"{t.func}: {t.noun} is a Categorical of non-numbers such as 'easy', 'hard'"
+        + labels_hint(t),
     ),
     "complex": lambda t: (
         np.array([1 + 1j]),
@@ -481,7 +495,6 @@ def test_confidence_not_a_number(target, confidence):
         ("1-5", "scale must be a pair of whole numbers (low, high); got '1-5'"),
         ((1, 3, 5), "scale must be a pair of whole numbers (low, high); got (1, 3, 5)"),
         ((True, 5), "scale must be a pair of whole numbers (low, high); got (True, 5)"),
-        (None, "scale must be a pair of whole numbers (low, high); got None"),
         (
             np.array([1.0, 5.0]),
             "scale must be a pair of whole numbers (low, high); got (1.0, 5.0)",
@@ -574,10 +587,17 @@ def test_too_many_boxes_on_a_scale_below_zero():
 
 
 def test_top_box_and_mean_score_need_a_scale():
-    with pytest.raises(TypeError, match="scale"):
-        cx.top_box([5, 4])
-    with pytest.raises(TypeError, match="scale"):
-        cx.mean_score([5, 4])
+    for call, func in ((cx.top_box, "top_box"), (cx.mean_score, "mean_score")):
+        for scale in ({}, {"scale": None}):
+            raises_input_error(
+                lambda call=call, scale=scale: call([5, 4], **scale),
+                f"{func}: scale is required, e.g. scale=(1, 5)",
+            )
+
+
+def test_csat_and_ces_take_their_default_scale_for_none():
+    assert cx.csat([5, 4, 1], scale=None) == cx.csat([5, 4, 1], scale=(1, 5))
+    assert cx.ces([7, 4, 1], scale=None) == cx.ces([7, 4, 1], scale=(1, 7))
 
 
 # ---------------------------------------------------------------------------

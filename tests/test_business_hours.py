@@ -926,7 +926,7 @@ def naive_forms() -> dict[str, tuple[Any, Any]]:
             [np.datetime64("2026-03-27T16:00")],
             [np.datetime64("2026-03-30T10:30")],
         ),
-        "Series": (pd.Series(stamps[:1]), pd.Series(stamps[1:], index=[7])),
+        "Series": (pd.Series(stamps[:1]), pd.Series(stamps[1:])),
         "DatetimeIndex": (stamps[:1], stamps[1:]),
         "DatetimeArray": (stamps[:1].array, stamps[1:].array),
         "python datetimes": ([stamps[0].to_pydatetime()], [stamps[1].to_pydatetime()]),

@@ -235,6 +235,7 @@ def test_public_names() -> None:
     assert set(datasets.__all__) == {
         "BUSINESS_DAYS",
         "BUSINESS_HOURS",
+        "CALL_AGENTS",
         "CALL_QUEUES",
         "CHANNELS",
         "FUNNEL_STAGES",
@@ -731,3 +732,26 @@ def test_funnel_sources_convert_differently(people):
     assert by_source.idxmax() == "referral"
     assert by_source["referral"] > 3 * by_source["paid"]
     assert people["source"].value_counts().min() > 900
+
+
+def test_no_more_calls_are_in_service_than_the_roster_allows(calls):
+    # Replay every answered call: while it starts, the calls in service
+    # (its own included) never outnumber the agents rostered in its half
+    # hour or the two before (a call runs on past the change of roster),
+    # and the roster is reached often: the line ran at its roster.
+    agents = np.asarray(datasets.CALL_AGENTS)
+    assert agents.size == 20  # 08:00 to 17:30
+    answered = calls[calls["answered"]]
+    start = answered["arrival"] + pd.to_timedelta(answered["wait"], unit="s")
+    end = start + pd.to_timedelta(answered[HANDLING].sum(axis=1), unit="s")
+    at_roster = 0
+    for _, day in start.groupby(start.dt.date):
+        begins = day.to_numpy()
+        ends = end[day.index].to_numpy()
+        slots = np.clip((day.dt.hour - 8) * 2 + day.dt.minute // 30, 0, 19).to_numpy()
+        busy = (begins[None, :] <= begins[:, None]) & (ends[None, :] > begins[:, None])
+        in_service = busy.sum(axis=1)
+        allowed = np.array([agents[max(s - 2, 0) : s + 1].max() for s in slots])
+        assert (in_service <= allowed).all()
+        at_roster += int((in_service == agents[slots]).sum())
+    assert at_roster > 1000

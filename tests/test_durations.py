@@ -123,7 +123,7 @@ def test_result_is_a_float_array_aligned_with_the_input():
         pd.to_datetime(["2026-01-05 09:00", "2026-01-05 10:00"]), index=[5, 3]
     )
     end = pd.Series(
-        pd.to_datetime(["2026-01-05 11:00", "2026-01-05 10:30"]), index=[1, 2]
+        pd.to_datetime(["2026-01-05 11:00", "2026-01-05 10:30"]), index=[5, 3]
     )
     got = cx.elapsed(start, end)
     assert isinstance(got, np.ndarray)

@@ -70,6 +70,15 @@ def test_grid_holds_every_count_from_0_to_n() -> None:
     assert np.count_nonzero(GRID_X == GRID_N) == 200
 
 
+def jeffreys_boundaries(method, x, n, low, high):
+    """statsmodels' bounds with Brown, Cai and DasGupta's rule for Jeffreys:
+    the interval starts at 0 when x = 0 and ends at 1 when x = n."""
+    if method not in ("jeffreys",):
+        return low, high
+    x, n = np.asarray(x, float), np.asarray(n, float)
+    return np.where(x <= 0, 0.0, low), np.where(x >= n, 1.0, high)
+
+
 @pytest.mark.parametrize("confidence", LEVELS)
 @pytest.mark.parametrize("method", PROPORTION_METHODS)
 def test_proportion_interval_equals_statsmodels(method: str, confidence: float) -> None:
@@ -81,8 +90,13 @@ def test_proportion_interval_equals_statsmodels(method: str, confidence: float) 
     low, high = proportion_interval(
         GRID_X, GRID_N, method=method, confidence=confidence
     )
-    ref_low, ref_high = proportion_confint(
-        GRID_X, GRID_N, alpha=1 - confidence, method=STATSMODELS_NAME[method]
+    ref_low, ref_high = jeffreys_boundaries(
+        method,
+        GRID_X,
+        GRID_N,
+        *proportion_confint(
+            GRID_X, GRID_N, alpha=1 - confidence, method=STATSMODELS_NAME[method]
+        ),
     )
     np.testing.assert_allclose(low, ref_low, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(high, ref_high, rtol=1e-12, atol=1e-14)
@@ -102,11 +116,28 @@ def test_proportion_interval_weighted_counts_equal_statsmodels(method: str) -> N
         low, high = proportion_interval(
             successes, n, method=method, confidence=confidence
         )
-        ref_low, ref_high = proportion_confint(
-            successes, n, alpha=1 - confidence, method=STATSMODELS_NAME[method]
+        ref_low, ref_high = jeffreys_boundaries(
+            method,
+            successes,
+            n,
+            *proportion_confint(
+                successes, n, alpha=1 - confidence, method=STATSMODELS_NAME[method]
+            ),
         )
         np.testing.assert_allclose(low, ref_low, rtol=1e-12, atol=1e-14)
         np.testing.assert_allclose(high, ref_high, rtol=1e-12, atol=1e-14)
+
+
+def test_jeffreys_interval_holds_the_estimate_at_the_boundaries() -> None:
+    # 26 of 26 (the edge-case sweep): statsmodels' upper bound is 0.9999993,
+    # which leaves out the estimate 1; Brown, Cai and DasGupta end it at 1.
+    low, high = proportion_interval(
+        [26, 0], [26, 26], method="jeffreys", confidence=0.99
+    )
+    assert high[0] == 1.0
+    assert low[0] == pytest.approx(0.8606564404749031, rel=1e-12)
+    assert low[1] == 0.0
+    assert high[1] == pytest.approx(0.13934355952509692, rel=1e-12)
 
 
 def test_proportion_interval_worked_wilson_example() -> None:

@@ -72,6 +72,9 @@ def test_conversion_interval_equals_statsmodels(method, successes, n):
     low, high = proportion_confint(
         successes, n, alpha=0.1, method=STATSMODELS_METHODS[method]
     )
+    if method == "jeffreys":  # Brown, Cai and DasGupta's rule at 0 and n
+        low = 0.0 if successes == 0 else low
+        high = 1.0 if successes == n else high
     assert result.value == successes / n
     assert result.ci.low == pytest.approx(low, rel=1e-9, abs=1e-12)
     assert result.ci.high == pytest.approx(high, rel=1e-9, abs=1e-12)

@@ -369,6 +369,9 @@ def test_csat_interval_equals_statsmodels(method, ratings):
     low, high = proportion_confint(
         satisfied, len(ratings), alpha=0.05, method=STATSMODELS_METHODS[method]
     )
+    if method == "jeffreys":  # Brown, Cai and DasGupta's rule at 0 and n
+        low = 0.0 if satisfied == 0 else low
+        high = 1.0 if satisfied == len(ratings) else high
     result = cx.csat(ratings, ci=method)
     assert result.value == pytest.approx(satisfied / len(ratings))
     assert result.ci.low == pytest.approx(low, rel=1e-10, abs=1e-12)
@@ -727,3 +730,83 @@ def test_weighted_integer_scores_equal_weighted_float_scores():
     # Hand check of the weighted counts against a plain numpy sum.
     assert a.promoters == pytest.approx(weights[scores >= 9].sum(), rel=1e-12)
     assert a.detractors == pytest.approx(weights[scores <= 6].sum(), rel=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# Labelled ratings: an ordered Categorical of text is read as points 1..k
+
+SATISFACTION = [
+    "Very dissatisfied",
+    "Dissatisfied",
+    "Neutral",
+    "Satisfied",
+    "Very satisfied",
+]
+
+
+def _labelled(points, labels=SATISFACTION):
+    """Points 1..k as the labels a survey tool would export, missing as None."""
+    texts = [None if p is None else labels[p - 1] for p in points]
+    return pd.Series(pd.Categorical(texts, categories=labels, ordered=True))
+
+
+def test_labelled_ratings_equal_their_points():
+    points = [5, 4, 4, 3, 5, 2, 5, 4, 1, 5, None, 2]
+    labelled = _labelled(points)
+    numbers = [np.nan if p is None else p for p in points]
+    assert cx.csat(labelled) == cx.csat(numbers)
+    assert cx.top_box(labelled) == cx.top_box(numbers, scale=(1, 5))
+    assert cx.mean_score(labelled) == cx.mean_score(numbers, scale=(1, 5))
+    assert cx.csat(labelled).n_missing == 1
+
+
+def test_labelled_effort_on_seven_points():
+    agreement = [f"level {k}" for k in range(1, 8)]
+    points = [7, 6, 5, 5, 4, 3, 7, 2, 6, 7]
+    labelled = _labelled(points, agreement)
+    for method in ("mean", "percent_easy", "net_easy"):
+        assert cx.ces(labelled, method=method) == cx.ces(points, method=method)
+
+
+def test_labelled_ratings_by_segment_and_with_a_matching_scale():
+    frame = pd.DataFrame(
+        {"answer": _labelled([5, 4, 1, 2, 5, 5]), "team": list("aabbab")}
+    )
+    table = cx.by_segment(frame, cx.csat, column="answer", by="team", min_n=1)
+    expected = cx.by_segment(
+        frame.assign(answer=frame["answer"].cat.codes + 1),
+        cx.csat,
+        column="answer",
+        by="team",
+        min_n=1,
+    )
+    pd.testing.assert_frame_equal(table, expected)
+    assert cx.csat(frame["answer"], scale=(1, 5)).value == pytest.approx(4 / 6)
+
+
+def test_labelled_ratings_refuse_a_scale_that_does_not_match():
+    with pytest.raises(
+        cx.InputError,
+        match=r"^csat: ratings are 5 ordered labels \('Very dissatisfied', "
+        r"'Dissatisfied', 'Neutral' \.\.\.\), read as the points 1-5; "
+        r"scale=\(1, 7\) does not match",
+    ):
+        cx.csat(_labelled([5, 4]), scale=(1, 7))
+
+
+@pytest.mark.parametrize(
+    "ratings",
+    [
+        pd.Categorical(["Satisfied", "Neutral"]),  # unordered
+        ["Satisfied", "Neutral"],  # plain text
+    ],
+    ids=["unordered Categorical", "text"],
+)
+def test_text_ratings_without_an_order_are_refused_with_the_fix(ratings):
+    with pytest.raises(
+        cx.InputError,
+        match=r"labelled ratings are read as scale points when they are an ordered "
+        r"pandas Categorical: pd\.Categorical\(values, categories=\[lowest, \.\.\., "
+        r"highest\], ordered=True\)$",
+    ):
+        cx.csat(ratings)

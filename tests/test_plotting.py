@@ -534,3 +534,43 @@ def test_plot_p_alive_cells_are_the_model_s(value_fit):
         plotting.plot_p_alive(model, 0)
     with pytest.raises(cx.InputError, match="model must be"):
         plotting.plot_p_alive("model", 10.0)
+
+
+# Shift plans
+
+
+def test_shift_plan_draws_requirement_coverage_and_the_gaps(tmp_path: Path) -> None:
+    plan = cx.schedule_shifts(
+        [[2, 3, 4, 4, 3, 1], [1, 2, 2, 3, 3, 2]],
+        {"early": [1, 1, 1, 0, 0, 0], "late": [0, 0, 0, 1, 1, 1]},
+        objective="match",
+    )
+    ax = plotting.plot_shift_plan(plan)
+    required, coverage = ax.lines[0], ax.lines[1]
+    # Steps over the 12 periods, the last value repeated to close the step.
+    np.testing.assert_array_equal(
+        required.get_ydata(), [*plan.requirements.reshape(-1), 2]
+    )
+    np.testing.assert_array_equal(coverage.get_ydata()[:-1], plan.coverage.reshape(-1))
+    assert required.get_drawstyle() == "steps-post"
+    # One dotted line between the two days.
+    boundaries = [line for line in ax.lines if line.get_linestyle() == ":"]
+    assert [line.get_xdata()[0] for line in boundaries] == [6]
+    labels = ax.get_legend_handles_labels()[1]
+    assert labels[:2] == ["required", "on duty"]
+    _assert_png(_save(ax, tmp_path, "plan.png"))
+
+
+def test_shift_plan_on_given_axes_and_bad_input() -> None:
+    plan = cx.schedule_shifts([1, 2, 1], {"s": [1, 1, 1]})
+    _, (left, right) = plt.subplots(1, 2)
+    assert plotting.plot_shift_plan(plan, ax=right) is right
+    assert right.has_data()
+    assert not left.has_data()
+    with pytest.raises(cx.InputError, match=r"^plot_shift_plan: expected a ShiftPlan"):
+        plotting.plot_shift_plan(plan.to_frame())
+
+
+def test_a_time_span_is_not_an_overall_value(by_region: pd.DataFrame) -> None:
+    with pytest.raises(cx.InputError, match="overall must be a number"):
+        plotting.plot_segments(by_region, overall=np.timedelta64(5, "s"))

@@ -175,10 +175,11 @@ def test_jeffreys_contains_the_share_away_from_0_and_n(counts):
     assert result.ci.low <= result.value <= result.ci.high
 
 
-def test_jeffreys_at_zero_successes_excludes_zero():
-    result = cx.csat([1, 2, 3], ci="jeffreys")
-    assert result.value == 0.0
-    assert result.ci.low > 0.0
+def test_jeffreys_at_zero_and_all_successes_holds_the_estimate():
+    none = cx.csat([1, 2, 3], ci="jeffreys")
+    assert (none.value, none.ci.low) == (0.0, 0.0)
+    every = cx.csat([5] * 26, ci="jeffreys", confidence=0.99)
+    assert (every.value, every.ci.high) == (1.0, 1.0)
 
 
 @quick

@@ -119,6 +119,9 @@ def test_churn_intervals_match_statsmodels(method, lost, at_start):
     low, high = proportion_confint(
         lost, at_start, alpha=0.1, method=STATSMODELS_METHODS[method]
     )
+    if method == "jeffreys":  # Brown, Cai and DasGupta's rule at 0 and n
+        low = 0.0 if lost == 0 else low
+        high = 1.0 if lost == at_start else high
     assert result.value == lost / at_start
     assert result.ci.low == pytest.approx(low, rel=1e-10, abs=1e-14)
     assert result.ci.high == pytest.approx(high, rel=1e-10, abs=1e-14)

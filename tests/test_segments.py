@@ -1,10 +1,13 @@
 """Tests of cxmetrics.segments: by_segment and over_time.
 
-The reference for every row is a brute-force oracle written here: the metric
-called on the segment's (or the period's) rows alone, and `cxmetrics.compare`
-of those rows against the rest's (or the previous period's), each computed
-separately with a Python loop. p-value adjustment is checked against
-statsmodels' ``multipletests``.
+Two references. The independent one (at the end) computes each family's
+segments with plain pandas sums, statsmodels and scipy. The consistency one
+calls the metric on the segment's (or the period's) rows alone, and
+`cxmetrics.compare` of those rows against the rest's (or the previous
+period's), with a Python loop: the one-sample path and the grouped path run
+the same kernel but sum and split the rows differently, so every metric and
+option is covered. p-value adjustment is checked against statsmodels'
+``multipletests``.
 """
 
 from __future__ import annotations
@@ -1005,8 +1008,11 @@ BAD_INPUT = [
     (
         "a key named like an output column",
         segments(by="value"),
-        "by_segment: the key column 'value' has the name of an output column; rename "
-        "it first",
+        "by_segment: the key column 'value' has the name of an output column of "
+        "cx.nps (n, value, ci_low, ci_high, promoters, passives, detractors, "
+        "n_missing, effective_n, difference, difference_ci_low, "
+        "difference_ci_high, p_value, p_adjusted, significant, low_n); rename it "
+        "first, e.g. frame.rename(columns={'value': 'value_key'})",
     ),
     (
         "unknown time column",
@@ -1430,3 +1436,133 @@ def test_the_metric_errors_come_through_word_for_word(bad):
     expected = f"by_segment: cx.{name} on {on}: {own[len(name) + 2 :]}"
     with pytest.raises(cx.InputError, match=exact(expected)):
         cx.by_segment(frame, case.metric, column=case.column, by="seg", **case.options)
+
+
+# ---------------------------------------------------------------------------
+# An oracle outside cxmetrics: plain pandas sums, statsmodels and scipy
+
+
+def _wilson(successes, n, confidence=0.95):
+    from statsmodels.stats.proportion import proportion_confint
+
+    return proportion_confint(successes, n, alpha=1 - confidence, method="wilson")
+
+
+def _newcombe(x1, n1, x2, n2):
+    """Newcombe's hybrid score interval of p1 - p2 from two Wilson intervals."""
+    p1, p2 = x1 / n1, x2 / n2
+    l1, u1 = _wilson(x1, n1)
+    l2, u2 = _wilson(x2, n2)
+    d = p1 - p2
+    return (
+        d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2),
+        d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2),
+    )
+
+
+def test_rates_by_segment_equal_pandas_counts_and_statsmodels(frame):
+    from statsmodels.stats.proportion import proportions_ztest
+
+    table = cx.by_segment(frame, cx.csat, column="rating5", by="seg")
+    valid = frame.dropna(subset=["rating5"])
+    satisfied = (valid["rating5"] >= 4).groupby(valid["seg"]).sum()
+    answered = valid.groupby("seg").size()
+    missing = frame["rating5"].isna().groupby(frame["seg"]).sum()
+    np.testing.assert_array_equal(table["successes"], satisfied)
+    np.testing.assert_array_equal(table["n"], answered)
+    np.testing.assert_array_equal(table["n_missing"], missing)
+    low, high = _wilson(satisfied.to_numpy(), answered.to_numpy())
+    np.testing.assert_allclose(table["ci_low"], low, rtol=1e-12)
+    np.testing.assert_allclose(table["ci_high"], high, rtol=1e-12)
+    rest_x = satisfied.sum() - satisfied.to_numpy()
+    rest_n = answered.sum() - answered.to_numpy()
+    d_low, d_high = _newcombe(satisfied.to_numpy(), answered.to_numpy(), rest_x, rest_n)
+    np.testing.assert_allclose(table["difference_ci_low"], d_low, rtol=1e-10)
+    np.testing.assert_allclose(table["difference_ci_high"], d_high, rtol=1e-10)
+    for i, (x, n) in enumerate(zip(satisfied, answered, strict=True)):
+        _, p_value = proportions_ztest([x, rest_x[i]], [n, rest_n[i]])
+        assert table["p_value"].iloc[i] == pytest.approx(p_value, rel=1e-10)
+
+
+def test_nps_by_segment_equals_the_trinomial_formulas_by_hand(frame):
+    from scipy.special import ndtr, ndtri
+
+    table = cx.by_segment(frame, cx.nps, column="score", by="seg", ci="wald")
+    valid = frame.dropna(subset=["score"])
+    groups = valid.groupby("seg")["score"]
+    pro = groups.apply(lambda s: (s >= 9).sum()).to_numpy(float)
+    det = groups.apply(lambda s: (s <= 6).sum()).to_numpy(float)
+    n = groups.size().to_numpy(float)
+    z = -ndtri(0.025)
+    p, q = pro / n, det / n
+    value = 100 * (p - q)
+    half = 100 * z * np.sqrt((p + q - (p - q) ** 2) / n)
+    np.testing.assert_allclose(table["value"], value, rtol=1e-12)
+    np.testing.assert_allclose(table["ci_low"], value - half, rtol=1e-12)
+    np.testing.assert_allclose(table["ci_high"], value + half, rtol=1e-12)
+    # Against the rest: the unpooled Wald z of two independent trinomials.
+    rn, rp, rq = (
+        n.sum() - n,
+        (pro.sum() - pro) / (n.sum() - n),
+        (det.sum() - det) / (n.sum() - n),
+    )
+    se = np.sqrt((p + q - (p - q) ** 2) / n + (rp + rq - (rp - rq) ** 2) / rn)
+    diff = (p - q) - (rp - rq)
+    np.testing.assert_allclose(table["difference"], 100 * diff, rtol=1e-10)
+    np.testing.assert_allclose(table["p_value"], 2 * ndtr(-abs(diff / se)), rtol=1e-9)
+
+
+def test_means_by_segment_equal_statsmodels_and_welch(frame):
+    from scipy import stats
+    from statsmodels.stats.weightstats import DescrStatsW
+
+    table = cx.by_segment(
+        frame, cx.mean_score, column="rating5", by="seg", scale=(1, 5)
+    )
+    for i, seg in enumerate(table["seg"]):
+        inside = frame.loc[frame["seg"] == seg, "rating5"].dropna()
+        outside = frame.loc[frame["seg"] != seg, "rating5"].dropna()
+        low, high = DescrStatsW(inside.to_numpy()).tconfint_mean()
+        assert table["value"].iloc[i] == pytest.approx(inside.mean(), rel=1e-12)
+        assert table["std"].iloc[i] == pytest.approx(inside.std(), rel=1e-10)
+        assert table["ci_low"].iloc[i] == pytest.approx(low, rel=1e-10)
+        assert table["ci_high"].iloc[i] == pytest.approx(high, rel=1e-10)
+        welch = stats.ttest_ind(inside, outside, equal_var=False)
+        assert table["p_value"].iloc[i] == pytest.approx(welch.pvalue, rel=1e-9)
+
+
+def test_weighted_rates_by_segment_use_kish_n_by_hand(frame):
+    table = cx.by_segment(frame, cx.csat, column="rating5", by="seg", weights="w")
+    valid = frame.dropna(subset=["rating5"])
+    w = valid["w"]
+    total = w.groupby(valid["seg"]).sum()
+    hits = w.where(valid["rating5"] >= 4, 0.0).groupby(valid["seg"]).sum()
+    kish = total**2 / (w**2).groupby(valid["seg"]).sum()
+    np.testing.assert_allclose(table["value"], hits / total, rtol=1e-12)
+    np.testing.assert_allclose(table["effective_n"], kish, rtol=1e-12)
+    low, high = _wilson((hits / total * kish).to_numpy(), kish.to_numpy())
+    np.testing.assert_allclose(table["ci_low"], low, rtol=1e-10)
+    np.testing.assert_allclose(table["ci_high"], high, rtol=1e-10)
+
+
+def test_service_level_and_asa_by_segment_equal_pandas(frame):
+    from scipy import stats
+
+    level = cx.by_segment(
+        frame, cx.service_level, column=("wait", "answered"), by="seg", threshold=20
+    )
+    calls = frame.dropna(subset=["answered"])
+    calls = calls[~((calls["answered"] == 1) & calls["wait"].isna())]
+    within = ((calls["answered"] == 1) & (calls["wait"] <= 20)).groupby(calls["seg"])
+    np.testing.assert_array_equal(level["successes"], within.sum())
+    np.testing.assert_array_equal(level["n"], within.size())
+    asa = cx.by_segment(
+        frame, cx.average_speed_of_answer, column=("wait", "answered"), by="seg"
+    )
+    answered = calls[calls["answered"] == 1]
+    for i, seg in enumerate(asa["seg"]):
+        inside = answered.loc[answered["seg"] == seg, "wait"]
+        outside = answered.loc[answered["seg"] != seg, "wait"]
+        assert asa["value"].iloc[i] == pytest.approx(inside.mean(), rel=1e-12)
+        welch = stats.ttest_ind(inside, outside, equal_var=False)
+        assert asa["p_value"].iloc[i] == pytest.approx(welch.pvalue, rel=1e-9)

@@ -243,3 +243,45 @@ def test_import_cxmetrics_does_not_import_dask():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------------------
+# On a dask.distributed cluster: two worker processes, the same tables
+
+
+@pytest.fixture(scope="module")
+def cluster_client():
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=50,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+def test_by_segment_and_over_time_on_a_distributed_cluster(cluster_client):
+    del cluster_client  # the client is the default scheduler while it is open
+    frame = dated_frame(seed=5, rows=2_000)
+    lifetimes = frame.assign(
+        days=np.floor(frame["duration"] * 30.0), churned=frame["open"] == 0
+    )
+    parts = dd.from_pandas(lifetimes, npartitions=6)
+    for metric, column, options in (
+        (cx.nps, "score", {}),
+        (cx.csat, "rating5", {}),
+        (cx.mean_score, "rating5", {"scale": (1, 5)}),
+        (cx.survival_curve, ("days", "churned"), {}),
+    ):
+        expected = cx.by_segment(lifetimes, metric, column=column, by="seg", **options)
+        table = cx.by_segment(parts, metric, column=column, by="seg", **options)
+        pd.testing.assert_frame_equal(table, expected, check_exact=False, rtol=1e-12)
+    trend = cx.over_time(parts, cx.csat, column="rating5", time="date")
+    pd.testing.assert_frame_equal(
+        trend, cx.over_time(lifetimes, cx.csat, column="rating5", time="date")
+    )

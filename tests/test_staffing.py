@@ -397,6 +397,46 @@ def test_str_reads_like_the_docs():
     )
 
 
+@pytest.mark.parametrize(
+    "result",
+    [
+        # Numbers for the queue, an array only for the agents or the target:
+        # the measures are arrays although the traffic is a number.
+        cx.erlang_c(100, 180, [14, 20], target_time=20),
+        cx.erlang_c(100, 180, 14, target_time=[20, 30]),
+    ],
+)
+def test_str_and_html_of_arrays_when_only_some_inputs_are_arrays(result):
+    assert str(result) == "Erlang C for 2 intervals (see .to_frame())"
+    assert "Erlang C for 2 intervals" in result._repr_html_()
+
+
+def test_staffing_str_when_only_the_target_is_an_array():
+    result = cx.required_agents(
+        100, 180, target_service_level=0.8, target_time=[20, 30]
+    )
+    assert str(result) == (
+        f"Staffing for 2 intervals: {int(result.agents.sum())} agent-intervals "
+        "to schedule (see .to_frame())"
+    )
+    assert "<table>" in result._repr_html_()
+
+
+def test_array_fields_are_read_only_and_the_callers_arrays_are_not():
+    calls = np.array([80.0, 100.0, 120.0])
+    result = cx.erlang_c(calls, 180, [14, 15, 16], target_time=20)
+    staffing = cx.required_agents(calls, 180, target_service_level=0.8, target_time=20)
+    for record in (result, staffing):
+        for name in ("arrival_rate", "traffic", "agents", "prob_wait", "asa"):
+            field = getattr(record, name)
+            assert not field.flags.writeable, name
+            with pytest.raises(ValueError, match="read-only"):
+                field[0] = 0
+    assert calls.flags.writeable
+    calls[0] = 1.0  # the caller's array is not the result's
+    assert result.arrival_rate[0] == 80.0
+
+
 # ---------------------------------------------------------------------------
 # required_agents: minimality
 

@@ -21,6 +21,7 @@ from cxmetrics import journey as _journey
 from cxmetrics import loyalty as _loyalty
 from cxmetrics import results as _results
 from cxmetrics import retention as _retention
+from cxmetrics import scheduling as _scheduling
 from cxmetrics import service as _service
 from cxmetrics import staffing as _staffing
 from cxmetrics import totals as _totals
@@ -31,6 +32,7 @@ from cxmetrics.journey import *  # noqa: F403
 from cxmetrics.loyalty import *  # noqa: F403
 from cxmetrics.results import *  # noqa: F403
 from cxmetrics.retention import *  # noqa: F403
+from cxmetrics.scheduling import *  # noqa: F403
 from cxmetrics.service import *  # noqa: F403
 from cxmetrics.staffing import *  # noqa: F403
 from cxmetrics.totals import *  # noqa: F403
@@ -118,6 +120,7 @@ __all__ += _journey.__all__
 __all__ += _loyalty.__all__
 __all__ += _results.__all__
 __all__ += _retention.__all__
+__all__ += _scheduling.__all__
 __all__ += _service.__all__
 __all__ += _staffing.__all__
 __all__ += _totals.__all__

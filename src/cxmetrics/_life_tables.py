@@ -16,6 +16,7 @@ grid.
 
 from __future__ import annotations
 
+import math
 from typing import Any, TypeAlias
 
 import attrs
@@ -28,6 +29,7 @@ __all__ = [
     "kaplan_meier",
     "log_log_bounds",
     "logrank_on_grid",
+    "median_interval",
 ]
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
@@ -55,27 +57,60 @@ def kaplan_meier(
     churns is left out of the variance, where S is 0 from then on.
     """
     n, d = at_risk, events
-    with np.errstate(divide="ignore", invalid="ignore"):
-        hazard = np.where(n > 0, d / n, 0.0)
-        terms = np.where((d > 0) & (n > d), d / (n * (n - d)), 0.0)
+    hazard = np.divide(d, n, out=np.zeros_like(d), where=n > 0)
+    terms = np.divide(d, n * (n - d), out=np.zeros_like(d), where=(d > 0) & (n > d))
     survival = np.cumprod(np.clip(1.0 - hazard, 0.0, 1.0), axis=-1, dtype=np.float64)
     return survival, np.cumsum(terms, axis=-1, dtype=np.float64)
+
+
+def _log_log_scale(
+    survival: FloatArray, variance: FloatArray, z: float
+) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """S on the log(-log) scale, and the half-width of its interval there.
+
+    ``log(-log S)`` and ``z sqrt(V) / log S``, with where they mean something
+    (``0 < S < 1``).
+    """
+    inside = (survival > 0) & (survival < 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_s = np.log(survival)
+        center = np.log(-log_s)
+        half = z * np.sqrt(variance) / log_s
+    return center, half, inside
 
 
 def log_log_bounds(
     survival: FloatArray, variance: FloatArray, z: float
 ) -> tuple[FloatArray, FloatArray]:
     """Pointwise bounds of S on the log(-log) scale: 1 where S is 1, 0 where 0."""
-    inside = (survival > 0) & (survival < 1)
-    low = np.where(survival > 0, 1.0, 0.0)
-    high = low.copy()
-    s = survival[inside]
-    log_s = np.log(s)
-    center = np.log(-log_s)
-    half = z * np.sqrt(variance[inside]) / log_s
-    low[inside] = np.exp(-np.exp(center - half))
-    high[inside] = np.exp(-np.exp(center + half))
+    center, half, inside = _log_log_scale(survival, variance, z)
+    edge = np.where(survival > 0, 1.0, 0.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        low = np.where(inside, np.exp(-np.exp(center - half)), edge)
+        high = np.where(inside, np.exp(-np.exp(center + half)), edge)
     return low, high
+
+
+#: A bound is at or below one half (with `HALF_TOLERANCE`) where its
+#: log(-log) value is at least this.
+_HALF_ON_LOG_LOG = math.log(-math.log(0.5 + HALF_TOLERANCE))
+
+
+def median_interval(
+    times: FloatArray, survival: FloatArray, variance: FloatArray, z: float
+) -> tuple[Any, Any]:
+    """Brookmeyer and Crowley's interval for the median, along the last axis.
+
+    The first times the lower and the upper log(-log) bound are at or below
+    one half, read on the log(-log) scale (the bounds themselves are not
+    needed); inf where a bound stays above.
+    """
+    center, half, inside = _log_log_scale(survival, variance, z)
+    gone = survival <= 0
+    with np.errstate(invalid="ignore"):
+        low_hits = gone | (inside & (center - half >= _HALF_ON_LOG_LOG))
+        high_hits = gone | (inside & (center + half >= _HALF_ON_LOG_LOG))
+    return _first_time(times, low_hits), _first_time(times, high_hits)
 
 
 def first_time_at_or_below_half(times: FloatArray, values: FloatArray) -> Any:
@@ -83,7 +118,10 @@ def first_time_at_or_below_half(times: FloatArray, values: FloatArray) -> Any:
 
     A float for one curve, an array with one entry per group for several.
     """
-    hits = values <= 0.5 + HALF_TOLERANCE
+    return _first_time(times, values <= 0.5 + HALF_TOLERANCE)
+
+
+def _first_time(times: FloatArray, hits: BoolArray) -> Any:
     found = hits.any(axis=-1)
     first = np.argmax(hits, axis=-1)
     picked = times[first] if times.size else np.zeros(np.shape(first))
@@ -173,21 +211,25 @@ class LifeTables:
         the grid is then cut to the times some subject leaves at.
         """
         width = times.size
-        cells = time_codes.astype(np.intp, copy=False)
-        if groups is not None:
-            cells = groups * width + cells
         events: FloatArray
         censored: FloatArray
         if observed is None:
+            cells = time_codes.astype(np.intp, copy=False)
+            if groups is not None:
+                cells = groups * width + cells
             counts = np.bincount(cells, weights=weights, minlength=size * width)
             events = np.asarray(counts, np.float64).reshape(size, width)
             censored = np.zeros_like(events)
         else:
             # One pass counts both: bin 2j holds the censorings at time j, 2j + 1
             # the events (twice as fast as counting the events apart).
-            counts = np.bincount(
-                cells * 2 + observed, weights=weights, minlength=2 * size * width
+            # One expression, so numpy reuses its temporaries in place.
+            cells = (
+                time_codes * 2 + observed
+                if groups is None
+                else (groups * width + time_codes) * 2 + observed
             )
+            counts = np.bincount(cells, weights=weights, minlength=2 * size * width)
             pairs = np.asarray(counts, np.float64).reshape(size, width, 2)
             censored, events = pairs[..., 0], pairs[..., 1]
         occupied = ((events + censored) > 0).any(axis=0)
@@ -252,14 +294,20 @@ class LifeTables:
             propagated=self.propagated[index],
         )
 
-    def estimate(self, z: float) -> dict[str, npt.NDArray[Any]]:
-        """Per group: events, the median and its interval (NaN where propagated)."""
-        survival, variance = kaplan_meier(self.at_risk, self.events)
-        low, high = log_log_bounds(survival, variance, z)
+    def estimate(
+        self, z: float, at_risk: FloatArray | None = None
+    ) -> dict[str, npt.NDArray[Any]]:
+        """Per group: events, the median and its interval (NaN where propagated).
+
+        ``at_risk`` is `at_risk` when the caller has it already.
+        """
+        at_risk = self.at_risk if at_risk is None else at_risk
+        survival, variance = kaplan_meier(at_risk, self.events)
+        low, high = median_interval(self.times, survival, variance, z)
         columns = {
             "median": first_time_at_or_below_half(self.times, survival),
-            "median_ci_low": first_time_at_or_below_half(self.times, low),
-            "median_ci_high": first_time_at_or_below_half(self.times, high),
+            "median_ci_low": low,
+            "median_ci_high": high,
         }
         out: dict[str, npt.NDArray[Any]] = {
             "events": self.events.sum(axis=1)
@@ -270,9 +318,9 @@ class LifeTables:
             out[name] = np.where(self.propagated, np.nan, np.atleast_1d(values))
         return out
 
-    def versus_previous(self) -> FloatArray:
+    def versus_previous(self, at_risk: FloatArray | None = None) -> FloatArray:
         """The log-rank p-value of each group but the first against the one before."""
-        at_risk = self.at_risk
+        at_risk = self.at_risk if at_risk is None else at_risk
         _, p_value = logrank_on_grid(
             at_risk[1:], self.events[1:], at_risk[:-1], self.events[:-1]
         )

@@ -111,6 +111,12 @@ def median_ranks(n: IntArray, confidence: float) -> tuple[IntArray, BoolArray]:
     return low, (low >= 1) & (n > 0)
 
 
+def _read_only(values: FloatArray) -> FloatArray:
+    """The array, its writeable flag off: a result's arrays cannot change."""
+    values.flags.writeable = False
+    return values
+
+
 @attrs.frozen(eq=False)
 class Spans:
     """Durations of items and why some have none.
@@ -163,7 +169,7 @@ class DurationPlan:
             ),
             unit=self.unit,
             label=self.label,
-            values=grouped.sorted_values,
+            values=_read_only(grouped.sorted_values),
         )
 
     def check_some_valid(self, grouped: GroupedDurations) -> None:

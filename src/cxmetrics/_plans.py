@@ -20,6 +20,7 @@ function they are given; nothing else lists the metrics.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeAlias, TypeVar
@@ -129,6 +130,13 @@ class Segmentation:
     scalar_or_column: tuple[str, ...] = ()
     additive: bool = True
     examples: Mapping[str, str] = attrs.field(factory=dict)
+    prepare: Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]] | None = None
+
+    def prepared(
+        self, options: dict[str, Any], data: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Options completed from the data (the scale of labelled ratings)."""
+        return options if self.prepare is None else self.prepare(options, data)
 
     @property
     def name(self) -> str:
@@ -137,16 +145,17 @@ class Segmentation:
     @property
     def options(self) -> tuple[str, ...]:
         """The metric's own options: its parameters that hold no data."""
-        taken = {*self.data, *self.column_options}
-        return tuple(
-            p for p in inspect.signature(self.function).parameters if p not in taken
-        )
+        return tuple(self.defaults)
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        """Each option's default (``inspect.Parameter.empty`` for none)."""
+        return _option_defaults(self.function, (*self.data, *self.column_options))
 
     def plan_for(self, options: Mapping[str, Any]) -> Any:
         """The plan for ``options``; the others take the metric's defaults."""
-        parameters = inspect.signature(self.function).parameters
         chosen = {
-            name: options.get(name, parameters[name].default) for name in self.options
+            name: options.get(name, default) for name, default in self.defaults.items()
         }
         missing = [
             name for name, value in chosen.items() if value is inspect.Parameter.empty
@@ -158,6 +167,19 @@ class Segmentation:
         return self.plan(**chosen)
 
 
+@functools.cache
+def _option_defaults(
+    function: Callable[..., Any], taken: tuple[str, ...]
+) -> dict[str, Any]:
+    """A function's parameters other than ``taken``, with their defaults (cached)."""
+    parameters = inspect.signature(function).parameters
+    return {
+        name: parameter.default
+        for name, parameter in parameters.items()
+        if name not in taken
+    }
+
+
 def segmentable(
     plan: Callable[..., Any],
     *,
@@ -167,6 +189,8 @@ def segmentable(
     scalar_or_column: tuple[str, ...] = (),
     additive: bool = True,
     examples: Mapping[str, str] | None = None,
+    prepare: Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]]
+    | None = None,
 ) -> Callable[[F], F]:
     """Declare that a metric runs by segment and over time, and how.
 
@@ -176,6 +200,8 @@ def segmentable(
     other. ``additive`` is False for metrics whose statistics do not add
     (medians), which need a pandas frame. ``examples`` show how to give an
     option that has no default, for the message when it is left out.
+    ``prepare`` completes the options from the data before the plan is
+    made (the data's columns, or a dask frame's, whose dtypes are known).
     """
 
     def attach(function: F) -> F:
@@ -188,6 +214,7 @@ def segmentable(
             scalar_or_column=scalar_or_column,
             additive=additive,
             examples=dict(examples or {}),
+            prepare=prepare,
         )
         expected = set(segmentation.options)
         accepted = set(inspect.signature(plan).parameters)

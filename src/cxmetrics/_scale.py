@@ -15,6 +15,7 @@ from typing import Any, NoReturn, TypeAlias
 import attrs
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from cxmetrics._estimators import MeanEstimator, NetEstimator, RateEstimator
 from cxmetrics._plans import Plan
@@ -32,6 +33,7 @@ from cxmetrics._validation import (
     InputError,
     Scale,
     check_option,
+    check_scale,
     check_scale_values,
     check_weights,
     format_count,
@@ -47,10 +49,13 @@ __all__ = [
     "SurveyReader",
     "count_points",
     "describe_points",
+    "labelled_points",
     "mean_plan",
     "net_plan",
     "points_mask",
     "points_text",
+    "rating_scale",
+    "scale_from_ratings",
     "share_plan",
 ]
 
@@ -60,6 +65,98 @@ BoolArray: TypeAlias = npt.NDArray[np.bool_]
 #: Scales starting at 0 up to this point are counted on the raw values; others
 #: subtract their low point first.
 _DIRECT_LOW_LIMIT = 1024
+
+
+def _labels(values: object) -> pd.Index | None:
+    """The categories of an ordered Categorical of text (labelled ratings).
+
+    None for anything else.
+    """
+    dtype = getattr(values, "dtype", None)
+    if not isinstance(dtype, pd.CategoricalDtype) or dtype.categories is None:
+        return None
+    categories = dtype.categories
+    numeric = pd.api.types.is_numeric_dtype(categories.dtype) and not (
+        pd.api.types.is_bool_dtype(categories.dtype)
+    )
+    if numeric:
+        return None  # a Categorical of numbers holds the points themselves
+    if not dtype.ordered:
+        return None  # refused as text by the reader, with the way to order it
+    return categories
+
+
+def labelled_points(values: object) -> FloatArray | None:
+    """Labelled ratings as points 1..k in category order (missing as NaN), else None."""
+    if _labels(values) is None:
+        return None
+    codes = np.asarray(pd.Series(values, copy=False).cat.codes)
+    points = codes.astype(np.float64) + 1.0
+    points[codes < 0] = np.nan
+    return points
+
+
+def rating_scale(
+    func: str, ratings: object, scale: object, default: Scale | None
+) -> object:
+    """The scale the ratings are on.
+
+    Labelled ratings (an ordered Categorical of text with k categories) are
+    points 1..k, so their scale is (1, k); a ``scale`` given with them must
+    be that. Other ratings take ``scale``, or ``default`` when it is None
+    (no default: ``scale`` is required).
+    """
+    labels = _labels(ratings)
+    if labels is not None:
+        own = (1, len(labels))
+        if scale is None:
+            return own
+        if check_scale(func, scale) != own:
+            raise InputError(
+                f"{func}: ratings are {len(labels)} ordered labels "
+                f"({format_examples(labels)} ...), read as the points 1-{len(labels)}; "
+                f"scale={tuple(scale)!r} does not match (leave scale out)"  # type: ignore[arg-type]
+            )
+        return own
+    if scale is None:
+        if default is None:
+            raise InputError(f"{func}: scale is required, e.g. scale=(1, 5)")
+        return default
+    return scale
+
+
+def scale_from_ratings(
+    func: str, default: Scale | None
+) -> Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]]:
+    """A segment metric's ``prepare``: the scale its ratings column is on."""
+
+    def prepare(options: dict[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
+        scale = rating_scale(func, data.get("ratings"), options.get("scale"), default)
+        return {**options, "scale": scale}
+
+    return prepare
+
+
+#: What a rating metric adds to the message for text it cannot read.
+_LABELS_HINT = (
+    "; labelled ratings are read as scale points when they are an ordered "
+    "pandas Categorical: pd.Categorical(values, categories=[lowest, ..., "
+    "highest], ordered=True)"
+)
+
+
+def _looks_like_labels(values: object) -> bool:
+    """Text, or a Categorical of text: what labelled ratings look like unordered."""
+    if isinstance(values, (str, bytes, dict)):
+        return False  # one value, not an array-like: its own message says so
+    dtype = getattr(values, "dtype", None)
+    if isinstance(dtype, pd.CategoricalDtype):
+        return not pd.api.types.is_numeric_dtype(dtype.categories.dtype)
+    kind = getattr(dtype, "kind", "")
+    if dtype is None or kind == "O":
+        items = list(values)[:1_000] if hasattr(values, "__iter__") else []
+        return any(isinstance(v, str) for v in items)
+    return kind in "US" or pd.api.types.is_string_dtype(dtype)
 
 
 def points_mask(scale: Scale, points: npt.ArrayLike) -> BoolArray:
@@ -158,6 +255,7 @@ def count_points(
     codes: Codes = None,
     groups: int = 1,
     whole: bool = True,
+    labels: bool = False,
 ) -> ScaleCounts:
     """Validate answers on ``scale`` and count them per point and group.
 
@@ -167,6 +265,9 @@ def count_points(
     weights all zero among the valid answers.
     """
     check_option(func, "nan_policy", nan_policy, NAN_POLICIES)
+    labelled = labelled_points(values) if labels else None
+    if labelled is not None:
+        values = labelled
     raw = integer_array(values)
     size = scale[1] - scale[0] + 1
     if raw is not None:
@@ -196,7 +297,12 @@ def count_points(
             offsets = offsets - scale[0]
         missing = None
     else:
-        array = to_float_array(values, func=func, name=name, allow_bool=False)
+        try:
+            array = to_float_array(values, func=func, name=name, allow_bool=False)
+        except InputError as error:
+            if labels and _looks_like_labels(values):
+                raise InputError(f"{error}{_LABELS_HINT}") from None
+            raise
         w = (
             None
             if weights is None
@@ -326,6 +432,7 @@ class SurveyReader:
     scale: Scale
     nan_policy: object
     view: Callable[[ScaleCounts], Any]
+    labels: bool = True
 
     def __call__(
         self, data: Mapping[str, Any], codes: Codes, groups: int, whole: bool
@@ -340,6 +447,7 @@ class SurveyReader:
             codes=codes,
             groups=groups,
             whole=whole,
+            labels=self.labels,
         )
         return self.view(counts)
 
@@ -357,6 +465,7 @@ def net_plan(
     estimator: NetEstimator,
     *,
     name: str = "ratings",
+    labels: bool = True,
 ) -> Plan:
     """Share on the ``positive`` points minus share on the ``negative`` ones."""
     positive_mask = points_mask(scale, positive)
@@ -367,6 +476,7 @@ def net_plan(
         scale=scale,
         nan_policy=nan_policy,
         view=lambda counts: counts.net(positive_mask, negative_mask),
+        labels=labels,
     )
     return Plan(func=func, read=reader, estimator=estimator)
 

@@ -398,9 +398,14 @@ def mean_difference(
 
     ma, sa, na, mb, sb, nb = _floats(mean_a, std_a, n_a, mean_b, std_b, n_b)
     with np.errstate(divide="ignore", invalid="ignore"):
-        var_a, var_b = sa * sa / na, sb * sb / nb
-        se = np.sqrt(var_a + var_b)
-        df = (var_a + var_b) ** 2 / (var_a**2 / (na - 1.0) + var_b**2 / (nb - 1.0))
+        # Variances in units of the larger sd: squares of tiny sds (1e-170)
+        # would underflow to 0 and take the test with them.
+        unit = np.maximum(sa, sb)
+        unit = np.where(unit > 0, unit, 1.0)
+        var_a, var_b = (sa / unit) ** 2 / na, (sb / unit) ** 2 / nb
+        se = unit * np.sqrt(var_a + var_b)
+        share = var_a / (var_a + var_b)
+        df = 1.0 / (share**2 / (na - 1.0) + (1.0 - share) ** 2 / (nb - 1.0))
         diff = ma - mb
         statistic = _ratio_or_limit(diff, se)
         # At se == 0 the df are 0/0; the limits are p = 0 (or 1) and no width.

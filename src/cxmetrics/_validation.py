@@ -12,13 +12,14 @@ from __future__ import annotations
 import decimal
 import numbers
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, TypeGuard
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 __all__ = [
+    "MAX_COUNT",
     "NAN_POLICIES",
     "InputError",
     "NanPolicy",
@@ -42,6 +43,8 @@ __all__ = [
     "format_examples",
     "format_scale",
     "integer_array",
+    "is_real",
+    "is_whole",
     "make_rng",
     "missing_rows",
     "one_dimensional_array",
@@ -80,6 +83,10 @@ def format_count(n: int) -> str:
 
 
 def _format_value(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**16:
+        digits = str(abs(value))  # too many digits to show, maybe too big for float
+        sign = "-" if value < 0 else ""
+        return f"{sign}{digits[0]}.{digits[1:4]}e+{len(digits) - 1}"
     if isinstance(value, (float, np.floating)):
         if np.isfinite(value) and float(value).is_integer():
             return str(int(value))
@@ -109,6 +116,24 @@ def format_examples(values: Iterable[Any]) -> str:
     return ", ".join(seen)
 
 
+def is_real(
+    value: object,
+) -> TypeGuard[int | float | np.integer[Any] | np.floating[Any]]:
+    """A real number: a Python or numpy int or float, not a bool nor a time span.
+
+    numpy's ``timedelta64`` is an integer type to numpy; it is no number to a
+    caller, and neither is a ``datetime64`` or a bool.
+    """
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_, np.timedelta64, np.datetime64)
+    )
+
+
+def is_whole(value: object) -> TypeGuard[int | np.integer[Any]]:
+    """A Python or numpy int (not a bool nor a time span)."""
+    return is_real(value) and isinstance(value, (int, np.integer))
+
+
 def check_option(func: str, name: str, value: object, allowed: Sequence[Any]) -> None:
     """Raise `InputError` unless ``value`` is one of ``allowed``, listing them."""
     if not (value is None or isinstance(value, str)) or value not in allowed:
@@ -118,9 +143,7 @@ def check_option(func: str, name: str, value: object, allowed: Sequence[Any]) ->
 
 def check_confidence(func: str, confidence: object) -> float:
     """Return ``confidence`` as a float strictly between 0 and 1."""
-    if isinstance(confidence, bool) or not isinstance(
-        confidence, (int, float, np.integer, np.floating)
-    ):
+    if not is_real(confidence):
         raise InputError(
             f"{func}: confidence must be a number between 0 and 1; got {confidence!r}"
         )
@@ -134,7 +157,7 @@ def check_confidence(func: str, confidence: object) -> float:
 
 def check_positive_int(func: str, name: str, value: object) -> int:
     """Return ``value`` as an int of at least 1."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+    if not is_whole(value):
         raise InputError(f"{func}: {name} must be a whole number; got {value!r}")
     if value < 1:
         raise InputError(f"{func}: {name} must be at least 1; got {value}")
@@ -167,7 +190,7 @@ def check_rng(func: str, rng: object) -> None:
     valid = rng is None or isinstance(
         rng, (np.random.Generator, np.random.SeedSequence)
     )
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, (bool, np.bool_)):
+    if is_whole(rng):
         valid = bool(rng >= 0)
     if not valid:
         raise InputError(
@@ -184,14 +207,17 @@ def make_rng(func: str, rng: object) -> np.random.Generator:
     return np.random.default_rng(rng)  # type: ignore[arg-type]
 
 
+#: The most points a rating scale may have: answers are counted per point, in
+#: a histogram per segment (a 0-100 slider has 101 points).
+MAX_SCALE_POINTS = 10_001
+
+
 def check_scale(func: str, scale: object) -> Scale:
     """Return ``scale`` as ``(low, high)``, two integers with low < high."""
     if (
         not isinstance(scale, (tuple, list, np.ndarray))
         or len(scale) != 2
-        or not all(
-            isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in scale
-        )
+        or not all(is_whole(s) for s in scale)
     ):
         shown = tuple(scale.tolist()) if isinstance(scale, np.ndarray) else scale
         raise InputError(
@@ -200,6 +226,14 @@ def check_scale(func: str, scale: object) -> Scale:
     low, high = int(scale[0]), int(scale[1])
     if low >= high:
         raise InputError(f"{func}: scale must have low < high; got ({low}, {high})")
+    points = high - low + 1
+    if points > MAX_SCALE_POINTS or max(abs(low), abs(high)) > 2**53:
+        raise InputError(
+            f"{func}: scale ({low}, {high}) has {points:,} points, more than the "
+            f"{MAX_SCALE_POINTS:,} a rating scale may have (answers are counted "
+            "per point); for values that are not ratings use a mean of the "
+            "values, e.g. mean_from_sums"
+        )
     return low, high
 
 
@@ -207,7 +241,7 @@ def check_points(
     func: str, name: str, points: object, scale: Scale
 ) -> npt.NDArray[np.int64]:
     """Return scale points (``satisfied=``, ``easy=``) as sorted unique ints."""
-    if isinstance(points, (int, np.integer)) and not isinstance(points, bool):
+    if is_whole(points):
         points = [points]
     if not isinstance(points, Iterable) or isinstance(points, (str, bytes)):
         raise InputError(
@@ -216,9 +250,7 @@ def check_points(
     items = list(points)
     if not items:
         raise InputError(f"{func}: {name} must name at least one scale point")
-    not_whole = [
-        p for p in items if isinstance(p, bool) or not isinstance(p, (int, np.integer))
-    ]
+    not_whole = [p for p in items if not is_whole(p)]
     if not_whole:
         raise InputError(
             f"{func}: {name} must be whole numbers; got "
@@ -299,9 +331,7 @@ def check_count(func: str, name: str, value: object) -> int:
     Counts are summed and divided in float64, which holds every whole number
     up to 2**53 exactly and none much beyond without rounding.
     """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(
-        value, (int, float, np.integer, np.floating)
-    ):
+    if not is_real(value):
         raise InputError(f"{func}: {name} must be a whole number; got {value!r}")
     if isinstance(value, (float, np.floating)) and (
         not np.isfinite(value) or value != int(value)
@@ -467,7 +497,11 @@ def _object_to_float(
         count=present.size,
     )
     is_number = np.fromiter(
-        (isinstance(v, (numbers.Real, decimal.Decimal)) for v in present),
+        (
+            isinstance(v, (numbers.Real, decimal.Decimal))
+            and not isinstance(v, (np.timedelta64, np.datetime64))  # time, not number
+            for v in present
+        ),
         dtype=bool,
         count=present.size,
     )

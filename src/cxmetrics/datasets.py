@@ -25,6 +25,7 @@ from cxmetrics.business_hours import BusinessCalendar
 __all__ = [
     "BUSINESS_DAYS",
     "BUSINESS_HOURS",
+    "CALL_AGENTS",
     "CALL_QUEUES",
     "CHANNELS",
     "FUNNEL_STAGES",
@@ -58,6 +59,11 @@ TICKET_CHANNELS = ("email", "chat", "phone")
 PRIORITIES = ("low", "normal", "high", "urgent")
 #: Queues of the sample calls, in the order of the ``queue`` categories.
 CALL_QUEUES = ("billing", "technical", "sales")
+#: Agents rostered on the sample phone line per half hour, 08:00 to 17:30, the
+#: same every day: square-root staffing on an average day's load at a planned
+#: handle time of 380 s (after 18:00 the last roster stays until the queue is
+#: empty).
+CALL_AGENTS = (4, 7, 9, 11, 11, 11, 10, 8, 7, 7, 9, 9, 9, 8, 7, 6, 6, 5, 4, 2)
 #: Subscription plans, smallest first (the ordered ``plan`` categories).
 PLANS = ("basic", "pro", "enterprise")
 #: Stages of the sample funnel, in funnel order.
@@ -314,8 +320,8 @@ def load_calls() -> pd.DataFrame:
     and early afternoon) and more on Mondays; agents are rostered per half
     hour a little below what the peaks need, so waits, abandonment and
     service level vary through the day, and a table of half-hour intervals
-    is ready for staffing. Some callers hang up within seconds (short
-    abandons).
+    is ready for staffing (`CALL_AGENTS` is the roster). Some callers hang
+    up within seconds (short abandons).
 
     Returns
     -------

@@ -25,8 +25,10 @@ from cxmetrics._validation import (
     NanPolicy,
     check_confidence,
     check_option,
+    check_same_index,
     format_count,
     format_examples,
+    is_real,
 )
 from cxmetrics.business_hours import (
     BusinessCalendar,
@@ -104,6 +106,7 @@ def _measure(
 ) -> Spans:
     """Validate the options and the timestamps, and measure each item."""
     _check_measure_options(func, unit, nan_policy)
+    check_same_index(func, {names.start: start, names.end: end})
     if calendar is not None and not isinstance(calendar, BusinessCalendar):
         raise InputError(
             f"{func}: calendar must be a BusinessCalendar or None; "
@@ -227,7 +230,7 @@ def elapsed(
 
 def _check_percentiles(func: str, percentiles: object) -> tuple[float, ...]:
     """Percentiles as distinct floats from 0 to 100, in the order given."""
-    if isinstance(percentiles, (int, float, np.integer, np.floating)):
+    if is_real(percentiles):
         items: list[Any] = [percentiles]
     elif isinstance(percentiles, Iterable) and not isinstance(
         percentiles, (str, bytes)
@@ -237,13 +240,7 @@ def _check_percentiles(func: str, percentiles: object) -> tuple[float, ...]:
         raise InputError(
             f"{func}: percentiles must be numbers from 0 to 100; got {percentiles!r}"
         )
-    bad = [
-        p
-        for p in items
-        if isinstance(p, (bool, np.bool_))
-        or not isinstance(p, (int, float, np.integer, np.floating))
-        or not 0 <= p <= 100
-    ]
+    bad = [p for p in items if not is_real(p) or not 0 <= p <= 100]
     if bad:
         raise InputError(
             f"{func}: percentiles must be numbers from 0 to 100; got "

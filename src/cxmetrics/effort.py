@@ -14,7 +14,14 @@ from cxmetrics._estimators import (
     rate_estimator,
 )
 from cxmetrics._plans import Plan, segmentable
-from cxmetrics._scale import mean_plan, net_plan, points_text, share_plan
+from cxmetrics._scale import (
+    mean_plan,
+    net_plan,
+    points_text,
+    rating_scale,
+    scale_from_ratings,
+    share_plan,
+)
 from cxmetrics._validation import (
     InputError,
     NanPolicy,
@@ -61,7 +68,7 @@ def _ces_plan(
     check_option(func, "method", method, CES_METHODS)
     if ci == "auto":
         ci = _DEFAULT_CI[str(method)]
-    sc = check_scale(func, scale)
+    sc = check_scale(func, rating_scale(func, None, scale, (1, 7)))
     default_easy, default_difficult = _halves(sc)
     easy_points = default_easy if easy is None else check_points(func, "easy", easy, sc)
     difficult_points = (
@@ -105,11 +112,11 @@ def _ces_plan(
     )
 
 
-@segmentable(_ces_plan, data=("ratings",))
+@segmentable(_ces_plan, data=("ratings",), prepare=scale_from_ratings("ces", (1, 7)))
 def ces(
     ratings: npt.ArrayLike,
     *,
-    scale: Scale = (1, 7),
+    scale: Scale | None = None,
     method: str = "mean",
     easy: Sequence[int] | None = None,
     difficult: Sequence[int] | None = None,
@@ -128,9 +135,11 @@ def ces(
     Parameters
     ----------
     ratings : array_like
-        Whole points on ``scale``; high means easy.
-    scale : tuple of int
-        ``(low, high)``, by default 1-7.
+        Whole points on ``scale``; high means easy. Labelled ratings, a
+        pandas ordered Categorical of text ("Strongly disagree" < ... <
+        "Strongly agree"), are read as the points 1..k in category order.
+    scale : tuple of int, optional
+        ``(low, high)``; by default 1-7, or (1, k) for k labels.
     method : {'mean', 'percent_easy', 'net_easy'}
         ``'mean'``: the mean rating (a `MeanResult`). ``'percent_easy'``: the
         share of easy answers (a `RateResult`). ``'net_easy'``: the share
@@ -186,7 +195,7 @@ def ces(
     Net Easy 50.0 (95% CI -5.7 to 82.6, adjusted Wald), n=10
     """
     plan = _ces_plan(
-        scale=scale,
+        scale=rating_scale("ces", ratings, scale, (1, 7)),
         method=method,
         easy=easy,
         difficult=difficult,

@@ -96,8 +96,13 @@ def proportion_interval(
 
     Numerically equal to ``statsmodels.stats.proportion.proportion_confint``
     for the same method (``"wald"`` is its ``"normal"``, ``"clopper_pearson"``
-    its ``"beta"``). ``successes`` and ``n`` may be non-integer (weighted data
-    enter as ``share * effective_n`` and ``effective_n``).
+    its ``"beta"``), but for one case: at ``successes = 0`` the Jeffreys
+    interval starts at 0, and at ``successes = n`` it ends at 1, as Brown,
+    Cai and DasGupta (2001) define it. Without that rule (statsmodels) the
+    interval would leave out the estimate itself: 26 satisfied answers of
+    26 would get an upper bound below 100%. ``successes`` and ``n`` may be
+    non-integer (weighted data enter as ``share * effective_n`` and
+    ``effective_n``).
 
     Parameters
     ----------
@@ -139,6 +144,9 @@ def proportion_interval(
             low, high = _beta_bounds(
                 x + 0.5, nobs - x + 0.5, x + 0.5, nobs - x + 0.5, alpha
             )
+            # Brown, Cai and DasGupta's boundary rule: 0 and 1 at x = 0 and n.
+            low = np.where(x <= 0.0, 0.0, low)
+            high = np.where(x >= nobs, 1.0, high)
         else:
             raise ValueError(f"unknown proportion interval method {method!r}")
     low = np.where(nobs > 0, low, np.nan)

@@ -20,12 +20,14 @@ from cxmetrics import intervals
 from cxmetrics._estimators import rate_estimator
 from cxmetrics._plans import Plan, RowNouns, Rows, rows_plan, segmentable
 from cxmetrics._validation import (
+    MAX_COUNT,
     FloatArray,
     InputError,
     NanPolicy,
     boolean_array,
     format_count,
     format_examples,
+    is_real,
     to_float_array,
 )
 from cxmetrics.results import RateResult
@@ -394,22 +396,23 @@ def _stage_examples(names: list[Any], values: list[Any], mask: Any) -> str:
 def _stage_counts(names: list[Any], values: list[Any]) -> npt.NDArray[np.int64]:
     """The counts of a mapping as int64, each a non-negative whole number."""
     total = format_count(len(values))
-    is_number = [
-        isinstance(v, (int, float, np.integer, np.floating))
-        and not isinstance(v, (bool, np.bool_))
-        for v in values
-    ]
-    if not all(is_number):
-        bad = [not ok for ok in is_number]
+    numeric = [is_real(v) for v in values]
+    if not all(numeric):
+        bad = [not ok for ok in numeric]
         raise InputError(
             f"funnel: {format_count(sum(bad))} of {total} stage counts are not "
             f"numbers ({_stage_examples(names, values, bad)})"
         )
-    counts = np.asarray(values, dtype=np.float64)
+    counts = np.array([_as_float(v) for v in values], dtype=np.float64)
     for problem, mask in (
         ("missing or infinite", ~np.isfinite(counts)),
         ("negative", counts < 0),
         ("not whole numbers", counts != np.floor(counts)),
+        (
+            f"more than {format_count(MAX_COUNT)} (2**53, the largest count "
+            "floating point holds exactly)",
+            counts > MAX_COUNT,
+        ),
     ):
         if mask.any():
             raise InputError(
@@ -417,6 +420,14 @@ def _stage_counts(names: list[Any], values: list[Any]) -> npt.NDArray[np.int64]:
                 f"are {problem} ({_stage_examples(names, values, mask)})"
             )
     return counts.astype(np.int64)
+
+
+def _as_float(value: Any) -> float:
+    """A number as a float; a Python int too large for floating point is the largest."""
+    try:
+        return float(value)
+    except OverflowError:
+        return float(np.finfo(np.float64).max)
 
 
 def _check_not_growing(names: list[Any], counts: npt.NDArray[np.int64]) -> None:

@@ -20,7 +20,13 @@ from cxmetrics._estimators import (
     rate_estimator,
 )
 from cxmetrics._plans import Plan, segmentable
-from cxmetrics._scale import mean_plan, net_plan, share_plan
+from cxmetrics._scale import (
+    mean_plan,
+    net_plan,
+    rating_scale,
+    scale_from_ratings,
+    share_plan,
+)
 from cxmetrics._stats import NetStats
 from cxmetrics._validation import (
     InputError,
@@ -60,7 +66,14 @@ def _nps_plan(
 ) -> Plan:
     estimator = net_estimator("nps", ci, confidence, n_resamples, rng, nps=True)
     return net_plan(
-        "nps", nan_policy, NPS_SCALE, [9, 10], range(7), estimator, name="scores"
+        "nps",
+        nan_policy,
+        NPS_SCALE,
+        [9, 10],
+        range(7),
+        estimator,
+        name="scores",
+        labels=False,
     )
 
 
@@ -302,7 +315,7 @@ def _csat_plan(
 ) -> Plan:
     func = "csat"
     estimator = rate_estimator(func, ci, confidence, label="CSAT")
-    sc = check_scale(func, scale)
+    sc = check_scale(func, rating_scale(func, None, scale, (1, 5)))
     points = _satisfied_points(sc, satisfied)
     return share_plan(func, nan_policy, sc, points, estimator)
 
@@ -319,11 +332,11 @@ def _check_boxes(scale: Scale, boxes: object) -> int:
     return count
 
 
-@segmentable(_csat_plan, data=("ratings",))
+@segmentable(_csat_plan, data=("ratings",), prepare=scale_from_ratings("csat", (1, 5)))
 def csat(
     ratings: npt.ArrayLike,
     *,
-    scale: Scale = (1, 5),
+    scale: Scale | None = None,
     satisfied: Sequence[int] | None = None,
     weights: npt.ArrayLike | None = None,
     ci: str | None = "wilson",
@@ -336,8 +349,11 @@ def csat(
     ----------
     ratings : array_like
         Whole points on ``scale``. Missing values follow ``nan_policy``.
-    scale : tuple of int
-        ``(low, high)``, by default the 1-5 scale.
+        Labelled ratings, a pandas ordered Categorical of text ("Very
+        dissatisfied" < ... < "Very satisfied"), are read as the points 1..k
+        in category order.
+    scale : tuple of int, optional
+        ``(low, high)``; by default the 1-5 scale, or (1, k) for k labels.
     satisfied : collection of int, optional
         The points that count as satisfied; by default the top two (4 and 5
         on a 1-5 scale).
@@ -381,9 +397,20 @@ def csat(
 
     >>> cx.csat([7, 6, 5, 7], scale=(1, 7), satisfied={6, 7}).value
     0.75
+
+    Labelled answers, as survey tools export them:
+
+    >>> import pandas as pd
+    >>> labels = ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied",
+    ...           "Very satisfied"]
+    >>> answers = pd.Categorical(
+    ...     ["Satisfied", "Very satisfied", "Neutral", "Satisfied"],
+    ...     categories=labels, ordered=True)
+    >>> print(cx.csat(answers))
+    CSAT 75.0% (95% CI 30.1% to 95.4%, Wilson), n=4
     """
     plan = _csat_plan(
-        scale=scale,
+        scale=rating_scale("csat", ratings, scale, (1, 5)),
         satisfied=satisfied,
         ci=ci,
         confidence=confidence,
@@ -398,18 +425,20 @@ def _top_box_plan(
 ) -> Plan:
     func = "top_box"
     estimator = rate_estimator(func, ci, confidence, label="Top box")
-    sc = check_scale(func, scale)
+    sc = check_scale(func, rating_scale(func, None, scale, None))
     count = _check_boxes(sc, boxes)
     if count > 1:
         estimator = attrs.evolve(estimator, label=f"Top {count} box")
     return share_plan(func, nan_policy, sc, _default_top(sc, count), estimator)
 
 
-@segmentable(_top_box_plan, data=("ratings",), examples={"scale": "scale=(1, 5)"})
+@segmentable(
+    _top_box_plan, data=("ratings",), prepare=scale_from_ratings("top_box", None)
+)
 def top_box(
     ratings: npt.ArrayLike,
     *,
-    scale: Scale,
+    scale: Scale | None = None,
     boxes: int = 1,
     weights: npt.ArrayLike | None = None,
     ci: str | None = "wilson",
@@ -422,9 +451,12 @@ def top_box(
     ----------
     ratings : array_like
         Whole points on ``scale``.
+        Labelled ratings, a pandas ordered Categorical of text ("Very
+        dissatisfied" < ... < "Very satisfied"), are read as the points 1..k
+        in category order.
     scale : tuple of int
-        ``(low, high)``, e.g. ``(1, 5)``. Required: top-box means nothing
-        without it.
+        ``(low, high)``, e.g. ``(1, 5)``. Required for numbers (top-box means
+        nothing without it); (1, k) for k labels.
     boxes : int
         How many points from the top count: 1 for top-box, 2 for top-two-box.
     weights : array_like, optional
@@ -456,7 +488,11 @@ def top_box(
     0.75
     """
     plan = _top_box_plan(
-        scale=scale, boxes=boxes, ci=ci, confidence=confidence, nan_policy=nan_policy
+        scale=rating_scale("top_box", ratings, scale, None),
+        boxes=boxes,
+        ci=ci,
+        confidence=confidence,
+        nan_policy=nan_policy,
     )
     result: RateResult = plan.result({"ratings": ratings, "weights": weights})
     return result
@@ -467,14 +503,19 @@ def _mean_score_plan(
 ) -> Plan:
     func = "mean_score"
     estimator = mean_estimator(func, ci, confidence, label="Mean score")
-    return mean_plan(func, nan_policy, check_scale(func, scale), estimator)
+    sc = check_scale(func, rating_scale(func, None, scale, None))
+    return mean_plan(func, nan_policy, sc, estimator)
 
 
-@segmentable(_mean_score_plan, data=("ratings",), examples={"scale": "scale=(1, 5)"})
+@segmentable(
+    _mean_score_plan,
+    data=("ratings",),
+    prepare=scale_from_ratings("mean_score", None),
+)
 def mean_score(
     ratings: npt.ArrayLike,
     *,
-    scale: Scale,
+    scale: Scale | None = None,
     weights: npt.ArrayLike | None = None,
     ci: str | None = "t",
     confidence: float = 0.95,
@@ -486,8 +527,12 @@ def mean_score(
     ----------
     ratings : array_like
         Whole points on ``scale``.
+        Labelled ratings, a pandas ordered Categorical of text ("Very
+        dissatisfied" < ... < "Very satisfied"), are read as the points 1..k
+        in category order.
     scale : tuple of int
-        ``(low, high)``; every rating is checked against it.
+        ``(low, high)``; every rating is checked against it. Required for
+        numbers; (1, k) for k labels.
     weights : array_like, optional
         Non-negative survey weights. The mean is weighted; the interval uses
         Kish's effective n with ``effective_n - 1`` degrees of freedom.
@@ -528,7 +573,10 @@ def mean_score(
     Mean score 3.83 (95% CI 2.61 to 5.06, Student t), n=6
     """
     plan = _mean_score_plan(
-        scale=scale, ci=ci, confidence=confidence, nan_policy=nan_policy
+        scale=rating_scale("mean_score", ratings, scale, None),
+        ci=ci,
+        confidence=confidence,
+        nan_policy=nan_policy,
     )
     result: MeanResult = plan.result({"ratings": ratings, "weights": weights})
     return result

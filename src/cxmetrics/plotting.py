@@ -20,8 +20,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from cxmetrics._validation import InputError
-from cxmetrics.results import CohortTable, NPSResult, SurvivalCurve
+from cxmetrics._validation import InputError, format_examples
+from cxmetrics.results import CohortTable, NPSResult, ShiftPlan, SurvivalCurve
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -32,6 +32,7 @@ __all__ = [
     "plot_nps",
     "plot_p_alive",
     "plot_segments",
+    "plot_shift_plan",
     "plot_survival",
     "plot_trend",
 ]
@@ -65,6 +66,13 @@ def _axes(func: str, ax: Axes | None, size: tuple[float, float]) -> Axes:
     """The axes to draw on: ``ax`` itself, or the axes of a new figure."""
     plt = _pyplot(func)
     if ax is not None:
+        from matplotlib.axes import Axes as MatplotlibAxes
+
+        if not isinstance(ax, MatplotlibAxes):
+            raise InputError(
+                f"{func}: ax must be matplotlib Axes (or None for a new figure); "
+                f"got {_type_name(ax)}"
+            )
         return ax
     figure = plt.figure(figsize=size, layout="constrained")
     axes: Axes = figure.add_subplot()
@@ -101,8 +109,16 @@ def _row_labels(frame: pd.DataFrame) -> list[str]:
     return [" / ".join(row) for row in parts.itertuples(index=False, name=None)]
 
 
-def _floats(frame: pd.DataFrame, column: str) -> FloatArray:
-    numbers = pd.to_numeric(frame[column])
+def _floats(frame: pd.DataFrame, column: str, func: str) -> FloatArray:
+    try:
+        numbers = pd.to_numeric(frame[column])
+    except (ValueError, TypeError):
+        values = frame[column]
+        bad = values[pd.to_numeric(values, errors="coerce").isna() & values.notna()]
+        raise InputError(
+            f"{func}: column {column!r} must hold numbers; got "
+            f"{format_examples(bad.tolist())}"
+        ) from None
     return numbers.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
@@ -172,10 +188,15 @@ def _nps_table(
         frame = _check_frame(func, results, _NPS_COLUMNS)
         names = _row_labels(frame)
         counts = np.column_stack(
-            [_floats(frame, name) for name in ("detractors", "passives", "promoters")]
+            [
+                _floats(frame, name, func)
+                for name in ("detractors", "passives", "promoters")
+            ]
         )
-        values = _floats(frame, "value")
-        bounds = np.column_stack([_floats(frame, "ci_low"), _floats(frame, "ci_high")])
+        values = _floats(frame, "value", func)
+        bounds = np.column_stack(
+            [_floats(frame, "ci_low", func), _floats(frame, "ci_high", func)]
+        )
     else:
         items, keys = _items(func, results, NPSResult, "NPSResult")
         default = (
@@ -365,6 +386,16 @@ def plot_survival(
     """
     func = "plot_survival"
     items, keys = _items(func, curves, SurvivalCurve, "SurvivalCurve")
+    empty = [
+        str(index + 1)
+        for index, curve in enumerate(items)
+        if not np.isfinite(np.asarray(curve.survival, dtype=np.float64)).any()
+    ]
+    if empty:
+        raise InputError(
+            f"{func}: curve {', '.join(empty)} has nothing to draw: no subject, or "
+            "a missing value under nan_policy='propagate' made it NaN"
+        )
     chosen = _check_labels(func, labels, len(items))
     names = chosen if chosen is not None else keys
     axes = _axes(func, ax, (7.0, 4.5))
@@ -385,7 +416,7 @@ def plot_survival(
         )
     axes.set_ylim(0.0, 1.02)
     axes.set_xlim(
-        left=min(0.0, *(float(c.timeline[0]) for c in items if c.timeline.size))
+        left=min([0.0, *(float(c.timeline[0]) for c in items if c.timeline.size)])
     )
     axes.yaxis.set_major_formatter(_percent_formatter())
     axes.set_xlabel("Time")
@@ -500,7 +531,7 @@ def _overall_value(func: str, overall: object) -> float | None:
     if overall is None:
         return None
     value = getattr(overall, "value", overall)
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if isinstance(value, (bool, np.timedelta64)) or not isinstance(value, numbers.Real):
         raise InputError(
             f"{func}: overall must be a number or a result with a value, "
             f"got {_type_name(overall)}"
@@ -562,8 +593,11 @@ def plot_segments(
     names = _row_labels(table)
     if "n" in table.columns:
         names = [f"{name} (n={n:,})" for name, n in zip(names, table["n"], strict=True)]
-    values = _floats(table, "value")
-    low, high = _floats(table, "ci_low"), _floats(table, "ci_high")
+    values = _floats(table, "value", "plot_segments")
+    low, high = (
+        _floats(table, "ci_low", "plot_segments"),
+        _floats(table, "ci_high", "plot_segments"),
+    )
     positions = np.arange(len(names), dtype=np.float64)
     axes = _axes(func, ax, (7.0, 1.2 + 0.45 * len(names)))
     color = "#2166ac"
@@ -654,13 +688,13 @@ def plot_trend(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
             f"got {_type_name(index)}"
         )
     x = times.to_numpy()
-    values = _floats(table, "value")
+    values = _floats(table, "value", "plot_trend")
     axes = _axes(func, ax, (8.0, 4.0))
     (line,) = axes.plot(x, values, marker="o", markersize=4, lw=1.6, label="value")
     axes.fill_between(
         x,
-        _floats(table, "ci_low"),
-        _floats(table, "ci_high"),
+        _floats(table, "ci_low", "plot_trend"),
+        _floats(table, "ci_high", "plot_trend"),
         color=line.get_color(),
         alpha=0.2,
         lw=0,
@@ -670,6 +704,99 @@ def plot_trend(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     axes.set_xlabel("Period")
     axes.grid(alpha=0.3)
     _concise_dates(axes)
+    return axes
+
+
+def plot_shift_plan(plan: ShiftPlan, *, ax: Axes | None = None) -> Axes:
+    """Agents needed against agents on duty, period by period, of a shift plan.
+
+    Parameters
+    ----------
+    plan : ShiftPlan
+        Made by ``cx.schedule_shifts``.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    InputError
+        If ``plan`` is not a ShiftPlan.
+    ImportError
+        If matplotlib is not installed.
+
+    Notes
+    -----
+    The requirement and the coverage are drawn as steps over the periods,
+    day after day (dotted lines between days); periods short of agents are
+    shaded red, periods with agents to spare grey.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import cxmetrics as cx
+    >>> from cxmetrics import plotting
+    >>> plan = cx.schedule_shifts(
+    ...     [[2, 3, 4, 4, 3, 1], [1, 2, 2, 3, 3, 2]],
+    ...     {"early": [1, 1, 1, 0, 0, 0], "late": [0, 0, 0, 1, 1, 1]},
+    ... )
+    >>> ax = plotting.plot_shift_plan(plan)
+    >>> ax.lines[1].get_ydata().tolist()  # coverage, period after period
+    [4.0, 4.0, 4.0, 4.0, 4.0, 4.0, 2.0, 2.0, 2.0, 3.0, 3.0, 3.0, 3.0]
+    """
+    func = "plot_shift_plan"
+    if not isinstance(plan, ShiftPlan):
+        raise InputError(f"{func}: expected a ShiftPlan, got {_type_name(plan)}")
+    required = plan.requirements.reshape(-1).astype(np.float64)
+    coverage = plan.coverage.reshape(-1).astype(np.float64)
+    periods = np.arange(required.size + 1)
+    axes = _axes(func, ax, (max(6.0, min(14.0, 0.08 * required.size + 4.0)), 4.0))
+    # Steps over whole periods: the last value is repeated to close the step.
+    axes.plot(
+        periods,
+        np.append(required, required[-1]),
+        drawstyle="steps-post",
+        color="black",
+        lw=1.4,
+        label="required",
+    )
+    axes.plot(
+        periods,
+        np.append(coverage, coverage[-1]),
+        drawstyle="steps-post",
+        color="#4393c3",
+        lw=1.6,
+        label="on duty",
+    )
+    for gap, color, label in (
+        (coverage < required, "#d6604d", "short"),
+        (coverage > required, "#bababa", "to spare"),
+    ):
+        axes.fill_between(
+            periods[:-1],
+            required,
+            coverage,
+            where=gap,
+            color=color,
+            alpha=0.35,
+            lw=0,
+            label=label,
+            step="post",
+        )
+    per_day = len(plan.period_labels)
+    for boundary in range(per_day, required.size, per_day):
+        axes.axvline(boundary, color="grey", lw=0.8, ls=":")
+    axes.set_xlim(0, required.size)
+    axes.set_ylim(bottom=0)
+    axes.set_xlabel("Period")
+    axes.set_ylabel("Agents")
+    axes.grid(alpha=0.3, axis="y")
+    axes.legend(loc="upper right", frameon=False, fontsize="small")
     return axes
 
 
@@ -737,10 +864,16 @@ def plot_holdout(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     labels = [str(label) for label in frame.index]
     positions = np.arange(len(labels), dtype=np.float64)
     axes = _axes(func, ax, (7.0, 4.0))
-    axes.plot(positions, _floats(frame, "actual"), marker="o", lw=1.6, label="actual")
     axes.plot(
         positions,
-        _floats(frame, "predicted"),
+        _floats(frame, "actual", "plot_holdout"),
+        marker="o",
+        lw=1.6,
+        label="actual",
+    )
+    axes.plot(
+        positions,
+        _floats(frame, "predicted", "plot_holdout"),
         marker="s",
         lw=1.6,
         ls="--",

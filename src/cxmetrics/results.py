@@ -19,6 +19,7 @@ __all__ = [
     "CohortTable",
     "Comparison",
     "DurationResult",
+    "ErlangAResult",
     "ErlangCResult",
     "Interval",
     "MeanResult",
@@ -26,6 +27,7 @@ __all__ = [
     "NetScoreResult",
     "RateResult",
     "RevenueRetentionResult",
+    "ShiftPlan",
     "StaffingResult",
     "SurvivalCurve",
 ]
@@ -601,6 +603,13 @@ class Comparison(_Record):
 FloatOrArray = float | np.ndarray[Any, np.dtype[Any]]
 
 
+def _interval_count(record: Any, names: tuple[str, ...]) -> int | None:
+    """How many intervals the record covers: None when every field is a number."""
+    values = [getattr(record, name) for name in names]
+    sizes = [np.size(value) for value in values if np.ndim(value)]
+    return max(sizes) if sizes else None
+
+
 def _frame_of(record: Any, names: tuple[str, ...]) -> Any:
     import pandas as pd
 
@@ -666,7 +675,8 @@ class ErlangCResult(_Record):
     occupancy: FloatOrArray
 
     def __str__(self) -> str:
-        if np.ndim(self.traffic) == 0:
+        intervals = _interval_count(self, _ERLANG_FIELDS)
+        if intervals is None:
             return (
                 f"Erlang C: {float(self.traffic):.4g} Erlangs on "
                 f"{int(np.asarray(self.agents))} agents: P(wait) "
@@ -674,11 +684,90 @@ class ErlangCResult(_Record):
                 f"{float(self.service_level):.1%} in {float(self.target_time):g} s, "
                 f"ASA {float(self.asa):.4g} s, occupancy {float(self.occupancy):.1%}"
             )
-        return f"Erlang C for {np.size(self.traffic):,} intervals (see .to_frame())"
+        return f"Erlang C for {intervals:,} intervals (see .to_frame())"
 
     def to_frame(self) -> Any:
         """One row per interval, one column per field (a pandas DataFrame)."""
         return _frame_of(self, _ERLANG_FIELDS)
+
+
+_ERLANG_A_FIELDS = (
+    "arrival_rate",
+    "aht",
+    "interval",
+    "target_time",
+    "patience",
+    "traffic",
+    "agents",
+    "prob_wait",
+    "prob_abandon",
+    "service_level",
+    "asa",
+    "mean_wait",
+    "occupancy",
+)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class ErlangAResult(_Record):
+    """Erlang A (M/M/N+M) measures of a queue; arrays when the inputs are arrays.
+
+    Attributes
+    ----------
+    arrival_rate, aht, interval, target_time : float or numpy.ndarray
+        The inputs, as in `ErlangCResult` (times in seconds).
+    patience : float or numpy.ndarray
+        Mean patience of a waiting caller, seconds.
+    traffic : float or numpy.ndarray
+        Offered load in Erlangs, ``arrival_rate * aht / interval``.
+    agents : int or numpy.ndarray
+        Agents on the queue.
+    prob_wait : float or numpy.ndarray
+        Probability that a call waits (finds every agent busy).
+    prob_abandon : float or numpy.ndarray
+        Share of offered calls that hang up before an agent answers.
+    service_level : float or numpy.ndarray
+        Share of offered calls answered within ``target_time``: abandoned
+        calls count as misses, whenever they hang up.
+    asa : float or numpy.ndarray
+        Average speed of answer: the mean wait of answered calls, seconds.
+    mean_wait : float or numpy.ndarray
+        Mean wait of all offered calls (answered or abandoned), seconds.
+    occupancy : float or numpy.ndarray
+        Share of the agents' time spent on calls: the answered load
+        ``traffic * (1 - prob_abandon)`` over ``agents``.
+    """
+
+    arrival_rate: FloatOrArray
+    aht: FloatOrArray
+    interval: FloatOrArray
+    target_time: FloatOrArray
+    patience: FloatOrArray
+    traffic: FloatOrArray
+    agents: FloatOrArray
+    prob_wait: FloatOrArray
+    prob_abandon: FloatOrArray
+    service_level: FloatOrArray
+    asa: FloatOrArray
+    mean_wait: FloatOrArray
+    occupancy: FloatOrArray
+
+    def __str__(self) -> str:
+        intervals = _interval_count(self, _ERLANG_A_FIELDS)
+        if intervals is None:
+            return (
+                f"Erlang A: {float(self.traffic):.4g} Erlangs on "
+                f"{int(np.asarray(self.agents))} agents, patience "
+                f"{float(self.patience):.4g} s: P(wait) {float(self.prob_wait):.1%}, "
+                f"P(abandon) {float(self.prob_abandon):.1%}, service level "
+                f"{float(self.service_level):.1%} in {float(self.target_time):g} s, "
+                f"ASA {float(self.asa):.4g} s, occupancy {float(self.occupancy):.1%}"
+            )
+        return f"Erlang A for {intervals:,} intervals (see .to_frame())"
+
+    def to_frame(self) -> Any:
+        """One row per interval, one column per field (a pandas DataFrame)."""
+        return _frame_of(self, _ERLANG_A_FIELDS)
 
 
 _STAFFING_FIELDS = (
@@ -686,15 +775,19 @@ _STAFFING_FIELDS = (
     "aht",
     "interval",
     "target_time",
+    "patience",
     "target_service_level",
     "max_occupancy",
+    "max_abandonment",
     "shrinkage",
     "traffic",
     "agents_on_queue",
     "agents",
     "prob_wait",
+    "prob_abandon",
     "service_level",
     "asa",
+    "mean_wait",
     "occupancy",
 )
 
@@ -711,13 +804,21 @@ class StaffingResult(_Record):
     agents_on_queue : int or numpy.ndarray
         The least number of agents on the queue meeting every target.
     traffic, prob_wait, service_level, asa, occupancy : float or numpy.ndarray
-        The Erlang C measures at ``agents_on_queue`` (see `ErlangCResult`).
+        The measures at ``agents_on_queue``: of Erlang C (see
+        `ErlangCResult`), or of Erlang A when ``patience`` is given (see
+        `ErlangAResult`).
+    prob_abandon, mean_wait : float or numpy.ndarray
+        Share of offered calls that abandon, and the mean wait of all
+        offered calls (seconds): Erlang A's; with Erlang C nobody abandons
+        (0) and the mean wait is the ASA.
     arrival_rate, aht, interval, target_time : float or numpy.ndarray
         The inputs, as in `ErlangCResult`.
+    patience : float, numpy.ndarray or None
+        Mean patience (seconds) of the Erlang A model; None for Erlang C.
     target_service_level : float
         The share to answer within ``target_time``.
-    max_occupancy : float or None
-        The occupancy cap, when one was given.
+    max_occupancy, max_abandonment : float or None
+        The caps on occupancy and abandonment, when given.
     shrinkage : float
         Share of paid time agents are not on the queue.
     """
@@ -726,38 +827,162 @@ class StaffingResult(_Record):
     aht: FloatOrArray
     interval: FloatOrArray
     target_time: FloatOrArray
+    patience: FloatOrArray | None
     target_service_level: float
     max_occupancy: float | None
+    max_abandonment: float | None
     shrinkage: float
     traffic: FloatOrArray
     agents_on_queue: FloatOrArray
     agents: FloatOrArray
     prob_wait: FloatOrArray
+    prob_abandon: FloatOrArray
     service_level: FloatOrArray
     asa: FloatOrArray
+    mean_wait: FloatOrArray
     occupancy: FloatOrArray
 
     def __str__(self) -> str:
-        if np.ndim(self.traffic) == 0:
+        model = "" if self.patience is None else " (Erlang A)"
+        intervals = _interval_count(self, _STAFFING_FIELDS)
+        if intervals is None:
+            abandon = ""
+            if self.patience is not None:
+                abandon = f", abandonment {float(self.prob_abandon):.1%}"
             text = (
-                f"Staffing: {int(np.asarray(self.agents))} agents to schedule "
-                f"({int(np.asarray(self.agents_on_queue))} on the queue) for "
-                f"{float(self.traffic):.4g} Erlangs: service level "
-                f"{float(self.service_level):.1%} in {float(self.target_time):g} s, "
-                f"ASA {float(self.asa):.4g} s, occupancy {float(self.occupancy):.1%}"
+                f"Staffing{model}: {int(np.asarray(self.agents))} agents to "
+                f"schedule ({int(np.asarray(self.agents_on_queue))} on the queue) "
+                f"for {float(self.traffic):.4g} Erlangs: service level "
+                f"{float(self.service_level):.1%} in {float(self.target_time):g} s"
+                f"{abandon}, ASA {float(self.asa):.4g} s, occupancy "
+                f"{float(self.occupancy):.1%}"
             )
             if self.shrinkage:
                 text += f", shrinkage {self.shrinkage:.0%}"
             return text
         total = int(np.sum(self.agents))
         return (
-            f"Staffing for {np.size(self.traffic):,} intervals: "
+            f"Staffing{model} for {intervals:,} intervals: "
             f"{total:,} agent-intervals to schedule (see .to_frame())"
         )
 
     def to_frame(self) -> Any:
         """One row per interval, one column per field (a pandas DataFrame)."""
         return _frame_of(self, _STAFFING_FIELDS)
+
+
+_CRITERIA = {
+    "cover": "least cost, every period covered",
+    "match": "least total gap to the requirements",
+}
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class ShiftPlan(_Record):
+    """Agents on each shift each day, from `cxmetrics.schedule_shifts`.
+
+    Attributes
+    ----------
+    counts : pandas.DataFrame
+        Agents per day (rows, labelled as the requirements' days) and shift
+        (columns, in the order given).
+    requirements : numpy.ndarray
+        The agents needed per period (int64), as given (1-D or 2-D).
+    coverage : numpy.ndarray
+        Agents on duty per period under the plan, shaped like
+        ``requirements``.
+    shortfall, surplus : numpy.ndarray
+        ``max(requirements - coverage, 0)`` and ``max(coverage -
+        requirements, 0)``, per period.
+    objective : float
+        The optimal value: the total cost ("cover") or the total absolute
+        gap in agent-periods ("match").
+    criterion : str
+        ``"cover"`` or ``"match"``.
+    total_cost : float
+        The plan's cost: the sum over shifts of agents times cost.
+    agents : int
+        Agent-shifts in the plan (the sum of ``counts``).
+    """
+
+    counts: Any = attrs.field(repr=False)
+    requirements: np.ndarray[Any, np.dtype[Any]] = attrs.field(repr=False)
+    coverage: np.ndarray[Any, np.dtype[Any]] = attrs.field(repr=False)
+    shortfall: np.ndarray[Any, np.dtype[Any]] = attrs.field(repr=False)
+    surplus: np.ndarray[Any, np.dtype[Any]] = attrs.field(repr=False)
+    objective: float
+    criterion: str
+    total_cost: float
+    agents: int
+    day_labels: Any = attrs.field(repr=False)
+    period_labels: Any = attrs.field(repr=False)
+    horizon_labels: Any = attrs.field(repr=False)
+
+    def __str__(self) -> str:
+        days = len(self.counts.index)
+        head = (
+            f"Shift plan ({self.criterion}: {_CRITERIA[self.criterion]}): "
+            f"{self.agents:,} agent-shifts over {days:,} day{'s' * (days != 1)}, "
+            f"cost {self.total_cost:,.2f}".rstrip("0").rstrip(".")
+        )
+        short, extra = int(self.shortfall.sum()), int(self.surplus.sum())
+        if self.criterion == "match":
+            head += f"; total gap {self.objective:,.0f} agent-periods"
+        head += (
+            f"; shortfall {short:,}, surplus {extra:,} agent-periods"
+            if short
+            else f"; every period covered, surplus {extra:,} agent-periods"
+        )
+        return f"{head}\n{self.counts.to_string()}"
+
+    def _repr_html_(self) -> str:
+        first = html.escape(str(self).splitlines()[0])
+        return f"<div><p>{first}</p>{self.counts.to_html()}</div>"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain Python values: counts as {day: {shift: agents}}."""
+        counts = {
+            _plain(day): {str(shift): int(n) for shift, n in row.items()}
+            for day, row in self.counts.iterrows()
+        }
+        return {
+            "counts": counts,
+            "requirements": self.requirements.tolist(),
+            "coverage": self.coverage.tolist(),
+            "shortfall": self.shortfall.tolist(),
+            "surplus": self.surplus.tolist(),
+            "objective": self.objective,
+            "criterion": self.criterion,
+            "total_cost": self.total_cost,
+            "agents": self.agents,
+        }
+
+    def to_frame(self) -> Any:
+        """One row per period: day, period, requirement, coverage, shortfall, surplus.
+
+        ``day`` and ``period`` are the requirements' labels (for a 1-D
+        horizon: the day's number and the period's position in it, and the
+        index is the horizon's labels when it was a Series).
+        """
+        import pandas as pd
+
+        periods = len(self.period_labels)
+        count = self.requirements.size
+        days = np.arange(count) // periods
+        within = np.arange(count) % periods
+        frame = pd.DataFrame(
+            {
+                "day": np.asarray(self.day_labels)[days],
+                "period": np.asarray(self.period_labels)[within],
+                "requirement": self.requirements.reshape(-1),
+                "coverage": self.coverage.reshape(-1),
+                "shortfall": self.shortfall.reshape(-1),
+                "surplus": self.surplus.reshape(-1),
+            }
+        )
+        if self.horizon_labels is not None:
+            frame.index = self.horizon_labels
+        return frame
 
 
 # ---------------------------------------------------------------------------

@@ -62,24 +62,6 @@ Columns: TypeAlias = dict[str, npt.NDArray[Any]]
 #: The frame that holds a part's key columns.
 KeysOf: TypeAlias = Callable[[pd.DataFrame], pd.DataFrame]
 
-#: Output columns that a key column must not be named after.
-_RESERVED = frozenset(
-    (
-        "n",
-        "value",
-        "ci_low",
-        "ci_high",
-        "n_missing",
-        "effective_n",
-        "difference",
-        "difference_ci_low",
-        "difference_ci_high",
-        "p_value",
-        "p_adjusted",
-        "significant",
-        "low_n",
-    )
-)
 _MAX_COLUMNS_SHOWN = 10
 
 
@@ -167,6 +149,109 @@ def _names(value: object) -> list[Any]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
+def _is_values(value: object) -> bool:
+    """A Series or a numpy array given where a column name may stand."""
+    return isinstance(value, (pd.Series, pd.Index, np.ndarray))
+
+
+def _attached(
+    func: str,
+    frame: Frame,
+    role: str,
+    value: Any,
+    taken: set[Hashable],
+    *,
+    dask: bool,
+    default: str,
+) -> tuple[Hashable, pd.Series[Any] | None]:
+    """A Series or array for ``role``, checked against the frame, and its name.
+
+    A Series must carry the frame's index (rows pair up by label and there
+    is one right answer); an array must have one value per row. The name is
+    the Series' own, else ``default``, made unique among ``taken``. A Series
+    equal to the frame's column of its name is that column (no new one).
+    """
+    if dask:
+        raise InputError(
+            f"{func}: on a dask DataFrame {role} must name a column of it; got a "
+            f"{type(value).__name__}"
+        )
+    if isinstance(value, pd.Series):
+        if not value.index.equals(frame.index):
+            raise InputError(
+                f"{func}: the Series given as {role} does not have the frame's "
+                "index; rows are matched by label, so give it frame.index "
+                "(e.g. values.reindex(frame.index)) or pass an array"
+            )
+        series = value
+        name: Hashable = value.name if value.name is not None else default
+    else:
+        array = np.asarray(value)
+        if array.ndim != 1 or array.size != len(frame.index):
+            raise InputError(
+                f"{func}: {role} has {format_count(array.size)} values but frame "
+                f"has {format_count(len(frame.index))} rows; they must align one "
+                "to one"
+            )
+        series = pd.Series(array, index=frame.index)
+        name = default
+    if name in frame.columns and frame[name].equals(series):
+        return name, None  # the frame's own column, given as a Series
+    base, number = name, 1
+    while name in taken:
+        name = f"{base}_{number}"
+        number += 1
+    taken.add(name)
+    renamed: pd.Series[Any] = series.copy(deep=False)
+    renamed.name = name
+    return name, renamed
+
+
+def _with_given_values(
+    func: str,
+    frame: Frame,
+    spec: Segmentation,
+    keys: list[Any],
+    keys_role: str,
+    options: dict[str, Any],
+    *,
+    dask: bool,
+) -> tuple[Frame, list[Hashable], dict[str, Any]]:
+    """Turn Series and arrays given for keys and column options into columns.
+
+    Returns the frame (with the new columns, when there are any), the key
+    names and the options with names in place of the values. Column names
+    are left as they are.
+    """
+    taken: set[Hashable] = set(frame.columns)
+    extra: dict[Hashable, pd.Series[Any]] = {}
+    names: list[Hashable] = []
+    for key in keys:
+        if _is_values(key):
+            default = "key" if keys_role == "by" else keys_role
+            name, series = _attached(
+                func, frame, keys_role, key, taken, dask=dask, default=default
+            )
+            if series is not None:
+                extra[name] = series
+            names.append(name)
+        else:
+            names.append(key)
+    chosen = dict(options)
+    for param in spec.column_options:
+        value = chosen.get(param)
+        if param not in spec.scalar_or_column and _is_values(value):
+            name, series = _attached(
+                func, frame, param, value, taken, dask=dask, default=param
+            )
+            if series is not None:
+                extra[name] = series
+            chosen[param] = name
+    if extra:
+        frame = pd.concat([frame, pd.DataFrame(extra, index=frame.index)], axis=1)
+    return frame, names, chosen
+
+
 def _find_spec(func: str, metric: object) -> Segmentation:
     spec = segmentation_of(metric)
     if spec is None:
@@ -245,6 +330,9 @@ def _request(
         repr(columns[param]) for param in spec.data[:named]
     )
     with _reraised(func, spec, label):
+        options = spec.prepared(
+            options, {param: frame[name] for param, name in columns.items()}
+        )
         plan = spec.plan_for(options)
     return _Request(
         func=func,
@@ -276,7 +364,7 @@ _DENSE_COMBINATIONS = 1 << 22
 
 
 def _group_rows(
-    frame: pd.DataFrame, keys: list[Hashable]
+    frame: pd.DataFrame, keys: list[Hashable], *, compact: bool = True
 ) -> tuple[npt.NDArray[np.intp], pd.DataFrame]:
     """Each row's group number, and one row of keys per group, in key order.
 
@@ -284,13 +372,23 @@ def _group_rows(
     the codes are combined in mixed radix; one ``bincount`` over the space
     of combinations finds those that occur, already in key order. This is
     what pandas' grouping on several keys does, without sorting the rows.
+
+    Without ``compact``, one integer key of a small range may come back as
+    every value of its range, some of them holding no row (`_present` drops
+    those from a finished table): it saves a pass over the rows.
     """
     rows = len(frame.index)
+    if len(keys) == 1:
+        # One key: its sorted codes are the groups already.
+        whole = None if compact else _whole_number_range(frame[keys[0]])
+        codes, uniques = whole or _factorized(frame[keys[0]], keys[0])
+        table = pd.DataFrame({keys[0]: pd.Series(uniques, name=keys[0])})
+        return np.asarray(codes, dtype=np.intp), table
     combined = np.zeros(rows, dtype=np.int64)
     levels: list[pd.Index] = []
     space = 1
     for key in keys:
-        codes, uniques = pd.factorize(frame[key], sort=True, use_na_sentinel=False)
+        codes, uniques = _factorized(frame[key], key)
         space *= max(len(uniques), 1)
         if space > max(_DENSE_COMBINATIONS, rows):
             grouped = frame.groupby(keys, sort=True, observed=True, dropna=False)
@@ -310,6 +408,99 @@ def _group_rows(
     return rank[combined], table
 
 
+#: The widest range of integer keys taken whole, empty values included.
+_RANGE_KEYS = 4_096
+
+
+def _whole_number_range(
+    values: pd.Series[Any],
+) -> tuple[npt.NDArray[np.intp], pd.Index] | None:
+    """Integer keys as offsets from the smallest: every value of the range a group.
+
+    Some groups may hold no row. None when the range is wide or the keys are
+    not integers.
+    """
+    if values.dtype.kind not in "iu" or not len(values):
+        return None
+    array = values.to_numpy()
+    low, high = int(array.min()), int(array.max())
+    if high - low >= _RANGE_KEYS:
+        return None
+    offsets = (array - low).astype(np.intp, copy=False)
+    return offsets, pd.Index(np.arange(low, high + 1), dtype=values.dtype)
+
+
+def _present(
+    keys_table: pd.DataFrame, columns: Columns
+) -> tuple[pd.DataFrame, Columns]:
+    """The groups that hold rows (valid or missing), and their columns.
+
+    Groups of a key's range that no row has (see `_group_rows`) are dropped.
+    """
+    held = np.asarray(columns["n"]) > 0
+    if "n_missing" in columns:
+        held |= np.asarray(columns["n_missing"]) > 0
+    if held.all():
+        return keys_table, columns
+    kept: pd.DataFrame = keys_table[held].reset_index(drop=True)
+    return kept, {name: np.asarray(values)[held] for name, values in columns.items()}
+
+
+def _whole_number_codes(
+    values: pd.Series[Any],
+) -> tuple[npt.NDArray[np.intp], pd.Index] | None:
+    """Sorted codes of integer keys by counting, when their range is small.
+
+    Segment numbers and period ordinals span few values: one ``bincount``
+    over ``value - min`` finds those present, sorted, with no hashing. None
+    for other keys (pandas factorizes them).
+    """
+    if values.dtype.kind not in "iu" or not len(values):
+        return None
+    array = values.to_numpy()
+    low, high = int(array.min()), int(array.max())
+    if high - low > max(2 * array.size, 1 << 16):
+        return None
+    offsets = (array - low).astype(np.intp, copy=False)
+    counts = np.bincount(offsets)
+    present = np.flatnonzero(counts)
+    uniques = pd.Index(present + low, dtype=values.dtype)
+    if present.size == counts.size:  # every value in the range occurs
+        return offsets, uniques
+    rank = np.zeros(counts.size, dtype=np.intp)
+    rank[present] = np.arange(present.size)
+    return rank[offsets], uniques
+
+
+def _factorized(values: pd.Series[Any], key: Hashable) -> tuple[Any, pd.Index]:
+    """Codes of a key column, its values sorted and the missing key last.
+
+    Keys must be hashable and of types that sort together; anything else is
+    an `InputError` naming the column and the types found (only the keys of
+    `by_segment` can be either: periods are numbers).
+    """
+    whole = _whole_number_codes(values)
+    if whole is not None:
+        return whole
+    try:
+        return pd.factorize(values, sort=True, use_na_sentinel=False)
+    except TypeError as error:
+        present = values[values.notna()] if values.dtype == object else values
+        kinds = sorted({type(v).__name__ for v in present.head(1_000)})
+        if "unhashable" in str(error):
+            raise InputError(
+                f"by_segment: key column {key!r} holds values that cannot be keys "
+                f"({', '.join(kinds)}); keys must be hashable, such as text or "
+                "numbers"
+            ) from None
+        raise InputError(
+            f"by_segment: key column {key!r} mixes values that cannot be sorted "
+            "together "
+            f"({', '.join(kinds)}); make them one type first, e.g. "
+            f"frame[{key!r}].astype(str)"
+        ) from None
+
+
 def _summarize_part(
     part: pd.DataFrame,
     request: _Request,
@@ -319,8 +510,12 @@ def _summarize_part(
     *,
     whole: bool,
 ) -> tuple[pd.DataFrame, Stats]:
-    """The keys of each group of ``part`` and their statistics, in key order."""
-    codes, table = _group_rows(keys_of(part), keys)
+    """The keys of each group of ``part`` and their statistics, in key order.
+
+    A whole frame (not a dask part) may keep empty groups of an integer key
+    (see `_group_rows`); `by_segment` drops them from its table.
+    """
+    codes, table = _group_rows(keys_of(part), keys, compact=not whole)
     with request.errors():
         stats = plan.stats(request.data(part), codes, len(table.index), whole=whole)
     return table, stats
@@ -520,7 +715,7 @@ def _survival_columns(
         keys_table, tables = _dask_life_tables(frame, request, plan, keys, keys_of)
         _check_some_subjects(request, tables.n, tables.propagated)
         return keys_table, plan.columns_of_tables(tables, previous=previous)
-    codes, keys_table = _group_rows(keys_of(frame), keys)
+    codes, keys_table = _group_rows(keys_of(frame), keys, compact=previous > 0)
     groups = len(keys_table.index)
     with request.errors():
         subjects = plan.subjects(request.data(frame), codes, groups)
@@ -882,8 +1077,14 @@ def by_segment(
     minimum = check_positive_int(func, "min_n", min_n)
     level = check_confidence(func, confidence)
     dask = _check_frame(func, frame)
-    keys = _key_columns(func, frame, by)
-    request = _request(func, frame, metric, column, dict(metric_options), level)
+    given = _names(by)
+    if not given:
+        raise InputError(f"{func}: by must name at least one column")
+    frame, by_names, options = _with_given_values(
+        func, frame, _find_spec(func, metric), given, "by", metric_options, dask=dask
+    )
+    keys = _key_columns(func, frame, by_names)
+    request = _request(func, frame, metric, column, options, level)
 
     def keys_of(part: pd.DataFrame) -> pd.DataFrame:
         return part
@@ -896,7 +1097,7 @@ def by_segment(
     elif isinstance(plan, DurationPlan):
         if dask:
             raise _not_additive(request)
-        codes, keys_table = _group_rows(frame, keys)
+        codes, keys_table = _group_rows(frame, keys, compact=False)
         with request.errors():
             grouped = plan.group(request.data(frame), codes, len(keys_table.index))
             plan.check_some_valid(grouped)
@@ -908,30 +1109,31 @@ def by_segment(
         if dask:
             _check_some_valid(request, stats)
         columns = _segments_additive(plan, stats, compare_to, level)
+    outputs = [*columns, "p_adjusted", "significant", "low_n"]
+    clash = [key for key in keys if key in outputs]
+    if clash:
+        raise InputError(
+            f"{func}: the key column {clash[0]!r} has the name of an output column "
+            f"of cx.{request.spec.name} ({', '.join(map(str, outputs))}); rename "
+            f"it first, e.g. frame.rename(columns={{{clash[0]!r}: "
+            f"{str(clash[0]) + '_key'!r}}})"
+        )
+    keys_table, columns = _present(keys_table, columns)
     adjusted, significant = _significance(columns["p_value"], correction, level)
     columns["p_adjusted"] = adjusted
     columns["significant"] = significant
-    columns["low_n"] = columns["n"] < minimum
-    table: pd.DataFrame = keys_table.assign(
-        **{str(name): values for name, values in columns.items()}
-    )
+    columns["low_n"] = np.asarray(columns["n"]) < minimum
+    data: dict[Hashable, Any] = {key: keys_table[key].array for key in keys_table}
+    data.update(columns)
+    table: pd.DataFrame = pd.DataFrame(data)
     return table
 
 
-def _key_columns(func: str, frame: Frame, by: object) -> list[Hashable]:
-    keys = _names(by)
-    if not keys:
-        raise InputError(f"{func}: by must name at least one column")
+def _key_columns(func: str, frame: Frame, keys: list[Hashable]) -> list[Hashable]:
     for key in keys:
         _check_column(func, frame, "by", key)
     if len(set(keys)) < len(keys):
         raise InputError(f"{func}: by names a column twice ({format_examples(keys)})")
-    clash = [key for key in keys if key in _RESERVED]
-    if clash:
-        raise InputError(
-            f"{func}: the key column {clash[0]!r} has the name of an output "
-            "column; rename it first"
-        )
     return keys
 
 
@@ -1124,10 +1326,13 @@ def over_time(
     check_option(func, "compare_to", compare_to, (None, "previous"))
     level = check_confidence(func, confidence)
     dask = _check_frame(func, frame)
-    time_column = _check_column(func, frame, "time", time)
+    frame, given, options = _with_given_values(
+        func, frame, _find_spec(func, metric), [time], "time", metric_options, dask=dask
+    )
+    time_column = _check_column(func, frame, "time", given[0])
     if dask:
         _check_time_dtype(func, frame[time_column].dtype, time_column, [])
-    request = _request(func, frame, metric, column, dict(metric_options), level)
+    request = _request(func, frame, metric, column, options, level)
 
     def ordinals_of(part: pd.DataFrame) -> npt.NDArray[np.float64]:
         return _period_ordinals(part[time_column], freq, func=func, name=time_column)

@@ -14,8 +14,6 @@ Elapsed times, first response and resolution times live in
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, NamedTuple, TypeAlias
 
@@ -26,6 +24,9 @@ import pandas as pd
 
 from cxmetrics._estimators import mean_estimator, rate_estimator
 from cxmetrics._plans import Plan, RowNouns, Rows, rows_plan, segmentable
+from cxmetrics._seconds import Duration, Durations, seconds_or_scalar
+from cxmetrics._seconds import seconds as _seconds
+from cxmetrics._seconds import seconds_scalar as _seconds_scalar
 from cxmetrics._validation import (
     FloatArray,
     InputError,
@@ -54,11 +55,6 @@ __all__ = [
 ]
 
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
-#: One duration: a number of seconds or a time span.
-Duration: TypeAlias = "float | dt.timedelta | np.timedelta64"
-#: Durations: numbers of seconds or time spans (timedelta64, pandas Timedelta
-#: Series, lists of `datetime.timedelta`).
-Durations: TypeAlias = "npt.ArrayLike | pd.Series[Any] | pd.Index[Any]"
 AbandonedRule: TypeAlias = Literal["include", "exclude", "exclude_short"]
 
 #: How `service_level` treats abandoned calls, in the order of its docs.
@@ -69,132 +65,19 @@ SERVICE_LEVEL_VARIANTS = ("include", "exclude", "exclude_short")
 # Coercion: durations to seconds, flags to 0/1, counts to whole numbers
 
 
-def _dates_error(func: str, noun: str, examples: Any) -> InputError:
-    return InputError(
-        f"{func}: {noun} must be numbers of seconds or time spans; got dates or "
-        f"times such as {format_examples(examples)} (subtract the start times first)"
-    )
-
-
-def _time_spans(values: object, *, func: str, noun: str) -> FloatArray | None:
-    """Seconds when ``values`` hold time spans; None when they hold something else.
-
-    Dates (a common slip: timestamps instead of waits) raise `InputError`;
-    everything else is left to `to_float_array`.
-    """
-    if isinstance(values, (pd.Series, pd.Index, pd.api.extensions.ExtensionArray)):
-        dtype = values.dtype
-        if pd.api.types.is_timedelta64_dtype(dtype):
-            spans = pd.Series(values, copy=False).to_numpy(dtype="timedelta64[ns]")
-            return np.asarray(spans / np.timedelta64(1, "s"), dtype=np.float64)
-        if pd.api.types.is_datetime64_any_dtype(dtype):
-            raise _dates_error(func, noun, list(values[:3]))
-        if not pd.api.types.is_object_dtype(dtype):
-            return None
-        array = np.asarray(values, dtype=object)
-    elif isinstance(values, (list, tuple, np.ndarray)):
-        try:
-            array = np.asarray(values)
-        except (ValueError, TypeError):
-            return None  # ragged: to_float_array names the problem
-        if array.dtype.kind == "m":
-            return np.asarray(array / np.timedelta64(1, "s"), dtype=np.float64)
-        if array.dtype.kind == "M":
-            raise _dates_error(func, noun, array[:3].tolist())
-        if array.dtype.kind != "O":
-            return None
-    else:
-        return None
-    if array.ndim != 1:
-        return None
-    present = array[~np.asarray(pd.isna(array), dtype=bool)]
-    if not present.size:
-        return None
-    kind = pd.api.types.infer_dtype(present, skipna=False)
-    if kind in ("timedelta", "timedelta64"):
-        spans = pd.to_timedelta(array).to_numpy(dtype="timedelta64[ns]")
-        return np.asarray(spans / np.timedelta64(1, "s"), dtype=np.float64)
-    if kind in ("datetime", "datetime64", "date"):
-        raise _dates_error(func, noun, present[:3].tolist())
-    if kind.startswith("mixed"):
-        is_span = np.fromiter(
-            (isinstance(v, (dt.timedelta, np.timedelta64)) for v in present),
-            dtype=bool,
-            count=present.size,
-        )
-        if is_span.any() and not is_span.all():
-            raise InputError(
-                f"{func}: {noun} mix time spans and numbers; give all of them as "
-                "time spans or all as numbers of seconds"
-            )
-    return None
-
-
-def _seconds(values: object, *, func: str, noun: str) -> FloatArray:
-    """Durations as float seconds, NaN where missing; negative or infinite raise.
-
-    Clean data cost two reductions; the masks that name bad values are built
-    only when one of them fails (NaN fails both).
-    """
-    seconds = _time_spans(values, func=func, noun=noun)
-    if seconds is None:
-        seconds = to_float_array(values, func=func, name=noun, allow_bool=False)
-    if not seconds.size or (seconds.min() >= 0 and seconds.max() < math.inf):
-        return seconds
-    infinite = np.isinf(seconds)
-    if infinite.any():
-        raise InputError(
-            f"{func}: {format_count(int(infinite.sum()))} of "
-            f"{format_count(seconds.size)} {noun} are infinite "
-            f"({format_examples(seconds[infinite])})"
-        )
-    negative = seconds < 0
-    if negative.any():
-        raise InputError(
-            f"{func}: {format_count(int(negative.sum()))} of "
-            f"{format_count(seconds.size)} {noun} are negative "
-            f"({format_examples(seconds[negative])})"
-        )
-    return seconds
-
-
 def _nan_mask(values: FloatArray) -> BoolArray | None:
     """Where ``values`` are NaN, or None when none is."""
     missing = np.isnan(values)
     return missing if missing.any() else None
 
 
-def _seconds_scalar(value: object, *, func: str, name: str) -> float:
-    """One duration (a number of seconds or a time span) as float seconds >= 0."""
-    if isinstance(value, dt.timedelta):  # pandas Timedelta is one too
-        seconds = value.total_seconds()
-    elif isinstance(value, np.timedelta64):
-        seconds = float(value / np.timedelta64(1, "s"))
-    elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
-        value, (bool, np.bool_)
-    ):
-        seconds = float(value)
-    else:
-        raise InputError(
-            f"{func}: {name} must be a number of seconds or a time span; got {value!r}"
-        )
-    if not math.isfinite(seconds):
-        raise InputError(f"{func}: {name} must be a finite duration; got {value!r}")
-    if seconds < 0:
-        raise InputError(f"{func}: {name} must not be negative; got {value!r}")
-    return seconds
-
-
 def _seconds_or_scalar(
     values: object, size: int, *, func: str, name: str, noun: str, reference: str
 ) -> FloatArray:
     """Durations aligned with ``reference``, or one (a 0-d array) for every row."""
-    if values is None or isinstance(
-        values, (int, float, np.number, np.bool_, dt.timedelta, np.timedelta64)
-    ):
-        return np.asarray(_seconds_scalar(values, func=func, name=name))
-    seconds = _seconds(values, func=func, noun=noun)
-    _check_aligned(func, reference, size, {name: seconds})
+    seconds = seconds_or_scalar(values, func=func, name=name, noun=noun)
+    if seconds.ndim:
+        _check_aligned(func, reference, size, {name: seconds})
     return seconds
 
 

@@ -1,58 +1,65 @@
-"""Erlang C queueing and staffing: how a queue performs, and how many agents it needs.
+"""Queueing and staffing: how a queue performs, and how many agents it needs.
 
-The Erlang C model (M/M/N) takes contacts arriving at random (Poisson), handle
-times that are exponential with mean ``aht``, ``N`` agents, an unlimited
-queue and no abandonment. `erlang_c` gives the probability of waiting, the
-service level, the average speed of answer and the occupancy for given
-staffing; `required_agents` finds the least staffing that meets a service
-target. Both are vectorized over intervals: pass arrays (one value per
-half hour, say) and get arrays back.
+Erlang C (M/M/N) takes contacts arriving at random (Poisson), handle times
+that are exponential with mean ``aht``, ``N`` agents, an unlimited queue and
+no abandonment. Erlang A (M/M/N+M) adds callers who hang up: each waiting
+caller gives up after an exponential patience with mean ``patience``.
+`erlang_c` and `erlang_a` give the measures of a queue for given staffing;
+`required_agents` finds the least staffing meeting a service target under
+either model; `estimate_patience` reads the mean patience off a call log;
+`erlang_b` is the blocking probability of a loss system (lines or chat
+slots, no queue). Everything is vectorized over intervals: pass arrays (one
+value per half hour, say) and get arrays back.
 
-Numerics: the Erlang B blocking probability is the Poisson ratio
-``pmf(N; A) / cdf(N; A)``, with the log of the pmf computed from Stirling's
-error term and the deviance ``bd0`` (Loader 2000), so that no factorial,
-power or sum of large terms is ever formed. The result keeps about 13
-significant digits up to tens of thousands of agents.
+Durations (``aht``, ``target_time``, ``interval``, ``patience``) are seconds,
+or time spans: `datetime.timedelta`, `pandas.Timedelta`, `numpy.timedelta64`.
+The numerics live in `cxmetrics._queueing`: exact formulas in log space,
+stable for tens of thousands of agents and any load.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 from typing import Any, NoReturn
 
 import numpy as np
 import numpy.typing as npt
 
+from cxmetrics import _queueing as queueing
+from cxmetrics._seconds import Durations, duration_values
 from cxmetrics._validation import (
+    NAN_POLICIES,
     FloatArray,
     InputError,
+    NanPolicy,
+    check_option,
     format_count,
     format_examples,
+    is_real,
+    missing_rows,
     to_float_array,
 )
-from cxmetrics.results import ErlangCResult, StaffingResult
+from cxmetrics.results import ErlangAResult, ErlangCResult, StaffingResult
+from cxmetrics.service import _read_answered
 
-__all__ = ["erlang_c", "required_agents"]
+__all__ = [
+    "erlang_a",
+    "erlang_b",
+    "erlang_c",
+    "estimate_patience",
+    "required_agents",
+]
 
 Numbers = float | FloatArray  # a validated input: a float, or a 1-d float64 array
 
-#: A quotient this close to a whole number (relative) is that whole number, in
-#: the ceilings of ``traffic / max_occupancy`` and ``agents / (1 - shrinkage)``.
-_WHOLE_TOLERANCE = 1e-9
-_HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
-#: Below this many agents Stirling's error term is taken from log-gamma directly.
-_STIRLING_SERIES_FROM = 16.0
 #: The most traffic (Erlangs) required_agents staffs: the search runs the
 #: Erlang B recursion from the traffic up, about 2 sqrt(traffic) agents.
 _MAX_TRAFFIC = 1e7
-#: Stirling's error term is tabulated for fewer agents than this.
-_STIRLING_TABLE_SIZE = 4096
-#: The most candidate staffings (intervals times staffings) judged at once.
-_SEARCH_CELLS = 1 << 18
-#: An occupancy cap this far below 1 puts traffic / cap above the traffic
-#: whatever the rounding.
-_CLEARLY_BELOW_ONE = 1.0 - 1e-6
+#: The most calls arriving within one mean patience (traffic * patience / aht)
+#: that Erlang A takes: the mean wait of answered calls sums over the queue a
+#: caller finds, about sqrt of this many terms. Beyond it nobody abandons in
+#: practice, and Erlang C is the model.
+_MAX_PATIENT_ARRIVALS = 1e10
 
 
 # ---------------------------------------------------------------------------
@@ -77,15 +84,17 @@ def erlang_c(
     ----------
     arrival_rate : float or array_like
         Contacts offered per interval (e.g. calls per half hour), 0 or more.
-    aht : float or array_like
-        Average handle time in seconds (talk, hold and wrap-up), positive.
+    aht : float, timedelta or array_like
+        Average handle time (talk, hold and wrap-up), positive: seconds, or
+        time spans.
     agents : int or array_like
         Agents on the queue, whole numbers of at least 1.
-    target_time : float or array_like
-        The service-level threshold in seconds (the "20" of "80/20"), 0 or
-        more.
-    interval : float or array_like
-        Length of the interval in seconds; 1800 (half an hour) by default.
+    target_time : float, timedelta or array_like
+        The service-level threshold (the "20 seconds" of "80/20"), 0 or
+        more: seconds, or time spans.
+    interval : float, timedelta or array_like
+        Length of the interval: seconds (1800, half an hour, by default), or
+        time spans.
 
     Returns
     -------
@@ -108,6 +117,7 @@ def erlang_c(
     See Also
     --------
     required_agents : the least number of agents meeting a service target.
+    erlang_a : the same queue with callers who hang up.
 
     Notes
     -----
@@ -171,69 +181,358 @@ def erlang_c(
         "erlang_c", arrival_rate, aht, agents, target_time, interval
     )
     traffic, _ = _traffic("erlang_c", rate, handle, length, limit=math.inf)
-    prob_wait, service, asa, occupancy = _queue_measures(
+    prob_wait, service, asa, occupancy = queueing.queue_measures(
         np.asarray(traffic), np.asarray(staff), np.asarray(handle), np.asarray(target)
     )
     return ErlangCResult(
-        arrival_rate=rate,
-        aht=handle,
-        interval=length,
-        target_time=target,
-        traffic=traffic,
+        **_inputs(rate, handle, length, target, traffic),
         agents=_counts(staff, np.shape(staff)),
-        prob_wait=_shaped(prob_wait, shape),
-        service_level=_shaped(service, shape),
-        asa=_shaped(asa, shape),
-        occupancy=_shaped(occupancy, shape),
+        **_measures(
+            shape,
+            prob_wait=prob_wait,
+            service_level=service,
+            asa=asa,
+            occupancy=occupancy,
+        ),
     )
+
+
+def erlang_a(
+    arrival_rate: npt.ArrayLike,
+    aht: Durations,
+    agents: npt.ArrayLike,
+    *,
+    patience: Durations,
+    target_time: Durations,
+    interval: Durations = 1800,
+) -> ErlangAResult:
+    r"""Erlang A measures of a queue whose callers hang up: M/M/N+M.
+
+    Like `erlang_c`, with one more parameter: a waiting caller hangs up
+    after an exponential patience with mean ``patience``. Each argument is a
+    number or a one-dimensional array-like with one value per interval;
+    arrays must have one common length, and a number applies to every
+    interval.
+
+    Parameters
+    ----------
+    arrival_rate : float or array_like
+        Calls offered per interval (e.g. calls per half hour), 0 or more.
+    aht : float, timedelta or array_like
+        Average handle time, positive: seconds, or time spans.
+    agents : int or array_like
+        Agents on the queue, whole numbers of at least 1.
+    patience : float, timedelta or array_like
+        Mean time a caller waits before hanging up, positive and finite:
+        seconds, or time spans (see `estimate_patience`).
+    target_time : float, timedelta or array_like
+        The service-level threshold, 0 or more: seconds, or time spans.
+    interval : float, timedelta or array_like
+        Length of the interval: seconds (1800 by default), or time spans.
+
+    Returns
+    -------
+    ErlangAResult
+        ``traffic`` (Erlangs), ``agents``, ``prob_wait``, ``prob_abandon``,
+        ``service_level``, ``asa`` (mean wait of answered calls, seconds),
+        ``mean_wait`` (of all offered calls, seconds) and ``occupancy``,
+        with the inputs. Python numbers when every argument is a number,
+        otherwise read-only numpy arrays with one value per interval;
+        ``to_frame()`` gives a table.
+
+    Raises
+    ------
+    InputError
+        As `erlang_c`; and a patience that is not positive, or infinite
+        (infinite patience is Erlang C: use `erlang_c`), or so long against
+        the handle time that more than 10 billion calls arrive within one
+        mean patience.
+
+    See Also
+    --------
+    erlang_c : the same queue when nobody hangs up.
+    required_agents : the least agents meeting targets, with ``patience=``.
+    estimate_patience : the mean patience from a call log.
+
+    Notes
+    -----
+    With arrival rate :math:`\lambda`, service rate :math:`\mu = 1/h`,
+    abandonment rate :math:`\theta = 1 / \text{patience}` and :math:`N`
+    agents, the number of calls in the system is a birth-death process whose
+    death rate is :math:`\min(n, N)\mu + \max(n - N, 0)\,\theta`; it is
+    stable at any load. Write :math:`a = N\mu/\theta`,
+    :math:`x = \lambda/\theta` and, with :math:`P` the regularized lower
+    incomplete gamma function,
+
+    .. math::
+
+        S(b, z) = \frac{\Gamma(b + 1)\, e^{z}}{z^{b}}\, P(b, z)
+                = \sum_{j \ge 0} \prod_{i=1}^{j} \frac{z}{b + i}.
+
+    Then, with :math:`B` the Erlang B blocking probability of :math:`N`
+    agents at :math:`A = \lambda / \mu` Erlangs (Mandelbaum and Zeltyn [1]_,
+    Garnett, Mandelbaum and Reiman [2]_),
+
+    .. math::
+
+        P(\text{wait}) = \frac{S(a, x)}{1/B - 1 + S(a, x)}, \qquad
+        P(\text{answered} \mid \text{wait})
+            = \frac{a}{a + 1}\,\frac{S(a + 1, x)}{S(a, x)},
+
+    and :math:`P(\text{abandon}) = P(\text{wait})\,(1 - P(\text{answered}
+    \mid \text{wait}))`. The service level counts every offered call, and
+    abandoned calls as misses whenever they hang up: it is the share
+    answered within :math:`t`,
+
+    .. math::
+
+        \mathrm{SL}(t) = 1 - P(\text{wait})
+            + P(\text{wait})\, P(\text{answered} \mid \text{wait})
+              \left(1 - \frac{S(a + 1, x e^{-\theta t})}{S(a + 1, x)}\,
+              e^{x (1 - e^{-\theta t}) - (N\mu + \theta) t}\right).
+
+    The mean wait of all offered calls is
+    :math:`P(\text{abandon}) / \theta`; that of answered calls (ASA) is the
+    exact sum, over the number :math:`j` of callers a waiting caller finds
+    ahead, of :math:`\frac{a}{a + j + 1}\,
+    \frac{\psi(a + j + 2) - \psi(a + 1)}{\theta}`, divided by the share
+    answered. Occupancy is the answered load over the agents,
+    :math:`A\,(1 - P(\text{abandon})) / N`. Every term is computed in log
+    space (the incomplete gamma function from scipy, Poisson terms in
+    Loader's form [3]_), so thousands of agents and any load neither
+    overflow nor lose precision; probabilities are clipped to [0, 1]
+    against rounding. As the patience grows, the measures tend to Erlang
+    C's; with no arrivals nobody waits.
+
+    References
+    ----------
+    .. [1] Mandelbaum, A. and Zeltyn, S. (2007). Service engineering in
+       action: the Palm/Erlang-A queue, with applications to call centers.
+       In *Advances in Services Innovations*, Springer, 17-45.
+    .. [2] Garnett, O., Mandelbaum, A. and Reiman, M. (2002). Designing a
+       call center with impatient customers. *Manufacturing & Service
+       Operations Management*, 4(3), 208-227.
+    .. [3] Loader, C. (2000). Fast and accurate computation of binomial
+       probabilities. Technical report, Bell Labs.
+
+    Examples
+    --------
+    100 calls in half an hour, 3 minutes each (10 Erlangs), 14 agents, a
+    20-second target, and callers who wait 5 minutes on average before
+    hanging up:
+
+    >>> import cxmetrics as cx
+    >>> result = cx.erlang_a(100, 180, 14, patience=300, target_time=20)
+    >>> print(result)
+    Erlang A: 10 Erlangs on 14 agents, patience 300 s: P(wait) 14.5%, P(abandon) 1.4%, service level 91.7% in 20 s, ASA 3.878 s, occupancy 70.4%
+    >>> round(result.prob_abandon, 6), round(result.mean_wait, 3)
+    (0.013984, 4.195)
+
+    At 9 agents Erlang C's queue is unstable; Erlang A's is not:
+
+    >>> cx.erlang_a(100, 180, [9, 10, 11], patience=300, target_time=20).prob_abandon
+    array([0.16326196, 0.109438  , 0.0699453 ])
+    """  # noqa: E501
+    func = "erlang_a"
+    wait_limit = _check_patience(func, patience)
+    rate, handle, staff, target, length, shape = _check_erlang_c(
+        func, arrival_rate, aht, agents, target_time, interval, wait_limit
+    )
+    traffic, _ = _traffic(func, rate, handle, length, limit=math.inf)
+    _check_patient_arrivals(func, traffic, handle, wait_limit)
+    load, staffed, handles, targets, limits = (
+        np.asarray(value, dtype=np.float64).reshape(-1)
+        for value in np.broadcast_arrays(traffic, staff, handle, target, wait_limit)
+    )
+    busy = load > 0
+    all_busy = bool(busy.all())
+    queue = queueing.ErlangAQueue.of(
+        load if all_busy else np.where(busy, load, 1.0), handles, limits, targets
+    )
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        excess = queueing.log_erlang_b_excess(staffed, queue.load)
+        wait, abandon, service, occupancy = queueing.erlang_a_measures(
+            queue, staffed, excess
+        )
+        asa, mean_wait = queueing.erlang_a_waits(queue, staffed, wait, abandon)
+    measures: tuple[FloatArray, ...] = (
+        wait,
+        abandon,
+        service,
+        asa,
+        mean_wait,
+        occupancy,
+    )
+    if not all_busy:
+        empty = (0.0, 0.0, 1.0, 0.0, 0.0, 0.0)  # no arrivals: nobody waits
+        measures = tuple(
+            np.where(busy, value, nothing)
+            for value, nothing in zip(measures, empty, strict=True)
+        )
+    wait, abandon, service, asa, mean_wait, occupancy = measures
+    return ErlangAResult(
+        **_inputs(rate, handle, length, target, traffic),
+        patience=_kept(wait_limit),
+        agents=_counts(staff, np.shape(staff)),
+        **_measures(
+            shape,
+            prob_wait=wait,
+            prob_abandon=abandon,
+            service_level=service,
+            asa=asa,
+            mean_wait=mean_wait,
+            occupancy=occupancy,
+        ),
+    )
+
+
+def erlang_b(traffic: npt.ArrayLike, lines: npt.ArrayLike) -> Any:
+    r"""Erlang B: the probability that a contact finds every line busy.
+
+    For loss systems, where a contact that finds every line (trunk, chat
+    slot, agent) busy is turned away rather than queued: the share of
+    offered contacts blocked. Vectorized: each argument is a number or a
+    one-dimensional array-like, of one common length when both are arrays.
+
+    Parameters
+    ----------
+    traffic : float or array_like
+        Offered load in Erlangs (arrivals per unit time times the mean
+        holding time), 0 or more.
+    lines : int or array_like
+        Lines (servers), whole numbers of at least 1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The blocking probability, in [0, 1]: a float when both arguments
+        are numbers, else an array, one value per entry.
+
+    Raises
+    ------
+    InputError
+        Traffic that is negative, missing or infinite; lines that are not
+        whole or below 1; empty arrays or arrays of different lengths.
+
+    See Also
+    --------
+    erlang_c : the same servers with a queue instead of blocking.
+
+    Notes
+    -----
+    .. math::
+
+        B(N, A) = \frac{A^N / N!}{\sum_{k=0}^{N} A^k / k!}
+                = \frac{p(N; A)}{P(N; A)},
+
+    the ratio of the Poisson probability mass to the cumulative probability
+    at :math:`N`, computed in log space (Loader's saddle-point form of the
+    mass [1]_; where the cumulative underflows, far below the mean, the
+    finite sum of the ratios itself), so thousands of lines at any load
+    neither overflow nor lose precision. It holds for any holding-time
+    distribution with that mean (the Erlang loss formula is insensitive).
+
+    References
+    ----------
+    .. [1] Loader, C. (2000). Fast and accurate computation of binomial
+       probabilities. Technical report, Bell Labs.
+
+    Examples
+    --------
+    10 Erlangs offered to 10 lines: the textbook 21.46% are blocked.
+
+    >>> import cxmetrics as cx
+    >>> round(cx.erlang_b(10, 10), 4)
+    0.2146
+    >>> cx.erlang_b(10, [10, 15, 20]).round(5)
+    array([0.21458, 0.0365 , 0.00187])
+    """
+    func = "erlang_b"
+    load = _numbers(func, "traffic", traffic, minimum=0.0, strict=False)
+    count = _numbers(func, "lines", lines, minimum=1.0, strict=False)
+    _check_rule(
+        func,
+        "lines",
+        count,
+        np.floor(count) == count,
+        "are not whole numbers",
+        "a whole number",
+    )
+    shape = _check_lengths(func, {"traffic": load, "lines": count})
+    loads, counts = (
+        np.asarray(value, dtype=np.float64).reshape(-1)
+        for value in np.broadcast_arrays(load, count)
+    )
+    with np.errstate(over="ignore", divide="ignore"):
+        blocking = queueing.erlang_b(counts, loads)
+    if not shape:
+        return float(blocking[0])
+    return np.broadcast_to(blocking, shape).copy()
 
 
 def required_agents(
     arrival_rate: npt.ArrayLike,
-    aht: npt.ArrayLike,
+    aht: Durations,
     *,
     target_service_level: float,
-    target_time: npt.ArrayLike,
-    interval: npt.ArrayLike = 1800,
+    target_time: Durations,
+    interval: Durations = 1800,
     max_occupancy: float | None = None,
     shrinkage: float = 0.0,
+    patience: Durations | None = None,
+    max_abandonment: float | None = None,
 ) -> StaffingResult:
-    r"""The least number of agents meeting a service-level target (Erlang C).
+    r"""The least number of agents meeting a service target (Erlang C or Erlang A).
 
-    ``arrival_rate``, ``aht``, ``target_time`` and ``interval`` may be
-    one-dimensional arrays with one value per interval, of one common length;
-    the targets ``target_service_level``, ``max_occupancy`` and ``shrinkage``
-    are numbers that apply to every interval.
+    Without ``patience`` the queue is Erlang C's (nobody hangs up); with it,
+    Erlang A's (callers hang up after an exponential patience with that
+    mean), and ``max_abandonment`` may cap the share who do.
+    ``arrival_rate``, ``aht``, ``target_time``, ``interval`` and
+    ``patience`` may be one-dimensional arrays with one value per interval,
+    of one common length; the targets ``target_service_level``,
+    ``max_occupancy``, ``max_abandonment`` and ``shrinkage`` are numbers
+    that apply to every interval.
 
     Parameters
     ----------
     arrival_rate : float or array_like
         Contacts offered per interval, 0 or more.
-    aht : float or array_like
-        Average handle time in seconds, positive.
+    aht : float, timedelta or array_like
+        Average handle time, positive: seconds, or time spans.
     target_service_level : float
         Share of contacts to answer within ``target_time``, between 0 and 1
-        (exclusive), e.g. 0.8.
-    target_time : float or array_like
-        The service-level threshold in seconds, 0 or more.
-    interval : float or array_like
-        Length of the interval in seconds; 1800 by default.
+        (exclusive), e.g. 0.8. With ``patience``, of all offered contacts:
+        abandoned calls count as misses.
+    target_time : float, timedelta or array_like
+        The service-level threshold, 0 or more: seconds, or time spans.
+    interval : float, timedelta or array_like
+        Length of the interval: seconds (1800 by default), or time spans.
     max_occupancy : float, optional
-        Highest acceptable occupancy (traffic / agents), greater than 0 and
-        at most 1, e.g. 0.85. None (the default) sets no cap.
+        Highest acceptable occupancy, greater than 0 and at most 1, e.g.
+        0.85: traffic / agents under Erlang C, the answered load / agents
+        under Erlang A. None (the default) sets no cap.
     shrinkage : float
         Share of paid time agents are not on the queue (breaks, training,
         absence), at least 0 and below 1.
+    patience : float, timedelta or array_like, optional
+        Mean patience of waiting callers, positive and finite: seconds, or
+        time spans (see `estimate_patience`). Given, the model is Erlang A;
+        None (the default) is Erlang C.
+    max_abandonment : float, optional
+        Highest acceptable share of offered calls that abandon, between 0
+        and 1 (exclusive), e.g. 0.05. Needs ``patience``.
 
     Returns
     -------
     StaffingResult
         ``agents_on_queue``, the least :math:`N` meeting every target;
-        ``agents``, the headcount to schedule after shrinkage; and the Erlang
-        C measures at ``agents_on_queue``: ``traffic``, ``prob_wait``,
-        ``service_level``, ``asa``, ``occupancy``. Python numbers when every
-        argument is a number, otherwise numpy arrays (the agent counts as
-        int64); ``to_frame()`` gives one row per interval.
+        ``agents``, the headcount to schedule after shrinkage; and the
+        measures at ``agents_on_queue`` (of Erlang C, or of Erlang A with
+        ``patience``): ``traffic``, ``prob_wait``, ``prob_abandon``,
+        ``service_level``, ``asa``, ``mean_wait``, ``occupancy``. Python
+        numbers when every argument is a number, otherwise read-only numpy
+        arrays (the agent counts as int64); ``to_frame()`` gives one row per
+        interval.
 
     Raises
     ------
@@ -241,11 +540,15 @@ def required_agents(
         Bad arrival rates, handle times, target times or intervals (as in
         `erlang_c`); traffic above 10,000,000 Erlangs;
         ``target_service_level`` outside (0, 1); ``max_occupancy`` outside
-        (0, 1]; ``shrinkage`` outside [0, 1).
+        (0, 1]; ``shrinkage`` outside [0, 1); a patience that is not
+        positive, or infinite (infinite patience is Erlang C: leave
+        ``patience`` out); ``max_abandonment`` outside (0, 1), or given
+        without ``patience``.
 
     See Also
     --------
     erlang_c : the measures for a given number of agents.
+    erlang_a : the same with callers who hang up.
 
     Notes
     -----
@@ -284,14 +587,30 @@ def required_agents(
     (occupancy exactly 85%), not 14; the occupancy reported may then exceed
     ``max_occupancy`` in the last digit (0.8500000000000001).
 
+    With ``patience`` the queue is Erlang A's (see `erlang_a`), stable at
+    any load, and :math:`N` is the least staffing whose service level (of
+    all offered calls), occupancy (answered load / :math:`N`) and
+    abandonment meet their targets. Each measure is monotone in :math:`N`,
+    and no staffing below
+    :math:`A \max(s, 1 - \text{max abandonment}) / \text{max occupancy}`
+    can meet them (an agent answers at most one call at a time, so the
+    answered share is at most :math:`N / A`). The same window search
+    starts near square-root staffing's guess [2]_ and moves by the secant
+    of the tightest target; every staffing it judges is computed exactly,
+    and the answer is a staffing that meets every target with one agent
+    fewer failing one, which by monotonicity no fewer agents meet.
+
     An interval with no arrivals needs no agent: ``agents_on_queue`` and
-    ``agents`` are 0, with ``prob_wait`` 0, ``service_level`` 1, ``asa`` 0
-    and ``occupancy`` 0.
+    ``agents`` are 0, with ``prob_wait`` 0, ``prob_abandon`` 0,
+    ``service_level`` 1, ``asa`` 0, ``mean_wait`` 0 and ``occupancy`` 0.
 
     References
     ----------
     .. [1] Halfin, S. and Whitt, W. (1981). Heavy-traffic limits for queues
        with many exponential servers. *Operations Research*, 29(3), 567-588.
+    .. [2] Garnett, O., Mandelbaum, A. and Reiman, M. (2002). Designing a
+       call center with impatient customers. *Manufacturing & Service
+       Operations Management*, 4(3), 208-227.
 
     Examples
     --------
@@ -316,10 +635,21 @@ def required_agents(
     array([ 0,  4, 10, 17, 22, 19])
     >>> staffing.service_level.round(3)
     array([1.   , 0.926, 0.895, 0.872, 0.858, 0.854])
+
+    Callers who hang up after 3 minutes on average, and at most 3% of them
+    abandoning (Erlang A). Thirteen agents would answer 87.5% within 20
+    seconds, but 3.2% of callers would hang up:
+
+    >>> print(cx.required_agents(
+    ...     100, 180, target_service_level=0.8, target_time=20,
+    ...     patience=180, max_abandonment=0.03,
+    ... ))
+    Staffing (Erlang A): 14 agents to schedule (14 on the queue) for 10 Erlangs: service level 92.6% in 20 s, abandonment 1.9%, ASA 2.998 s, occupancy 70.1%
     """  # noqa: E501
     func = "required_agents"
+    wait_limit = None if patience is None else _check_patience(func, patience)
     rate, handle, target, length, shape = _check_required_agents(
-        func, arrival_rate, aht, target_time, interval
+        func, arrival_rate, aht, target_time, interval, wait_limit
     )
     level = _check_fraction(
         func, "target_service_level", target_service_level, closed_high=False
@@ -330,27 +660,207 @@ def required_agents(
         else _check_fraction(func, "max_occupancy", max_occupancy, closed_high=True)
     )
     loss = _check_shrinkage(func, shrinkage)
-    traffic, highest = _traffic(func, rate, handle, length, limit=_MAX_TRAFFIC)
-    on_queue, prob_wait, service, asa, occupancy = _least_agents(
-        _full(traffic, shape), highest, handle, target, level, cap
-    )
-    headcount = _headcount(on_queue, loss)
+    most_abandon = None
+    if wait_limit is None:
+        if max_abandonment is not None:
+            raise InputError(
+                f"{func}: max_abandonment needs patience: without it the model "
+                "is Erlang C, where nobody abandons"
+            )
+        traffic, highest = _traffic(func, rate, handle, length, limit=_MAX_TRAFFIC)
+        on_queue, prob_wait, service, asa, occupancy = queueing.least_agents_erlang_c(
+            _full(traffic, shape), highest, handle, target, level, cap
+        )
+        abandon, mean_wait = np.zeros_like(asa), asa
+    else:
+        if max_abandonment is not None:
+            most_abandon = _check_fraction(
+                func, "max_abandonment", max_abandonment, closed_high=False
+            )
+        traffic, _ = _traffic(func, rate, handle, length, limit=_MAX_TRAFFIC)
+        _check_patient_arrivals(func, traffic, handle, wait_limit)
+        on_queue, prob_wait, abandon, service, asa, mean_wait, occupancy = (
+            _least_agents_erlang_a(
+                traffic, handle, target, wait_limit, shape, level, cap, most_abandon
+            )
+        )
+    headcount = queueing.headcount(on_queue, loss)
     return StaffingResult(
-        arrival_rate=rate,
-        aht=handle,
-        interval=length,
-        target_time=target,
+        **_inputs(rate, handle, length, target, traffic),
+        patience=None if wait_limit is None else _kept(wait_limit),
         target_service_level=level,
         max_occupancy=cap,
+        max_abandonment=most_abandon,
         shrinkage=loss,
-        traffic=traffic,
         agents_on_queue=_counts(on_queue, shape),
         agents=_counts(headcount, shape),
-        prob_wait=_shaped(prob_wait, shape),
-        service_level=_shaped(service, shape),
-        asa=_shaped(asa, shape),
-        occupancy=_shaped(occupancy, shape),
+        **_measures(
+            shape,
+            prob_wait=prob_wait,
+            prob_abandon=abandon,
+            service_level=service,
+            asa=asa,
+            mean_wait=mean_wait,
+            occupancy=occupancy,
+        ),
     )
+
+
+def estimate_patience(
+    wait_time: Durations,
+    answered: npt.ArrayLike,
+    *,
+    nan_policy: NanPolicy = "omit",
+) -> float:
+    r"""Mean patience of callers, from a call log: the exponential MLE, in seconds.
+
+    Abandoned calls show how long their callers were willing to wait;
+    answered calls only that their callers would have waited at least as
+    long as they did (censored observations). With an exponential patience
+    the maximum-likelihood estimate of its mean is the total waiting time
+    of all calls over the number abandoned: the ``patience`` of `erlang_a`
+    and of `required_agents`.
+
+    Parameters
+    ----------
+    wait_time : array_like
+        Time each call waited: until an agent answered, or until the caller
+        hung up. Seconds, or time spans.
+    answered : array_like
+        Flags aligned with ``wait_time``: True (or 1) when an agent
+        answered, False (or 0) when the caller hung up.
+    nan_policy : {'omit', 'raise', 'propagate'}
+        How to treat a call whose wait or flag is missing: left out (the
+        default), an error, or a NaN estimate.
+
+    Returns
+    -------
+    float
+        The estimated mean patience, in seconds (NaN when a value is missing
+        and ``nan_policy="propagate"``).
+
+    Raises
+    ------
+    InputError
+        Negative or infinite waits, dates instead of waits, flags other than
+        booleans or 0/1, misaligned or empty inputs, no valid call; and a
+        log in which nobody hung up: the estimate would be infinite (plan
+        with Erlang C, leaving ``patience`` out).
+
+    See Also
+    --------
+    erlang_a : the queue's measures with this patience.
+    abandonment_rate : the observed share of calls abandoned.
+
+    Notes
+    -----
+    With patience exponential at rate :math:`\theta`, a call that waited
+    :math:`w_i` and was abandoned contributes the density
+    :math:`\theta e^{-\theta w_i}`, and one that was answered after
+    :math:`w_i` the survival :math:`e^{-\theta w_i}`; the log-likelihood
+    :math:`d \log\theta - \theta \sum_i w_i`, with :math:`d` calls
+    abandoned, is largest at
+
+    .. math::
+
+        \hat\theta = \frac{d}{\sum_i w_i}, \qquad
+        \widehat{\text{patience}} = \frac{1}{\hat\theta}
+            = \frac{\sum_i w_i}{d},
+
+    whose relative standard error is about :math:`1/\sqrt{d}`. The
+    assumptions are those of Erlang A: each caller's patience is
+    exponential, independent of the wait the queue offers and of other
+    callers, and the same through the period [1]_. Calls answered at once
+    (wait 0) add nothing to the total but count as calls. Callers who hang
+    up within a few seconds are often not impatient (misdials, callers who
+    hear a recorded message); their abandons lower the estimate, and a log
+    of them may be left out first (``wait_time >= 5``, say), as
+    `service_level` and `abandonment_rate` can leave them out with
+    ``short_abandon``.
+
+    References
+    ----------
+    .. [1] Brown, L., Gans, N., Mandelbaum, A., Sakov, A., Shen, H., Zeltyn,
+       S. and Zhao, L. (2005). Statistical analysis of a telephone call
+       center: a queueing-science perspective. *Journal of the American
+       Statistical Association*, 100(469), 36-50.
+
+    Examples
+    --------
+    Four calls: two answered after 10 and 60 seconds, two abandoned after 30
+    and 20. Their callers waited 120 seconds in all, and two gave up:
+
+    >>> import cxmetrics as cx
+    >>> cx.estimate_patience([10, 30, 60, 20], [True, False, True, False])
+    60.0
+
+    The sample calls, with and without the callers who hung up within five
+    seconds:
+
+    >>> calls = cx.datasets.load_calls()
+    >>> round(cx.estimate_patience(calls["wait"], calls["answered"]), 1)
+    128.7
+    >>> patient = calls[calls["wait"] >= 5]
+    >>> round(cx.estimate_patience(patient["wait"], patient["answered"]), 1)
+    155.5
+    """
+    func = "estimate_patience"
+    check_option(func, "nan_policy", nan_policy, NAN_POLICIES)
+    calls = _read_answered(func, wait_time, answered)
+    missing = np.isnan(calls.wait)
+    if calls.flag_missing is not None:
+        missing |= calls.flag_missing
+    marker = np.where(missing, np.nan, 0.0)
+    if missing_rows(marker, func=func, name="calls", nan_policy=nan_policy) is not None:
+        if nan_policy == "propagate":
+            return math.nan
+        if missing.all():
+            raise InputError(
+                f"{func}: no valid calls: all {format_count(missing.size)} are missing"
+            )
+    kept = ~missing
+    abandoned = int(np.count_nonzero(~calls.flag[kept]))
+    if abandoned == 0:
+        raise InputError(
+            f"{func}: none of the {format_count(int(kept.sum()))} calls was "
+            "abandoned, so the patience estimate is infinite: callers who never "
+            "hang up make the queue Erlang C (leave patience out)"
+        )
+    return float(calls.wait[kept].sum()) / abandoned
+
+
+def _least_agents_erlang_a(
+    traffic: Numbers,
+    aht: Numbers,
+    target_time: Numbers,
+    patience: Numbers,
+    shape: tuple[int, ...],
+    level: float,
+    max_occupancy: float | None,
+    max_abandonment: float | None,
+) -> tuple[FloatArray, ...]:
+    """Erlang A staffing per interval, and the measures at it.
+
+    Returns agents, P(wait), P(abandon), service level, ASA, mean wait and
+    occupancy, each a float64 array with one value per interval.
+    """
+    load, handles, targets, limits = (
+        np.asarray(value, dtype=np.float64).reshape(-1)
+        for value in np.broadcast_arrays(
+            _full(traffic, shape), aht, target_time, patience
+        )
+    )
+    busy = load > 0
+    all_busy = bool(busy.all())
+    queue = queueing.ErlangAQueue.of(
+        load if all_busy else np.where(busy, load, 1.0), handles, limits, targets
+    )
+    agents, wait, abandon, service, occupancy = queueing.least_agents_erlang_a(
+        queue, None if all_busy else busy, level, max_occupancy, max_abandonment
+    )
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        asa, mean_wait = queueing.erlang_a_waits(queue, agents, wait, abandon)
+    return agents, wait, abandon, service, asa, mean_wait, occupancy
 
 
 # ---------------------------------------------------------------------------
@@ -364,8 +874,12 @@ def _check_erlang_c(
     agents: object,
     target_time: object,
     interval: object,
+    patience: Numbers | None = None,
 ) -> tuple[Numbers, Numbers, Numbers, Numbers, Numbers, tuple[int, ...]]:
-    """Validated arrival rate, handle time, agents, target time, interval, shape."""
+    """Validated arrival rate, handle time, agents, target time, interval, shape.
+
+    ``patience``, already validated, joins the check of lengths.
+    """
     rate, handle, target, length = _check_queue(
         func, arrival_rate, aht, target_time, interval
     )
@@ -380,13 +894,7 @@ def _check_erlang_c(
     )
     shape = _check_lengths(
         func,
-        {
-            "arrival_rate": rate,
-            "aht": handle,
-            "agents": staff,
-            "target_time": target,
-            "interval": length,
-        },
+        _named(rate, handle, target, length, patience, agents=staff),
     )
     return rate, handle, staff, target, length, shape
 
@@ -397,32 +905,96 @@ def _check_required_agents(
     aht: object,
     target_time: object,
     interval: object,
+    patience: Numbers | None = None,
 ) -> tuple[Numbers, Numbers, Numbers, Numbers, tuple[int, ...]]:
-    """Validated arrival rate, handle time, target time, interval and shape."""
+    """Validated arrival rate, handle time, target time, interval and shape.
+
+    ``patience``, already validated, joins the check of lengths.
+    """
     rate, handle, target, length = _check_queue(
         func, arrival_rate, aht, target_time, interval
     )
-    shape = _check_lengths(
-        func,
-        {
-            "arrival_rate": rate,
-            "aht": handle,
-            "target_time": target,
-            "interval": length,
-        },
-    )
+    shape = _check_lengths(func, _named(rate, handle, target, length, patience))
     return rate, handle, target, length, shape
+
+
+def _named(
+    rate: Numbers,
+    aht: Numbers,
+    target: Numbers,
+    interval: Numbers,
+    patience: Numbers | None,
+    **more: Numbers,
+) -> dict[str, Numbers]:
+    """The per-interval inputs by name, in the order their errors name them."""
+    named = {"arrival_rate": rate, "aht": aht, **more}
+    named.update(target_time=target, interval=interval)
+    if patience is not None:
+        named["patience"] = patience
+    return named
 
 
 def _check_queue(
     func: str, arrival_rate: object, aht: object, target_time: object, interval: object
 ) -> tuple[Numbers, Numbers, Numbers, Numbers]:
-    """The four numeric inputs both functions share, each checked on its own."""
+    """The four inputs both functions share, each checked on its own."""
     return (
         _numbers(func, "arrival_rate", arrival_rate, minimum=0.0, strict=False),
-        _numbers(func, "aht", aht, minimum=0.0, strict=True),
-        _numbers(func, "target_time", target_time, minimum=0.0, strict=False),
-        _numbers(func, "interval", interval, minimum=0.0, strict=True),
+        _durations(func, "aht", aht, strict=True),
+        _durations(func, "target_time", target_time, strict=False),
+        _durations(func, "interval", interval, strict=True),
+    )
+
+
+def _durations(func: str, name: str, value: object, *, strict: bool) -> Numbers:
+    """A duration argument in seconds, finite and positive (or at least 0).
+
+    Numbers of seconds or time spans, one or an array of them (`duration_values`);
+    positive when ``strict``, else at least 0.
+    """
+    if (
+        type(value) is np.ndarray and value.ndim == 1 and value.dtype.kind in "fiu"
+    ) or (type(value) in (int, float)):
+        seconds: Numbers | object = value  # plain numbers: the fast path
+    else:
+        seconds = duration_values(value, func=func, name=name)
+    return _numbers(func, name, seconds, minimum=0.0, strict=strict)
+
+
+def _check_patience(func: str, value: object) -> Numbers:
+    """Patience in seconds: positive and finite (infinite patience is Erlang C)."""
+    seconds = duration_values(value, func=func, name="patience")
+    infinite = np.isposinf(seconds)
+    if np.any(infinite):
+        hint = "use erlang_c" if func == "erlang_a" else "leave patience out"
+        where = (
+            ""
+            if isinstance(seconds, float)
+            else f" ({format_count(int(infinite.sum()))} of "
+            f"{format_count(np.size(seconds))} values)"
+        )
+        raise InputError(
+            f"{func}: patience is infinite{where}; callers who never hang up "
+            f"make the queue Erlang C: {hint}"
+        )
+    return _numbers(func, "patience", seconds, minimum=0.0, strict=True)
+
+
+def _check_patient_arrivals(
+    func: str, traffic: Numbers, aht: Numbers, patience: Numbers
+) -> None:
+    """Refuse patience so long that Erlang A is Erlang C for every purpose."""
+    arrivals = np.asarray(traffic) * np.asarray(patience) / np.asarray(aht)
+    if np.all(arrivals <= _MAX_PATIENT_ARRIVALS):
+        return
+    _refuse(
+        func,
+        "traffic * patience / aht (calls arriving within one mean patience)",
+        arrivals if arrivals.ndim else float(arrivals),
+        arrivals <= _MAX_PATIENT_ARRIVALS,
+        f"are above {_MAX_PATIENT_ARRIVALS:,.0f}, where nobody abandons: use Erlang C",
+        f"at most {_MAX_PATIENT_ARRIVALS:,.0f}; with patience that long nobody "
+        "abandons: use Erlang C",
     )
 
 
@@ -431,16 +1003,17 @@ def _numbers(
 ) -> Numbers:
     """A finite number as a float, or a 1-d array-like as a finite float64 array.
 
-    Every value must be above ``minimum`` (``strict``) or at least it.
+    Every value must be above ``minimum`` (``strict``) or at least it. Time
+    spans are not numbers here (see `_durations`).
     """
     if type(value) is np.ndarray and value.ndim == 1 and value.dtype.kind in "fiu":
         values = value.astype(np.float64, copy=False)  # to_float_array's result
     else:
         if isinstance(value, np.ndarray) and value.ndim == 0:
-            value = value.item()
-        if isinstance(value, (bool, np.bool_)):
+            value = value[()]
+        if isinstance(value, (bool, np.bool_, np.timedelta64)):
             raise InputError(f"{func}: {name} must be a number; got {value!r}")
-        if isinstance(value, (int, float, np.integer, np.floating)):
+        if is_real(value):
             number = float(value)
             if not math.isfinite(number):
                 raise InputError(
@@ -551,9 +1124,7 @@ def _check_shrinkage(func: str, value: object) -> float:
 
 
 def _option_number(func: str, name: str, value: object, rule: str) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(
-        value, (int, float, np.integer, np.floating)
-    ):
+    if not is_real(value):
         raise InputError(f"{func}: {name} must be a number {rule}; got {value!r}")
     return float(value)
 
@@ -589,16 +1160,6 @@ def _traffic(
     )
 
 
-def _least(values: Numbers) -> float:
-    """The least value of a number or an array."""
-    return values if isinstance(values, float) else float(values.min())
-
-
-def _most(values: Numbers) -> float:
-    """The largest value of a number or an array."""
-    return values if isinstance(values, float) else float(values.max())
-
-
 def _full(values: Numbers, shape: tuple[int, ...]) -> FloatArray:
     """``values`` as a float64 array of ``shape`` (at least one dimension)."""
     shape = shape or (1,)
@@ -607,395 +1168,58 @@ def _full(values: Numbers, shape: tuple[int, ...]) -> FloatArray:
     return values
 
 
+def _inputs(
+    rate: Numbers, aht: Numbers, interval: Numbers, target: Numbers, traffic: Numbers
+) -> dict[str, Any]:
+    """The queue's inputs and traffic, as a result record keeps them."""
+    return {
+        "arrival_rate": _kept(rate),
+        "aht": _kept(aht),
+        "interval": _kept(interval),
+        "target_time": _kept(target),
+        "traffic": _frozen(traffic),
+    }
+
+
+def _measures(shape: tuple[int, ...], **values: npt.NDArray[Any]) -> dict[str, Any]:
+    """Measures as a result record keeps them: floats, or read-only arrays."""
+    return {name: _shaped(value, shape) for name, value in values.items()}
+
+
 def _shaped(values: npt.NDArray[Any], shape: tuple[int, ...]) -> Any:
-    """A float when ``shape`` is ``()`` (every input a number), else an array."""
+    """A float when ``shape`` is ``()`` (every input a number), else an array.
+
+    The array is read-only: it belongs to a result record.
+    """
     if not shape:
         return float(values.reshape(-1)[0])
     if values.shape != shape:
-        return np.broadcast_to(values, shape).astype(np.float64)
-    return values  # a fresh float64 array from the computation
+        values = np.broadcast_to(values, shape).astype(np.float64)
+    return _frozen(values)  # a fresh float64 array from the computation
 
 
 def _counts(values: Numbers | FloatArray, shape: tuple[int, ...]) -> Any:
-    """Agent counts as an int when ``shape`` is ``()``, else an int64 array."""
+    """Agent counts as an int when ``shape`` is ``()``, else a read-only int64 array."""
     if not shape:
         return int(np.asarray(values).reshape(-1)[0])
-    return np.asarray(values).astype(np.int64)  # already of the common shape
+    counts = np.asarray(values)
+    if counts.shape != shape:
+        counts = np.broadcast_to(counts, shape)
+    return _frozen(counts.astype(np.int64))
 
 
-# ---------------------------------------------------------------------------
-# The queue: assumes validated inputs
+def _frozen(values: Any) -> Any:
+    """An array made by the computation, made read-only for its result record."""
+    if isinstance(values, np.ndarray):
+        values.flags.writeable = False
+    return values
 
 
-def _queue_measures(
-    traffic: FloatArray, agents: FloatArray, aht: FloatArray, target_time: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """P(wait), service level, ASA and occupancy, broadcast; assumes agents >= 1."""
-    gap = agents - traffic
-    busy = traffic > 0
-    queueing = (gap > 0) & busy
-    if queueing.all():
-        wait = _erlang_c_probability(agents, traffic)
-        # wait <= 1 and the exponential <= 1, so the service level is in [0, 1].
-        service = 1.0 - wait * np.exp(-gap * target_time / aht)
-        return wait, service, wait * aht / gap, traffic / agents
-    # Placeholders where the formula does not apply keep the kernel free of
-    # 0/0; those intervals take their values from the definitions below.
-    wait = _erlang_c_probability(
-        np.where(queueing, agents, 2.0), np.where(queueing, traffic, 1.0)
-    )
-    wait = np.where(queueing, wait, np.where(busy, 1.0, 0.0))
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        service = np.where(
-            queueing, 1.0 - wait * np.exp(-gap * target_time / aht), 1.0 - wait
-        )
-        asa = np.where(queueing, wait * aht / gap, np.where(busy, np.inf, 0.0))
-    return wait, service, asa, np.minimum(traffic / agents, 1.0)
+def _kept(values: Numbers) -> Any:
+    """An input kept on a result: a read-only copy of an array, a number as is.
 
-
-def _erlang_c_probability(agents: FloatArray, traffic: FloatArray) -> FloatArray:
-    """Erlang C from Erlang B; assumes ``agents > traffic > 0``."""
-    blocking = _erlang_b(agents, traffic)
-    # N - A(1 - B) as (N - A) + A B: no cancellation when N is close to A.
-    wait = agents * blocking / (agents - traffic + traffic * blocking)
-    return np.minimum(wait, 1.0)
-
-
-def _erlang_b(agents: FloatArray, traffic: FloatArray) -> FloatArray:
-    """Erlang B as the Poisson ratio pmf / cdf; assumes agents >= 1, traffic > 0."""
-    cumulative: FloatArray = _poisson_cdf()(agents, traffic)
-    with np.errstate(over="ignore"):  # an underflowing pmf: see `_deviance`
-        surprise = _minus_log_poisson_pmf(agents, traffic)
-    return np.exp(-surprise) / cumulative
-
-
-@functools.cache
-def _poisson_cdf() -> Any:
-    """The Poisson cdf ``pdtr(k, mean)`` of scipy, imported on first use only."""
-    from scipy import special
-
-    return special.pdtr
-
-
-def _inverse_erlang_b(
-    agents: FloatArray, traffic: FloatArray, most_agents: float
-) -> FloatArray:
-    """1 / B(N, A) as the Poisson ratio cdf / pmf; assumes agents >= 1, traffic > 0.
-
-    ``most_agents`` bounds ``agents`` from above. B so small that 1 / B
-    overflows gives inf (under ``np.errstate``). The cdf is the costliest
-    step of `required_agents`, about two fifths of a call for a few hundred
-    intervals, yet cheaper than the alternatives: the finite Poisson sum or
-    a continued fraction for it take on the order of ``sqrt(A)`` terms, each
-    a numpy call or a pass over a matrix.
+    The copy leaves the caller's own array writable.
     """
-    inverse = np.exp(_minus_log_poisson_pmf(agents, traffic, most_agents))
-    inverse *= _poisson_cdf()(agents, traffic)
-    return inverse
-
-
-def _minus_log_poisson_pmf(
-    k: FloatArray, mean: FloatArray, most: float | None = None
-) -> FloatArray:
-    """-log(mean^k e^-mean / k!) in Loader's saddle-point form; assumes k >= 1.
-
-    ``bd0(k, mean) + [log k! - (k log k - k)]`` adds two small terms where
-    the textbook ``log(k!) + mean - k log(mean)`` subtracts numbers near
-    ``k log k``, which loses about ``log10(k log k)`` digits. ``most``, when
-    known, bounds k from above.
-    """
-    return _deviance(k, mean) + _stirling_remainder(k, most)
-
-
-def _deviance(k: FloatArray, mean: FloatArray) -> FloatArray:
-    """bd0 = k log(k / mean) + mean - k, without cancellation; assumes k >= 1.
-
-    Written ``k log1p(d / mean) - d`` with ``d = k - mean``, its absolute
-    error is about ``eps |d|``, where the textbook form's is ``eps k log k``;
-    the absolute error of bd0 is the relative error of the pmf. A mean so
-    small that ``d / mean`` overflows gives inf, and a pmf of 0: it is below
-    the smallest normal double there.
-    """
-    excess = k - mean
-    deviance = np.log1p(excess / mean)
-    deviance *= k
-    deviance -= excess
-    return deviance
-
-
-def _stirling_remainder(k: FloatArray, most: float | None = None) -> FloatArray:
-    """log(k!) - (k log k - k), for whole k >= 1 (and at most ``most``, if given).
-
-    This is Stirling's error term plus ``log(2 pi k) / 2``; read from a table
-    below ``_STIRLING_TABLE_SIZE`` agents, from the asymptotic series above.
-    """
-    table = _stirling_table()
-    if (k.max() if most is None else most) < _STIRLING_TABLE_SIZE:
-        return table[k.astype(np.intp)]
-    inside = np.minimum(k, _STIRLING_TABLE_SIZE - 1).astype(np.intp)
-    return np.where(k < _STIRLING_TABLE_SIZE, table[inside], _stirling_series(k))
-
-
-@functools.cache
-def _stirling_table() -> FloatArray:
-    """``log(k!) - (k log k - k)`` for k = 0, 1, ..., computed once per process.
-
-    From ``math.lgamma`` below 16, where the subtraction of numbers below 30
-    loses nothing; from the asymptotic series, exact to double precision,
-    above.
-    """
-    k = np.arange(_STIRLING_TABLE_SIZE, dtype=np.float64)
-    table = _stirling_series(np.maximum(k, 1.0))
-    table[0] = 0.0  # log 0! = 0, with 0 log 0 = 0
-    for small in range(1, int(_STIRLING_SERIES_FROM)):
-        table[small] = math.lgamma(small + 1.0) - (small * math.log(small) - small)
-    table.flags.writeable = False
-    return table
-
-
-def _stirling_series(k: FloatArray) -> FloatArray:
-    """log(k!) - (k log k - k) by Stirling's series to the k^-7 term (k >= 16)."""
-    inverse = 1.0 / k
-    square = inverse * inverse
-    series: FloatArray = inverse * (
-        1.0 / 12.0 - square * (1.0 / 360.0 - square * (1.0 / 1260.0 - square / 1680.0))
-    )
-    return series + (0.5 * np.log(k) + _HALF_LOG_2PI)
-
-
-def _least_agents(
-    traffic: FloatArray,
-    highest: float,
-    aht: Numbers,
-    target_time: Numbers,
-    level: float,
-    max_occupancy: float | None,
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
-    """The least agents meeting every target, and the queue measures there.
-
-    Each interval starts at its least admissible staffing, which cannot be
-    too many agents. A window of consecutive staffings from there, as many
-    as `_search_rows` expects the longest search to need, is judged for all
-    intervals at once (see `_judge_window`), and the first staffing in it
-    that meets the target is the answer. Intervals whose window holds none
-    (rare) go on with a window twice as long, from past its end. The loop
-    runs over windows, never over intervals. ``highest`` is the largest
-    traffic. Returns agents, P(wait), service level, ASA and occupancy.
-
-    For a few hundred intervals the time goes to the number of numpy calls,
-    not their length, and to the one Poisson cdf (see `_inverse_erlang_b`).
-    Starting at a guess near the answer instead of the least stable
-    staffing would not save calls: proving that one agent fewer fails
-    would then take a search downwards as well.
-    """
-    size = traffic.size
-    busy = None if np.count_nonzero(traffic) == size else traffic > 0
-    load = traffic if busy is None else np.where(busy, traffic, 1.0)
-    highest = max(highest, 1.0)  # counting the stand-in load of idle intervals
-    start = _least_stable(load, max_occupancy)
-    decay = (-target_time) / aht  # each agent more multiplies the delay by e^{-t/h}
-    delay_rate = _least(target_time) / _most(aht)
-    rows = _search_rows(highest, size, level, max_occupancy, delay_rate)
-    # 1 / B overflows to inf only where B is below the smallest normal
-    # double, and inf then reads as P(wait) = 0.
-    with np.errstate(over="ignore"):
-        # start <= highest / max_occupancy + 1: see `_least_stable`.
-        most = highest / (max_occupancy or 1.0) + 1.0
-        first = _inverse_erlang_b(start, load, most)
-        while True:
-            agents, inverse, wait, miss = _judge_window(
-                start, first, rows, load, decay, busy
-            )
-            meets = miss <= 1.0 - level
-            if np.count_nonzero(meets[-1]) == size:
-                break  # every interval meets its target within the window
-            found = meets.any(axis=0)
-            beyond = agents[-1] + 1.0
-            start = np.where(found, start, beyond)
-            first = np.where(found, first, inverse[-1] * (beyond / load) + 1.0)
-            rows = min(2 * rows, max(1, _SEARCH_CELLS // size))
-    # The first staffing that meets the target: a row for each interval.
-    chosen = meets.argmax(axis=0) * size + _positions(size)
-    agents = agents.ravel()[chosen]
-    wait = wait.ravel()[chosen]
-    # Met targets bound P(wait) * delay by 1 - level < 1: no clipping needed.
-    service = 1.0 - miss.ravel()[chosen]
-    measures = (agents, wait, service, wait * aht / (agents - load), load / agents)
-    if busy is None:
-        return measures
-    empty = (0.0, 0.0, 1.0, 0.0, 0.0)  # no arrivals: nobody needed, nobody waits
-    agents, wait, service, asa, occupancy = (
-        np.where(busy, value, nothing)
-        for value, nothing in zip(measures, empty, strict=True)
-    )
-    return agents, wait, service, asa, occupancy
-
-
-def _judge_window(
-    start: FloatArray,
-    first: FloatArray,
-    rows: int,
-    traffic: FloatArray,
-    decay: Numbers,
-    busy: npt.NDArray[np.bool_] | None,
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Staffings ``start``, ``start + 1``, ... in ``rows`` rows, and their queues.
-
-    ``first`` is 1 / B at ``start``. Returns the agents, 1 / B, P(wait) and
-    ``P(wait) e^{-(N - A) t / h}``, which is 1 - service level, each with one
-    row per staffing and one column per interval. Each step is one numpy
-    call over the whole window, but for the Erlang B recursion, which takes
-    two per row: about twenty calls for a few rows, against a dozen per
-    agent when every interval steps up one agent at a time.
-    """
-    agents = start + _offsets(rows)
-    inverse = _inverse_erlang_b_upward(agents, traffic, first)
-    gap = agents - traffic
-    # P(wait) = N B / (N - A + A B), with B = 1 / inverse: unlike
-    # N / ((N - A) / B + A), no step overflows while B is a normal double.
-    wait = traffic / inverse
-    wait += gap
-    np.divide(np.divide(agents, inverse), wait, out=wait)
-    miss = np.multiply(gap, decay, out=gap)
-    np.exp(miss, out=miss)
-    if busy is not None:
-        miss *= busy  # no arrivals: never late
-    miss *= wait
-    return agents, inverse, wait, miss
-
-
-def _least_stable(traffic: FloatArray, max_occupancy: float | None) -> FloatArray:
-    """The least staffing worth judging: above the traffic, within the cap."""
-    if max_occupancy is not None and max_occupancy < _CLEARLY_BELOW_ONE:
-        # A / max_occupancy is then above A even after rounding, and so is
-        # its ceiling: the occupancy bound alone is stable.
-        return _least_below_occupancy(traffic, max_occupancy)
-    stable = np.floor(traffic) + 1.0
-    if max_occupancy is None:
-        return stable
-    return np.maximum(stable, _least_below_occupancy(traffic, max_occupancy))
-
-
-def _search_rows(
-    highest: float,
-    size: int,
-    level: float,
-    max_occupancy: float | None,
-    delay_rate: float,
-) -> int:
-    """How many consecutive staffings to judge at once, from the least stable up.
-
-    Square-root staffing (Halfin and Whitt 1981) puts the answer near
-    ``A + beta sqrt(A)``. With a target time of 0, P(wait) must be at most
-    ``1 - level``, and P(wait) tends to ``1 / (1 + beta Phi / phi)``; a
-    target time t helps by ``e^{-beta sqrt(A) t / h}``, and one Newton step
-    lowers ``beta`` for it, with ``delay_rate`` the least ``t / h`` of all
-    intervals. The search starts above ``A (1 + c)``, with
-    ``c = 1 / max_occupancy - 1`` (or 0), so it takes about
-    ``beta sqrt(A) - c A`` steps, most at ``sqrt(A) = beta / 2c`` or at the
-    ``highest`` traffic, whichever is less. The window reaches two staffings
-    further, for the approximation and the ceiling, and holds at most
-    ``_SEARCH_CELLS`` staffings for ``size`` intervals. A window too short
-    costs a second window, about a quarter of a call for a few hundred
-    intervals; a staffing too many costs a few percent.
-    """
-    beta, slope = _square_root_safety(level)
-    excess = 0.0
-    if max_occupancy is not None:
-        excess = max(0.0, (1.0 - _WHOLE_TOLERANCE) / max_occupancy - 1.0)
-    root = math.sqrt(highest)  # sqrt(A) where the search takes most steps
-    if excess > 0.0:
-        root = min(root, beta / (2.0 * excess))
-    beta /= 1.0 + root * delay_rate / slope
-    if excess > 0.0:
-        root = min(root, beta / (2.0 * excess))
-    steps = beta * root - excess * root * root
-    return max(1, min(math.ceil(steps) + 2, _SEARCH_CELLS // size))
-
-
-@functools.lru_cache(maxsize=64)
-def _square_root_safety(level: float) -> tuple[float, float]:
-    """Square-root staffing's beta for P(wait) = 1 - level, and the slope there.
-
-    ``beta`` solves ``log(beta Phi(beta) / phi(beta)) = log(level / (1 -
-    level))`` by bisection; the slope is the derivative of
-    ``log(1 + beta Phi / phi)`` at ``beta``, which is
-    ``(Phi / phi + beta + beta^2 Phi / phi) / (1 + beta Phi / phi)``.
-    """
-    target = math.log(level) - math.log1p(-level)
-    low, high = 0.0, 40.0
-    for _ in range(60):
-        middle = 0.5 * (low + high)
-        if math.log(middle) + _log_mills_ratio(middle) < target:
-            low = middle
-        else:
-            high = middle
-    mills = math.exp(_log_mills_ratio(high))
-    return high, (mills + high + high * high * mills) / (1.0 + high * mills)
-
-
-def _log_mills_ratio(beta: float) -> float:
-    """log(Phi(beta) / phi(beta)) for the standard normal, for beta >= 0."""
-    return (
-        math.log(0.5 * math.erfc(-beta / math.sqrt(2.0)))
-        + 0.5 * beta * beta
-        + _HALF_LOG_2PI
-    )
-
-
-def _inverse_erlang_b_upward(
-    agents: FloatArray, traffic: FloatArray, first: FloatArray
-) -> FloatArray:
-    """1 / B at each row of ``agents`` (N, N + 1, ...), from ``first`` at row 0.
-
-    The recursion 1 / B(N + 1) = 1 + (N + 1) / A / B(N) adds positive terms
-    only, so it loses nothing however many rows it runs.
-    """
-    inverse = agents / traffic  # row k holds (N + k) / A until its turn
-    inverse[0] = first
-    previous = first
-    for row in inverse[1:]:
-        row *= previous
-        row += 1.0
-        previous = row
-    return inverse
-
-
-@functools.lru_cache(maxsize=32)
-def _offsets(count: int) -> FloatArray:
-    """0, 1, ..., count - 1 as a read-only float column."""
-    column = np.arange(count, dtype=np.float64)[:, np.newaxis]
-    column.flags.writeable = False
-    return column
-
-
-@functools.lru_cache(maxsize=32)
-def _positions(count: int) -> npt.NDArray[np.intp]:
-    """0, 1, ..., count - 1 as a read-only index array."""
-    positions = np.arange(count)
-    positions.flags.writeable = False
-    return positions
-
-
-def _whole_ceiling(numerator: FloatArray, factor: float) -> FloatArray:
-    """ceil(numerator * factor), reading a product just above a whole number as it.
-
-    A product up to a relative 1e-9 above a whole number counts as that
-    number. A quotient of decimals that is whole on paper can land just above the
-    whole number in floating point (21 / (1 - 0.3) is 30.000000000000004),
-    and a plain ceiling would then add a needless agent.
-    """
-    # Shrinking first moves a quotient up to 1e-9 above k to just below k.
-    return np.ceil(numerator * (factor * (1.0 - _WHOLE_TOLERANCE)))
-
-
-def _least_below_occupancy(traffic: FloatArray, max_occupancy: float) -> FloatArray:
-    """The least N with traffic / N <= max_occupancy (see `_whole_ceiling`)."""
-    return _whole_ceiling(traffic, 1.0 / max_occupancy)
-
-
-def _headcount(on_queue: FloatArray, shrinkage: float) -> FloatArray:
-    """The people to schedule for ``on_queue`` agents: ceil(N / (1 - shrinkage))."""
-    if shrinkage == 0:
-        return on_queue
-    return _whole_ceiling(on_queue, 1.0 / (1.0 - shrinkage))
+    if isinstance(values, np.ndarray):
+        return _frozen(values.copy())
+    return values

@@ -32,6 +32,7 @@ from cxmetrics._life_tables import (
     first_time_at_or_below_half,
     kaplan_meier,
     log_log_bounds,
+    median_interval,
     reverse_cumsum,
 )
 from cxmetrics._plans import segmentable
@@ -144,9 +145,6 @@ class SurvivalPlan:
         whole: bool = True,
     ) -> _Subjects:
         """Validate the rows as `survival_curve` does, keeping each one's group."""
-        check_same_index(
-            self.func, {k: data.get(k) for k in ("durations", "observed", "weights")}
-        )
         return _check_subjects(
             _Names(self.func),
             data["durations"],
@@ -168,13 +166,27 @@ class SurvivalPlan:
         those against the one before. Dense tables of groups x times are
         bounded: beyond `_TABLE_CELLS` cells the groups go a block at a time.
         """
+        codes = subjects.groups
+        assert codes is not None
+        assert subjects.missing_by_group is not None
+        if groups * subjects.times.size <= _TABLE_CELLS:
+            # One dense block on the subjects' own grid; pooled = its sum.
+            tables = _tables(subjects, codes, groups)
+            block = attrs.evolve(
+                tables,
+                n=_subject_counts(subjects, tables, slice(None)),
+                n_missing=subjects.missing_by_group,
+                propagated=(subjects.missing_by_group > 0)
+                & (self.nan_policy == "propagate"),
+            )
+            pooled = attrs.evolve(
+                block.sum(), propagated=np.array([subjects.propagate])
+            )
+            z = intervals.z_critical(self.confidence)
+            return _block_columns(block, pooled, z, 0, 0, previous)
         pooled = _tables(subjects, None, 1)
         times = pooled.times
         position = np.searchsorted(times, subjects.times)  # grid -> table time
-        codes = subjects.groups
-        assert codes is not None
-        assert subjects.n_by_group is not None
-        assert subjects.missing_by_group is not None
         step = max(1, _TABLE_CELLS // max(times.size, 1))
         sorted_codes: npt.NDArray[np.intp] | None = None
         order: npt.NDArray[np.intp] | None = None
@@ -190,9 +202,10 @@ class SurvivalPlan:
             if order is not None and sorted_codes is not None:
                 low, high = np.searchsorted(sorted_codes, [first, stop])
                 rows = order[low:high]
+            tables = self._block(subjects, position, times, codes, rows, first, stop)
             block = attrs.evolve(
-                self._block(subjects, position, times, codes, rows, first, stop),
-                n=subjects.n_by_group[first:stop],
+                tables,
+                n=_subject_counts(subjects, tables, slice(first, stop)),
                 n_missing=subjects.missing_by_group[first:stop],
                 propagated=(subjects.missing_by_group[first:stop] > 0)
                 & (self.nan_policy == "propagate"),
@@ -248,42 +261,58 @@ def _block_columns(
     With ``previous`` the block also holds the group before ``start`` (when
     there is one), for the test of ``start`` against it.
     """
-    mine = block.take(slice(start - first, None))
-    columns = {"n": mine.n, **mine.estimate(z)}
+    at_risk = block.at_risk
+    skip = start - first
+    mine = block.take(slice(skip, None))
+    columns = {
+        "n": mine.n,
+        **mine.estimate(z, at_risk[skip:]),
+        "n_missing": mine.n_missing,
+    }
     if previous:
         p_value = np.full(mine.size, np.nan)
         later = first + 1 + np.arange(block.size - 1)
         if later.size:
             dated = later < previous
-            p_value[later[dated] - start] = block.versus_previous()[dated]
+            p_value[later[dated] - start] = block.versus_previous(at_risk)[dated]
         columns["p_value"] = p_value
     else:
-        columns["p_value"] = _versus_rest(mine, pooled)
+        columns["p_value"] = _versus_rest(mine, pooled, at_risk[skip:])
     return columns
+
+
+def _subject_counts(subjects: _Subjects, tables: LifeTables, groups: slice) -> IntArray:
+    """Subjects per group: counted on the tables, unless zero weights left some out."""
+    if subjects.n_by_group is not None:
+        counts: IntArray = subjects.n_by_group[groups]
+        return counts
+    held = np.rint((tables.events + tables.censored).sum(axis=1))
+    return np.asarray(held, dtype=np.int64)
 
 
 def part_life_tables(subjects: _Subjects, groups: int) -> LifeTables:
     """Life tables by group of validated subjects (one part of a dask frame)."""
-    assert subjects.n_by_group is not None
     assert subjects.missing_by_group is not None
-    return LifeTables.from_codes(
+    tables = LifeTables.from_codes(
         subjects.times,
         subjects.codes,
         subjects.observed,
         subjects.weights,
         groups=subjects.groups,
         size=groups,
-        n=subjects.n_by_group,
+        n=np.zeros(groups, np.int64),
         n_missing=subjects.missing_by_group,
         propagated=np.zeros(groups, bool),
     )
+    return attrs.evolve(tables, n=_subject_counts(subjects, tables, slice(None)))
 
 
-def _versus_rest(tables: LifeTables, pooled: LifeTables) -> FloatArray:
+def _versus_rest(
+    tables: LifeTables, pooled: LifeTables, at_risk: FloatArray
+) -> FloatArray:
     """Log-rank p-value of each group against everything else in ``pooled``."""
     from cxmetrics._life_tables import logrank_on_grid
 
-    at_risk = tables.at_risk
     total = pooled.at_risk
     _, p_value = logrank_on_grid(
         at_risk, tables.events, total - at_risk, pooled.events - tables.events
@@ -584,12 +613,22 @@ def _check_subjects(
 ) -> _Subjects:
     """Validate the subjects and put their durations on a counting grid.
 
-    With ``codes`` (each subject's group among ``groups``) the counts of
-    valid and missing subjects are kept per group too. Without ``whole``
+    Pandas objects passed together must share one index. With ``codes``
+    (each subject's group among ``groups``) the counts of valid and missing
+    subjects are kept per group too. Without ``whole``
     (one part of a larger input) no valid subject at all is no error.
     """
     func = names.func
     check_option(func, "nan_policy", nan_policy, NAN_POLICIES)
+    check_same_index(
+        func,
+        {
+            names.durations: durations,
+            names.observed: observed,
+            "entry": entry,
+            "weights": weights,
+        },
+    )
     raw = integer_array(durations)
     values = (
         raw
@@ -625,7 +664,8 @@ def _check_subjects(
             keep, values, flags, entries, w, codes
         )
     n = int(values.size)
-    n_by_group = _per_group(codes, groups, None, size=n)
+    # Without weights each group's count is its life table's, counted there.
+    n_by_group = None if w is None else _per_group(codes, groups, None, size=n)
     if n == 0:  # every subject missing, under nan_policy="propagate"
         return attrs.evolve(
             _no_subjects(n_missing),
@@ -989,7 +1029,8 @@ def _curve_from_table(
 ) -> SurvivalCurve:
     """The Kaplan-Meier curve of a life table, with its bounds and median."""
     survival, variance = kaplan_meier(table.at_risk, table.events)
-    low, high = log_log_bounds(survival, variance, intervals.z_critical(confidence))
+    z = intervals.z_critical(confidence)
+    low, high = log_log_bounds(survival, variance, z)
     times = table.times
     if propagate:
         survival = low = high = np.full(times.size, np.nan)
@@ -998,8 +1039,7 @@ def _curve_from_table(
     else:
         median = first_time_at_or_below_half(times, survival)
         median_ci = Interval(
-            first_time_at_or_below_half(times, low),
-            first_time_at_or_below_half(times, high),
+            *median_interval(times, survival, variance, z),
             confidence,
             MEDIAN_CI_METHOD,
         )

@@ -401,7 +401,7 @@ def test_distinct_pairs_path_equals_the_direct_one(distinct_T):
     continuous); each equals the customers computed a few at a time."""
     model = BGNBDModel.from_params(**PUBLISHED_BG)
     rng = np.random.default_rng(3)
-    n = 60_000
+    n = 150_000  # above the blocks of the large path
     x = rng.integers(0, 20, n).astype(float)
     if distinct_T is None:
         T = rng.uniform(27.0, 39.0, n)

@@ -9,6 +9,7 @@ after each repeat purchase it drops out for good with probability
 
 from __future__ import annotations
 
+import functools
 from typing import Any, ClassVar
 
 import attrs
@@ -188,10 +189,15 @@ def _starts(data: _Data) -> list[tuple[float, float, float, float]]:
 # Predictions
 
 
-def _p_alive(
+def _alive(
     params: dict[str, float], x: FloatArray, tx: FloatArray, T: FloatArray
 ) -> FloatArray:
-    """P(alive) of each history; NaN where a value is missing."""
+    """P(alive) of complete histories, as a new array (see `_p_alive`).
+
+    1 / (1 + exp(log_odds)) with log_odds = log(a / (b + x - 1)) + (r + x)
+    log1p((T - tx) / (alpha + tx)), written in place: on millions of
+    customers each temporary array costs a pass of its own.
+    """
     r, alpha, a, b = (params[k] for k in NAMES)
 
     def log_odds_of_frequency(xs: FloatArray) -> FloatArray:
@@ -199,22 +205,24 @@ def _p_alive(
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(xs > 0, np.log(a / (b + xs - 1.0)), -np.inf)
 
-    def alive(x: FloatArray, tx: FloatArray, T: FloatArray) -> FloatArray:
-        # 1 / (1 + exp(log_odds)) with log_odds = log(a / (b + x - 1))
-        # + (r + x) log1p((T - tx) / (alpha + tx)), written in place: on
-        # millions of customers each temporary array costs a pass of its own.
-        log_odds = by_frequency(log_odds_of_frequency, x)
-        part = np.subtract(T, tx)
-        scratch = np.add(tx, alpha)
-        part /= scratch
-        np.log1p(part, out=part)
-        part *= np.add(x, r, out=scratch)
-        log_odds += part
-        with np.errstate(over="ignore"):
-            np.exp(log_odds, out=log_odds)
-        log_odds += 1.0
-        return np.reciprocal(log_odds, out=log_odds)
+    log_odds = by_frequency(log_odds_of_frequency, x)
+    part = np.subtract(T, tx)
+    scratch = np.add(tx, alpha)
+    part /= scratch
+    np.log1p(part, out=part)
+    part *= np.add(x, r, out=scratch)
+    log_odds += part
+    with np.errstate(over="ignore"):
+        np.exp(log_odds, out=log_odds)
+    log_odds += 1.0
+    return np.reciprocal(log_odds, out=log_odds)
 
+
+def _p_alive(
+    params: dict[str, float], x: FloatArray, tx: FloatArray, T: FloatArray
+) -> FloatArray:
+    """P(alive) of each history; NaN where a value is missing."""
+    alive = functools.partial(_alive, params)
     return complete_rows(lambda *c: blockwise(alive, *c), x, tx, T)
 
 
@@ -365,12 +373,12 @@ class BGNBDModel(FittedModel):
             zero = np.zeros_like(period)
             return as_output(_growth(r, a, b, zero, alpha + zero, period), scalar_t)
         x, tx, T_, scalar = histories(func, frequency, recency, T)
-        alive = _p_alive(self.params, x, tx, T_)
         if period.ndim == 0 and x.ndim == 1 and x.size > _DISTINCT_ABOVE:
-            growth = _growth_distinct(r, alpha, a, b, x, T_, period)
+            expected = _expected_distinct(self.params, x, tx, T_, period)
         else:
-            growth = _growth(r, a, b, x, alpha + T_, period)
-        return as_output(alive * growth, scalar and scalar_t)
+            alive = _p_alive(self.params, x, tx, T_)
+            expected = alive * _growth(r, a, b, x, alpha + T_, period)
+        return as_output(expected, scalar and scalar_t)
 
     @classmethod
     def from_params(cls, *, r: float, alpha: float, a: float, b: float) -> BGNBDModel:
@@ -382,22 +390,32 @@ class BGNBDModel(FittedModel):
         return from_params(cls, dict(zip(NAMES, (r, alpha, a, b), strict=True)))
 
 
-def _growth_distinct(
-    r: float,
-    alpha: float,
-    a: float,
-    b: float,
+def _expected_distinct(
+    params: dict[str, float],
     x: FloatArray,
+    tx: FloatArray,
     T: FloatArray,
     t: FloatArray,
 ) -> FloatArray:
-    """`_growth` computed once per distinct (frequency, T) pair."""
+    """The expected purchases of many customers (see `expected_purchases`).
 
-    def growth(x: FloatArray, T: FloatArray) -> FloatArray:
+    The hypergeometric factor is computed once per distinct (frequency, T)
+    pair; then block by block, P(alive) times the factor looked up.
+    """
+    r, alpha, a, b = (params[k] for k in NAMES)
+
+    def expected(x: FloatArray, tx: FloatArray, T: FloatArray) -> FloatArray:
         codes, xs, Ts = distinct_pairs(x, T)
-        return np.take(_growth(r, a, b, xs, alpha + Ts, t), codes)
+        growth = _growth(r, a, b, xs, alpha + Ts, t)
 
-    return complete_rows(growth, x, T)
+        def block(x: Any, tx: Any, T: Any, codes: Any) -> FloatArray:
+            out = _alive(params, x, tx, T)
+            out *= growth.take(codes)
+            return out
+
+        return blockwise(block, x, tx, T, codes)
+
+    return complete_rows(expected, x, tx, T)
 
 
 # ---------------------------------------------------------------------------

@@ -949,6 +949,11 @@ def test_purchase_fits_refuse_bad_weights(fit, weights, message):
         fit([1, 2, 0], [2, 1, 0], [5, 5, 5], weights=weights)
 
 
+def test_an_empty_fit_is_refused():
+    with pytest.raises(cx.InputError, match=r"^fit_bgnbd: frequency is empty$"):
+        cx.fit_bgnbd([], [], [])
+
+
 def test_one_customer_after_missing_values_is_refused():
     with pytest.raises(cx.InputError, match="got 1 after 1 with missing values"):
         cx.fit_bgnbd([1, np.nan], [2, 1], [5, 5])

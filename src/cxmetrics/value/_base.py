@@ -97,16 +97,10 @@ def _broken(func: str, name: str, values: FloatArray, mask: Any, rule: str) -> N
 
 
 def _finite_and_not_negative(values: FloatArray) -> bool:
-    """Whether every value is in [0, inf), missing values aside (two reductions).
-
-    False can also mean that every value is missing: the callers then run
-    their full checks, which let missing values pass.
-    """
-    if not values.size:
-        return True
-    return bool(np.fmin.reduce(values, axis=None) >= 0) and bool(
-        np.fmax.reduce(values, axis=None) < np.inf
-    )
+    """Whether every value is in [0, inf), missing values aside (two reductions)."""
+    low = np.fmin.reduce(values, axis=None, initial=np.inf)
+    high = np.fmax.reduce(values, axis=None, initial=-np.inf)
+    return bool(low >= 0) and bool(high < np.inf)
 
 
 def _check_finite_and_not_negative(func: str, name: str, values: FloatArray) -> None:

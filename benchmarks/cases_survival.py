@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from harness import Case, Pair, Sizes, require, time_in_process
+from harness import Case, Pair, Sizes, require, time_in_process, time_with_peak_memory
 
 import cxmetrics as cx
 
@@ -73,6 +73,46 @@ def _prepare_kaplan_meier(sizes: Sizes) -> Pair:
     )
 
 
+def _distinct_sizes(sizes: Sizes) -> dict[str, Any]:
+    """Durations in the case of distinct times."""
+    return {"durations": 1_000_000 if sizes.quick else 10_000_000}
+
+
+def _prepare_distinct_durations(sizes: Sizes) -> Pair:
+    size = _distinct_sizes(sizes)["durations"]
+    rng = np.random.default_rng(20_240_402)
+    hours = rng.exponential(40.0, size)  # from timestamps: all distinct
+    observed = rng.random(size) < 0.7
+
+    def peer() -> Any:
+        return np.unique(hours, return_counts=True)
+
+    def check(ours: cx.SurvivalCurve, theirs: Any) -> None:
+        times, counts = theirs
+        require(
+            np.array_equal(ours.timeline, times),
+            "cx.survival_curve's times are not the distinct durations",
+        )
+        leaving = ours.events + ours.censored
+        require(
+            np.array_equal(leaving, counts),
+            "cx.survival_curve's churned and censored do not add up to the counts",
+        )
+        # Brute force on every thousandth time: S(t) = prod(1 - d_i / n_i).
+        at_risk = size - np.concatenate(([0], np.cumsum(counts)[:-1]))
+        kept = 1.0 - ours.events / at_risk
+        sampled = np.arange(0, times.size, 1000)
+        expected = np.cumprod(kept)[sampled]
+        gap = float(np.max(np.abs(ours.survival[sampled] - expected)))
+        require(gap < 1e-12, f"survival differs from the product by up to {gap:.3g}")
+
+    return Pair(
+        ours=lambda: cx.survival_curve(hours, observed),
+        peer=peer,
+        check=check,
+    )
+
+
 CASES: tuple[Case, ...] = (
     Case(
         name="kaplan-meier",
@@ -86,5 +126,18 @@ CASES: tuple[Case, ...] = (
         "counts them with one `np.bincount` and works on the distinct days only. "
         "The survival values, the log(-log) bounds and the median are checked "
         "against lifelines'",
+    ),
+    Case(
+        name="kaplan-meier-distinct",
+        ours_label="`cx.survival_curve(hours, observed)`, {durations:,} distinct hours",
+        peer_label="`np.unique(hours, return_counts=True)`",
+        target=2.0,
+        prepare=_prepare_distinct_durations,
+        timer=time_with_peak_memory,
+        params=_distinct_sizes,
+        about="durations from timestamps, all distinct, 70% churned: the curve, "
+        "its bounds and the median against the sort that only counts the "
+        "distinct values. Times and counts are checked against np.unique, the "
+        "survival against the running product",
     ),
 )

@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import time
+import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
@@ -189,6 +190,29 @@ def time_in_process(pair: Pair, sizes: Sizes) -> Timing:
         min(peer),
         f"fastest of {sizes.repeats} alternating repeats per side, each looping "
         f"the call for at least {sizes.min_time:g} s",
+    )
+
+
+def peak_memory(func: Callable[[], Any]) -> int:
+    """Bytes allocated at the peak of one call, numpy's arrays included."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        func()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def time_with_peak_memory(pair: Pair, sizes: Sizes) -> Timing:
+    """`time_in_process`, with each side's peak memory added to the note."""
+    timing = time_in_process(pair, sizes)
+    ours, peer = peak_memory(pair.ours), peak_memory(pair.peer)
+    mib = 2.0**20
+    return dataclasses.replace(
+        timing,
+        note=f"{timing.note}; peak memory of one call {ours / mib:,.0f} MiB, "
+        f"the peer's {peer / mib:,.0f} MiB",
     )
 
 

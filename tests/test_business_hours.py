@@ -29,7 +29,8 @@ from hypothesis import strategies as st
 
 import cxmetrics as cx
 from cxmetrics import business_hours
-from cxmetrics.business_hours import _find_transitions, _has_offset, to_timestamps
+from cxmetrics._timestamps import _has_offset, to_timestamps
+from cxmetrics.business_hours import _find_transitions
 
 UTC = dt.timezone.utc
 MINUTE = 60
@@ -679,8 +680,8 @@ def test_holiday_forms_are_read_as_dates():
             dt.datetime(2026, 1, 1),
             np.datetime64("2026-05-01"),
             pd.Timestamp("2026-10-03"),
-            pd.Timestamp("2026-04-03", tz=BERLIN),
             "2026-12-25",  # repeated
+            "2026-04-03",
         ]
     )
     assert cal.holidays == tuple(
@@ -870,11 +871,27 @@ DAY_NAMES = "use Mon to Sun or Monday to Sunday"
         ),
         (
             {"holidays": ["2026-12-25", "2026-13-01", "xmas", 5]},
-            "3 of 4 holidays are not dates ('2026-13-01', 'xmas', 5)",
+            "3 of 4 strings in holidays are not ISO 8601 timestamps ('2026-13-01', "
+            "'xmas', '5')",
         ),
         (
             {"holidays": [None, np.datetime64("NaT")]},
-            "2 of 2 holidays are not dates (None, NaT)",
+            "2 of 2 holidays are missing (None, NaT); give each holiday a date",
+        ),
+        (
+            {"holidays": ["2025-12-25", pd.NaT]},
+            "1 of 2 holidays are missing (NaT); give each holiday a date",
+        ),
+        (
+            {"holidays": ["2025-12-25", pd.Timestamp("2025-12-26", tz="UTC")]},
+            "holidays mixes 1 time-zone aware timestamps (2025-12-26 00:00:00+00:00) "
+            "with 1 naive ones ('2025-12-25'); give all of them a time zone or none",
+        ),
+        (
+            {"holidays": ["2025-W52-4"]},
+            "1 of 1 strings in holidays are ISO week dates ('2025-W52-4'); week "
+            "dates are not supported: give calendar dates, such as 2025-12-25 for "
+            "'2025-W52-4'",
         ),
         (
             {"holidays": ["2026-12-24 12:00", "2026-12-25"]},
@@ -1167,11 +1184,40 @@ def test_offset_detection_agrees_with_pandas(text):
         ),
         (
             np.array(["2300-01-01"], dtype="datetime64[s]"),
-            "start has timestamps outside the supported range 1677-09-21 to 2262-04-11",
+            "1 of 1 values in start are outside the supported range 1677-09-26 to "
+            "2262-04-06 ('2300-01-01 00:00:00')",
         ),
         (
             [dt.datetime(2300, 1, 1)],
-            "start has timestamps outside the supported range 1677-09-21 to 2262-04-11",
+            "1 of 1 values in start are outside the supported range 1677-09-26 to "
+            "2262-04-06 ('2300-01-01 00:00:00')",
+        ),
+        (
+            ["2026-01-05", "1677-09-22", "2262-04-10"],
+            "2 of 3 values in start are outside the supported range 1677-09-26 to "
+            "2262-04-06 ('1677-09-22 00:00:00', '2262-04-10 00:00:00')",
+        ),
+        (
+            ["2026-01-05", "2500-01-01"],
+            "1 of 2 values in start are outside the supported range 1677-09-26 to "
+            "2262-04-06 ('2500-01-01')",
+        ),
+        (
+            pd.DatetimeIndex(["2262-04-07 12:00"]).tz_localize("UTC"),
+            "1 of 1 values in start are outside the supported range 1677-09-26 to "
+            "2262-04-06 ('2262-04-07 12:00:00+00:00')",
+        ),
+        (
+            ["2025-W02-1"],
+            "1 of 1 strings in start are ISO week dates ('2025-W02-1'); week dates "
+            "are not supported: give calendar dates, such as 2025-01-06 for "
+            "'2025-W02-1'",
+        ),
+        (
+            ["2025-01-06", "2025W021T10:00", "2025-W53"],
+            "2 of 3 strings in start are ISO week dates ('2025W021T10:00', "
+            "'2025-W53'); week dates are not supported: give calendar dates, such as "
+            "2025-01-06 for '2025W021T10:00'",
         ),
     ],
 )
@@ -1217,6 +1263,6 @@ def test_span_longer_than_the_clock_can_hold():
     assert (dt.date(2200, 1, 1) - dt.date(1700, 1, 1)).days == 182_621
     raises(
         lambda: cx.elapsed(["2026-01-05T00:00Z"], ["2300-01-01T00:00Z"]),
-        "elapsed: end has timestamps outside the supported range 1677-09-21 to "
-        "2262-04-11",
+        "elapsed: 1 of 1 values in end are outside the supported range 1677-09-26 to "
+        "2262-04-06 ('2300-01-01T00:00Z')",
     )

@@ -366,13 +366,27 @@ def test_propagate_with_nothing_valid_is_all_nan_not_an_error():
 def test_no_valid_duration_is_an_error():
     raises(
         lambda: cx.resolution_time(["2026-01-05 09:00"] * 3, [None] * 3),
-        "resolution_time: no valid durations among 3 items (3 pending, 0 missing)",
+        "resolution_time: no valid durations among 3 items (3 pending)",
     )
     raises(
         lambda: cx.first_response_time(
             [None, "2026-01-05 09:00"], ["2026-01-05 10:00", "2026-01-05 08:00"]
         ),
-        "first_response_time: no valid durations among 2 items (0 pending, 2 missing)",
+        "first_response_time: no valid durations among 2 items (1 ends before it "
+        "starts, 1 has no start)",
+    )
+    # Every end before its start is said so, not counted as missing.
+    raises(
+        lambda: cx.resolution_time(["2025-01-06 12:00"], ["2025-01-06 10:00"]),
+        "resolution_time: no valid durations among 1 items (1 ends before it starts)",
+    )
+    raises(
+        lambda: cx.resolution_time(
+            ["2025-01-06 12:00", "2025-01-06 13:00", None, "2025-01-06 09:00"],
+            ["2025-01-06 10:00", "2025-01-06 11:00", "2025-01-06 11:00", None],
+        ),
+        "resolution_time: no valid durations among 4 items (2 end before they "
+        "start, 1 pending, 1 has no start)",
     )
 
 

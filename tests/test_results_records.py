@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import attrs
 import numpy as np
 import pandas as pd
 import pytest
@@ -271,6 +272,12 @@ def test_revenue_retention_str() -> None:
         "NRR 100.0%, GRR 85.0%, quick ratio 2.33 (MRR 1,000.00 to 1,200.00)"
     )
     assert result.to_dict()["grr"] == 0.85
+    assert result.n_missing == 0
+    missing = attrs.evolve(result, n_missing=2)
+    assert str(missing) == (
+        "NRR 100.0%, GRR 85.0%, quick ratio 2.33 (MRR 1,000.00 to 1,200.00), "
+        "2 missing MRR counted as 0"
+    )
 
 
 @pytest.mark.parametrize("record", [_curve(), _erlang(), _staffing()])

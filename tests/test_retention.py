@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint
 
 import cxmetrics as cx
-from cxmetrics import retention
+from cxmetrics import cohorts, revenue
 
 quick = settings(max_examples=80, deadline=None, database=None)
 
@@ -37,8 +37,10 @@ STATSMODELS_METHODS = {
 }
 RATE_CHOICES = "'wilson', 'agresti_coull', 'clopper_pearson', 'jeffreys', 'wald', None"
 FREQ_RULE = (
-    "is not a period frequency; use 'D', 'W', 'M', 'Q' or 'Y' (or weeks ending "
-    "on a day, 'W-MON' ... 'W-SUN', or fiscal quarters, 'Q-JAN' ... 'Q-DEC')"
+    "is not a period frequency; use 'D' (days), 'W' or 'W-MON' ... 'W-SUN' (weeks "
+    "ending on that day), 'M', 'ME' or 'MS' (months), 'Q', 'QE' or 'QS' (quarters; "
+    "'Q-JAN' ... 'Q-DEC' end in that month, 'QS-JAN' ... 'QS-DEC' start in it), or "
+    "'Y', 'YE', 'YS' or 'A' (years, anchored the same way)"
 )
 
 
@@ -449,13 +451,19 @@ def test_customer_flows_with_times_of_day():
 
 
 def test_customer_flows_time_zones_use_local_dates():
-    # 22:00 on 31 January in New York is 03:00 on 1 February UTC: January.
-    # The end, 02:00 on 1 March UTC, is 21:00 on 29 February in New York.
+    # Each argument's periods are read on its own zone's clock. 22:00 on 31
+    # January in New York (03:00 on 1 February UTC) is a January start; the
+    # end, 02:00 on 1 March UTC (21:00 on 29 February in New York), is given
+    # in UTC and falls in March.
     starts = pd.Series(pd.to_datetime(["2024-01-31 22:00"]).tz_localize("US/Eastern"))
     ends = pd.Series(pd.to_datetime(["2024-03-01 02:00"]).tz_localize("UTC"))
     flows = cx.customer_flows(starts, ends)
+    assert flows.index.equals(months("2024-01", "2024-03"))
+    assert flows["new"].tolist() == [1, 0, 0]
+    assert flows["churned"].tolist() == [0, 0, 1]
+    # The same end in New York time falls in February.
+    flows = cx.customer_flows(starts, ends.dt.tz_convert("US/Eastern"))
     assert flows.index.equals(months("2024-01", "2024-02"))
-    assert flows["new"].tolist() == [1, 0]
     assert flows["churned"].tolist() == [0, 1]
 
 
@@ -463,6 +471,34 @@ def test_customer_flows_aware_starts_with_no_end_at_all():
     starts = pd.Series(pd.to_datetime(["2024-01-31 22:00"]).tz_localize("US/Eastern"))
     flows = cx.customer_flows(starts, [None])
     assert flows["active_end"].tolist() == [1]
+
+
+@pytest.mark.parametrize(
+    "ends",
+    [
+        [np.nan, np.nan],
+        np.array([np.nan, np.nan]),
+        pd.Series([np.nan, np.nan]),  # a blank CSV column reads as floats
+        ["", ""],
+        ["", "null"],
+    ],
+    ids=["nan list", "nan array", "nan Series", "empty strings", "blank and null"],
+)
+def test_customer_flows_all_blank_ends_are_open_subscriptions(ends):
+    flows = cx.customer_flows(["2024-01-01", "2024-02-01"], ends)
+    # Two starts, no end: both still active at the end of February.
+    assert flows.index.equals(months("2024-01", "2024-02"))
+    assert flows["new"].tolist() == [1, 1]
+    assert flows["churned"].tolist() == [0, 0]
+    assert flows["active_end"].tolist() == [1, 2]
+
+
+def test_customer_flows_an_empty_string_end_is_open():
+    flows = cx.customer_flows(["2024-01-01", "2024-02-01"], ["", "2024-03-01"])
+    expected = cx.customer_flows(["2024-01-01", "2024-02-01"], [None, "2024-03-01"])
+    pd.testing.assert_frame_equal(flows, expected)
+    # a opens in January and stays; b opens in February, ends in March.
+    assert flows["active_end"].tolist() == [1, 2, 1]
 
 
 @pytest.mark.parametrize(
@@ -604,20 +640,20 @@ def test_customer_flows_identities_and_oracle(spans, freq):
             lambda: cx.customer_flows(
                 ["2024-01-05", "soon", "2024-13-01", "x"], [None] * 4
             ),
-            "customer_flows: 3 of 4 start_dates are not dates "
-            "('soon', '2024-13-01', 'x')",
+            "customer_flows: 3 of 4 strings in start_dates are not ISO 8601 "
+            "timestamps ('soon', '2024-13-01', 'x')",
         ),
         (
             lambda: cx.customer_flows([1, 2], [None, None]),
-            "customer_flows: start_dates must be dates; got numbers such as 1, 2",
+            "customer_flows: start_dates must be timestamps; got numbers such as 1, 2",
         ),
         (
             lambda: cx.customer_flows(np.array([1.5]), [None]),
-            "customer_flows: start_dates must be dates; got numbers such as 1.5",
+            "customer_flows: start_dates must be timestamps; got numbers such as 1.5",
         ),
         (
             lambda: cx.customer_flows(pd.to_timedelta(["1D"]), [None]),
-            "customer_flows: start_dates must be dates; got time spans such as "
+            "customer_flows: start_dates must be timestamps; got time spans such as "
             "1 days 00:00:00",
         ),
         (
@@ -643,8 +679,8 @@ def test_customer_flows_identities_and_oracle(spans, freq):
             f"customer_flows: freq='H' {FREQ_RULE}",
         ),
         (
-            lambda: cx.customer_flows(["2024-01-01"], [None], freq="Y-JUN"),
-            f"customer_flows: freq='Y-JUN' {FREQ_RULE}",
+            lambda: cx.customer_flows(["2024-01-01"], [None], freq="Y-JUNE"),
+            f"customer_flows: freq='Y-JUNE' {FREQ_RULE}",
         ),
         (
             lambda: cx.customer_flows(["2024-01-01"], [None], freq=None),
@@ -653,12 +689,12 @@ def test_customer_flows_identities_and_oracle(spans, freq):
         (
             lambda: cx.customer_flows("2024-01-01", [None]),
             "customer_flows: start_dates must be a one-dimensional array-like of "
-            "dates; got str",
+            "timestamps; got a single str",
         ),
         (
             lambda: cx.customer_flows(np.datetime64("2024-01-01"), [None]),
             "customer_flows: start_dates must be a one-dimensional array-like of "
-            "dates; got a single datetime64",
+            "timestamps; got a single datetime64",
         ),
         (
             lambda: cx.customer_flows([["2024-01-01"]], [None]),
@@ -669,8 +705,8 @@ def test_customer_flows_identities_and_oracle(spans, freq):
                 pd.Series(pd.to_datetime(["2024-01-01"]).tz_localize("UTC")),
                 ["2024-02-01"],
             ),
-            "customer_flows: start_dates are time-zone aware and end_dates are naive; "
-            "give both with a time zone or both without",
+            "customer_flows: start_dates is time-zone aware but end_dates is naive; "
+            "give both a time zone or neither",
         ),
     ],
 )
@@ -678,12 +714,15 @@ def test_customer_flows_bad_input(call, message):
     raises_input_error(call, message)
 
 
-def test_customer_flows_mixed_time_zones_in_strings():
-    with pytest.raises(
-        cx.InputError,
-        match=r"^customer_flows: start_dates could not be read as dates; mixed time",
-    ):
-        cx.customer_flows(["2024-01-05T10:00:00+01:00", "2024-01-06"], [None, None])
+def test_customer_flows_naive_and_aware_strings_in_one_argument():
+    raises_input_error(
+        lambda: cx.customer_flows(
+            ["2024-01-05T10:00:00+01:00", "2024-01-06"], [None, None]
+        ),
+        "customer_flows: start_dates mixes 1 time-zone aware timestamps "
+        "('2024-01-05T10:00:00+01:00') with 1 naive ones ('2024-01-06'); give all "
+        "of them a time zone or none",
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -1020,7 +1059,7 @@ def test_cohorts_with_cohort_dates_match_pandas():
 def test_cohorts_hashed_pairs_equal_the_bitmap(monkeypatch):
     frame = random_activity(7)
     bitmap = cx.cohort_retention(frame["customer"], frame["date"], freq="W")
-    monkeypatch.setattr(retention, "_BITMAP_LIMIT", 0)
+    monkeypatch.setattr(cohorts, "_BITMAP_LIMIT", 0)
     hashed = cx.cohort_retention(frame["customer"], frame["date"], freq="W")
     pd.testing.assert_frame_equal(hashed.counts, bitmap.counts)
 
@@ -1035,6 +1074,58 @@ def test_cohorts_dates_far_apart():
     )
     assert table.counts.shape == (2, 225)
     assert table.counts.iloc[0, 224] == 1.0
+
+
+def test_cohorts_refuse_a_table_past_the_bound():
+    # A year of daily sign-ups and one mistyped date in 2261: 366 cohorts by
+    # 86,198 offsets would be 31.5 million cells (250 MB per table).
+    days = pd.date_range("2025-01-01", "2025-12-31", freq="D").strftime("%Y-%m-%d")
+    ids = [*range(days.size), 0]
+    dates = [*days, "2261-01-01"]
+    first, last = dt.date(2025, 1, 1), dt.date(2261, 1, 1)
+    offsets = (last - first).days + 1
+    assert (days.size, offsets) == (365, 86_198)
+    raises_input_error(
+        lambda: cx.cohort_retention(ids, dates, freq="D"),
+        f"cohort_retention: 365 cohorts by 86,198 offsets (periods 2025-01-01 to "
+        f"2261-01-01) would make a table of {365 * offsets:,} cells, more than the "
+        "10,000,000 it may hold; look for a mistyped date, or use a longer freq",
+    )
+    # By month the same rows make a small table: 12 cohorts by 2,833 months.
+    table = cx.cohort_retention(ids, dates, freq="M")
+    assert table.counts.shape == (12, (2261 - 2025) * 12 + 1) == (12, 2_833)
+
+
+def test_cohorts_at_the_bound_are_built():
+    # 2,000 daily cohorts over 5,000 days: exactly 10,000,000 cells.
+    days = pd.date_range("2000-01-01", periods=2000, freq="D")
+    last = days[0] + pd.Timedelta(days=4999)
+    ids = [*range(2000), 0]
+    dates = [*days, last]
+    assert cx.cohorts.MAX_TABLE_CELLS == 2000 * 5000
+    table = cx.cohort_retention(ids, dates, freq="D")
+    assert table.counts.shape == (2000, 5000)
+    assert table.counts.iloc[0, 4999] == 1.0
+
+
+def test_cohorts_unhashable_ids_among_hashable_ones_are_named():
+    raises_input_error(
+        lambda: cx.cohort_retention(
+            pd.Series(["a", {"id": 2}, 3], dtype=object), ["2024-01-01"] * 3
+        ),
+        "cohort_retention: 1 of 3 customer_ids are not hashable ({'id': 2}); give "
+        "each customer an id such as a number or a text",
+    )
+
+
+@pytest.mark.parametrize("ids", [[{"id": 1}, {"id": 2}], [[1], [2]], [{1}, {2}]])
+def test_cohorts_unhashable_ids_are_refused(ids):
+    shown = ", ".join(repr(i) for i in ids)
+    raises_input_error(
+        lambda: cx.cohort_retention(pd.Series(ids), ["2024-01-01", "2024-02-01"]),
+        f"cohort_retention: 2 of 2 customer_ids are not hashable ({shown}); give "
+        "each customer an id such as a number or a text",
+    )
 
 
 activity_rows = st.lists(
@@ -1101,11 +1192,18 @@ def test_cohort_properties(rows, freq):
         ),
         (
             lambda: cx.cohort_retention(["a", "b"], ["2024-01-01", "later"]),
-            "cohort_retention: 1 of 2 activity_dates are not dates ('later')",
+            "cohort_retention: 1 of 2 strings in activity_dates are not ISO 8601 "
+            "timestamps ('later')",
         ),
         (
             lambda: cx.cohort_retention(["a", "b"], ["2024-01-01"] * 2, values=[1, -3]),
             "cohort_retention: 1 of 2 values are negative (-3)",
+        ),
+        (
+            lambda: cx.cohort_retention(
+                ["a", "b"], ["2024-01-01"] * 2, values=[1, np.inf]
+            ),
+            "cohort_retention: 1 of 2 values are infinite (inf)",
         ),
         (
             lambda: cx.cohort_retention(
@@ -1158,8 +1256,8 @@ def test_cohort_properties(rows, freq):
                 pd.Series(pd.to_datetime(["2024-01-01"]).tz_localize("UTC")),
                 cohort_dates=["2024-01-01"],
             ),
-            "cohort_retention: activity_dates are time-zone aware and cohort_dates "
-            "are naive; give both with a time zone or both without",
+            "cohort_retention: activity_dates is time-zone aware but cohort_dates "
+            "is naive; give both a time zone or neither",
         ),
         (
             lambda: cx.cohort_retention("abc", ["2024-01-01"]),
@@ -1173,7 +1271,7 @@ def test_cohort_properties(rows, freq):
         ),
         (
             lambda: cx.cohort_retention(["a"], [20240101]),
-            "cohort_retention: activity_dates must be dates; got numbers such as "
+            "cohort_retention: activity_dates must be timestamps; got numbers such as "
             "20240101",
         ),
     ],
@@ -1221,6 +1319,27 @@ def test_revenue_retention_positional_arrays_and_missing_as_zero():
     # 100 -> 120 expansion 20; 50 -> 0 churned; 0 -> 10 new; 30 unchanged
     assert (result.expansion, result.churned, result.new) == (20.0, 50.0, 10.0)
     assert result.grr == pytest.approx((180 - 50) / 180)
+    # Two customers had a missing MRR at one of the dates: counted.
+    assert result.n_missing == 2
+
+
+def test_revenue_retention_missing_mrr_is_no_revenue_and_counted():
+    # The sweep's case: NaN at the start, read as no revenue then.
+    result = cx.revenue_retention([np.nan, 10.0], [5.0, 10.0])
+    # The first customer is new (5); the second unchanged: NRR 10/10.
+    assert (result.starting, result.ending, result.new) == (10.0, 15.0, 5.0)
+    assert (result.nrr, result.grr, result.quick_ratio) == (1.0, 1.0, math.inf)
+    assert result.n_missing == 1
+    assert str(result) == (
+        "NRR 100.0%, GRR 100.0%, quick ratio inf (MRR 10.00 to 15.00), 1 missing "
+        "MRR counted as 0"
+    )
+    # The same as leaving the customer out of the start snapshot.
+    keyed = cx.revenue_retention({"b": 10.0}, {"a": 5.0, "b": 10.0})
+    assert (keyed.nrr, keyed.new) == (result.nrr, result.new)
+    assert keyed.n_missing == 0
+    by_key = cx.revenue_retention({"a": np.nan, "b": 10.0}, {"a": 5.0, "b": 10.0})
+    assert by_key.n_missing == 1
 
 
 def test_revenue_retention_quick_ratio_edges():
@@ -1235,6 +1354,14 @@ def test_revenue_retention_quick_ratio_edges():
         (
             lambda: cx.revenue_retention([10, -5], [10, 5]),
             "revenue_retention: 1 of 2 mrr_start are negative (-5)",
+        ),
+        (
+            lambda: cx.revenue_retention([np.inf, 10.0], [5.0, 10.0]),
+            "revenue_retention: 1 of 2 mrr_start are infinite (inf)",
+        ),
+        (
+            lambda: cx.revenue_retention({"a": 1.0}, {"a": -np.inf}),
+            "revenue_retention: 1 of 1 mrr_end are infinite (-inf)",
         ),
         (
             lambda: cx.revenue_retention([10, 5], [10, 5, 3]),
@@ -1459,7 +1586,7 @@ def test_mrr_movements_sparse_path_equals_the_dense_one(monkeypatch):
     ]
     amounts = rng.choice([0.0, 20.0, 50.0, 99.0], 2_000)
     dense = cx.mrr_movements(ids, periods, amounts)
-    monkeypatch.setattr(retention, "_DENSE_LIMIT", 0)
+    monkeypatch.setattr(revenue, "_DENSE_LIMIT", 0)
     sparse = cx.mrr_movements(ids, periods, amounts)
     pd.testing.assert_frame_equal(sparse, dense)
 
@@ -1470,6 +1597,10 @@ def test_mrr_movements_sparse_path_equals_the_dense_one(monkeypatch):
         (
             lambda: cx.mrr_movements(["a", "b"], ["2024-01", "2024-01"], [10, -2]),
             "mrr_movements: 1 of 2 mrr are negative (-2)",
+        ),
+        (
+            lambda: cx.mrr_movements(["a", "b"], ["2024-01", "2024-01"], [10, np.inf]),
+            "mrr_movements: 1 of 2 mrr are infinite (inf)",
         ),
         (
             lambda: cx.mrr_movements(["a", "b"], ["2024-01"], [10, 2]),
@@ -1498,7 +1629,8 @@ def test_mrr_movements_sparse_path_equals_the_dense_one(monkeypatch):
         ),
         (
             lambda: cx.mrr_movements(["a"], ["Jan"], [1.0]),
-            "mrr_movements: 1 of 1 periods are not dates ('Jan')",
+            "mrr_movements: 1 of 1 strings in periods are not ISO 8601 timestamps "
+            "('Jan')",
         ),
         (
             lambda: cx.mrr_movements(["a"], ["2024-01"], ["ten"]),

@@ -875,6 +875,43 @@ def test_time_zones_and_text_times():
     assert trend["n"].tolist() == [1, 1]
 
 
+def test_text_times_with_offsets_across_a_clock_change():
+    # The sweep's case: ISO text with +01:00 and +02:00 (Berlin before and
+    # after 30 March 2025), and a "null". Mixed offsets are instants, with
+    # periods taken in UTC; the table equals the one of the same instants
+    # given as UTC datetimes.
+    texts = ["2025-03-29T10:00+01:00", "2025-03-31T10:00+02:00", "null"]
+    frame = pd.DataFrame({"t": texts, "s": [10, 9, 0]})
+    trend = cx.over_time(frame, cx.nps, column="s", time="t", freq="D")
+    utc = pd.to_datetime(["2025-03-29 09:00", "2025-03-31 08:00", None]).tz_localize(
+        "UTC"
+    )
+    expected = cx.over_time(frame.assign(t=utc), cx.nps, column="s", time="t", freq="D")
+    pd.testing.assert_frame_equal(trend, expected)
+    assert trend["n"].tolist() == [1, 0, 1, 1]  # 29, 30 (empty), 31 March, NaT
+    assert pd.isna(trend.index[-1])
+    monthly = cx.over_time(frame, cx.nps, column="s", time="t", freq="ME")
+    assert monthly.index[0] == pd.Period("2025-03", "M")
+    assert monthly["n"].tolist() == [2, 1]
+
+
+@pytest.mark.parametrize(
+    ("freq", "periods"),
+    [
+        ("W-MON", ["2025-01-28/2025-02-03", "2025-02-04/2025-02-10"]),
+        ("MS", ["2025-01", "2025-02"]),
+        ("QS-FEB", ["2025Q4", "2026Q1"]),
+        ("YE", ["2025"]),
+    ],
+)
+def test_over_time_takes_the_period_aliases_of_customer_flows(freq, periods):
+    frame = pd.DataFrame({"when": ["2025-01-30", "2025-02-05"], "score": [10, 0]})
+    trend = cx.over_time(frame, cx.nps, column="score", time="when", freq=freq)
+    flows = cx.customer_flows(frame["when"], [None, None], freq=freq)
+    assert [str(p) for p in trend.index] == periods
+    assert trend.index.equals(flows.index)
+
+
 def test_all_times_missing_leave_one_nat_row():
     frame = pd.DataFrame({"when": pd.to_datetime([None, None]), "score": [10, 3]})
     trend = cx.over_time(
@@ -1023,14 +1060,13 @@ BAD_INPUT = [
     (
         "numbers as times",
         periods(time="when"),
-        "over_time: time column 'when' must hold dates or times (datetime64 or ISO "
-        "8601 text); got values of type int64 such as 1, 2, 3",
+        "over_time: time column 'when' must be timestamps; got numbers such as 1, 2, 3",
     ),
     (
         "text as times",
         periods(time="text"),
-        "over_time: time column 'text' must hold dates or times (datetime64 or ISO "
-        "8601 text); got values such as 'a', 'b', 'c'",
+        "over_time: 4 of 4 strings in time column 'text' are not ISO 8601 "
+        "timestamps ('a', 'b', 'c')",
     ),
     (
         "an option the metric lacks",
@@ -1095,8 +1131,12 @@ BAD_INPUT = [
     ),
     (
         "unknown freq",
-        periods(freq="ME"),
-        "over_time: freq='ME' is not one of 'D', 'W', 'M', 'Q', 'Y'",
+        periods(freq="H"),
+        "over_time: freq='H' is not a period frequency; use 'D' (days), 'W' or "
+        "'W-MON' ... 'W-SUN' (weeks ending on that day), 'M', 'ME' or 'MS' (months), "
+        "'Q', 'QE' or 'QS' (quarters; 'Q-JAN' ... 'Q-DEC' end in that month, "
+        "'QS-JAN' ... 'QS-DEC' start in it), or 'Y', 'YE', 'YS' or 'A' (years, "
+        "anchored the same way)",
     ),
     (
         "confidence 1.5",

@@ -153,6 +153,48 @@ def test_over_time_parses_text_times_in_each_partition():
     pd.testing.assert_frame_equal(table, expected, check_exact=True)
 
 
+def test_over_time_reads_the_zone_of_the_whole_text_column():
+    # Each partition alone holds one offset; the column holds two, so the
+    # periods are taken in UTC as on pandas: 00:30 at +01:00 on 1 March is
+    # 23:30 UTC on 28 February.
+    texts = ["2025-03-01T00:30+01:00"] * 3 + ["2025-04-01T00:30+02:00"] * 3
+    frame = pd.DataFrame({"t": texts, "score": [10, 9, 0, 10, 3, 5]})
+    expected = cx.over_time(frame, cx.nps, column="score", time="t")
+    assert expected.index.tolist() == [
+        pd.Period("2025-02", "M"),
+        pd.Period("2025-03", "M"),
+    ]
+    table = cx.over_time(
+        dd.from_pandas(frame, npartitions=2), cx.nps, column="score", time="t"
+    )
+    pd.testing.assert_frame_equal(table, expected, check_exact=True)
+    # One offset in the whole column: its own clock, on both paths.
+    single = frame.assign(t=["2025-03-01T00:30+01:00"] * 6)
+    one = cx.over_time(
+        dd.from_pandas(single, npartitions=2), cx.nps, column="score", time="t"
+    )
+    assert one.index.tolist() == [pd.Period("2025-03", "M")]
+
+
+def test_over_time_refuses_naive_and_aware_parts():
+    frame = pd.DataFrame(
+        {
+            "t": ["2025-03-01T00:30+01:00"] * 3 + ["2025-04-01"] * 3,
+            "score": [10, 9, 0, 10, 3, 5],
+        }
+    )
+    with pytest.raises(
+        cx.InputError,
+        match=exact(
+            "over_time: time column 't' mixes time-zone aware timestamps with naive "
+            "ones; give all of them a time zone or none"
+        ),
+    ):
+        cx.over_time(
+            dd.from_pandas(frame, npartitions=2), cx.nps, column="score", time="t"
+        )
+
+
 # ---------------------------------------------------------------------------
 # What dask cannot do, and bad input
 
@@ -225,8 +267,8 @@ def test_bad_input_on_dask(frame):
     with pytest.raises(
         cx.InputError,
         match=exact(
-            "over_time: time column 'score' must hold dates or times (datetime64 or "
-            "ISO 8601 text); got values of type float64"
+            "over_time: time column 'score' must be timestamps; got values of type "
+            "float64"
         ),
     ):
         cx.over_time(parts, cx.nps, column="score", time="score")

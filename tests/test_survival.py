@@ -363,6 +363,30 @@ def test_many_distinct_floats_match_lifelines(lifelines):
     assert_matches_lifelines(curve, fit_lifelines(lifelines, durations, observed))
 
 
+def test_distinct_floats_with_ties_of_churned_and_censored_match_lifelines(lifelines):
+    # Mostly distinct, so sorted; the ties mix churned and censored subjects.
+    rng = np.random.default_rng(41)
+    distinct = rng.exponential(30.0, 15_000)
+    durations = rng.permutation(np.concatenate([distinct, distinct[:5_000]]))
+    observed = rng.random(durations.size) < 0.6
+    curve = cx.survival_curve(durations, observed)
+    assert_matches_lifelines(curve, fit_lifelines(lifelines, durations, observed))
+    assert curve.timeline.size == 15_000
+    assert (curve.events + curve.censored).max() == 2
+
+
+@pytest.mark.parametrize("tied", [False, True])
+def test_distinct_floats_all_churned_match_lifelines(lifelines, tied):
+    rng = np.random.default_rng(42)
+    durations = rng.exponential(30.0, 12_000)
+    if tied:
+        durations[::3] = durations[1::3]
+    curve = cx.survival_curve(durations)
+    churned = np.ones(durations.size, dtype=bool)
+    assert_matches_lifelines(curve, fit_lifelines(lifelines, durations, churned))
+    assert curve.censored.sum() == 0
+
+
 def test_few_distinct_floats_among_many_match_lifelines(lifelines):
     # many values, few distinct: hashed first, then the distinct values sorted
     durations, observed = churn_data(np.random.default_rng(5), 30_000, "half months")

@@ -875,7 +875,11 @@ def test_rfm_summary_missing_values():
         ({"unit": "M"}, "unit='M' is not a time unit"),
         ({"unit": pd.Timedelta(0)}, "is not a time unit"),
         ({"calibration_end": "2025-04-01"}, "calibration_end .* must be before"),
-        ({"observation_end": "not a date"}, "is not a date"),
+        (
+            {"observation_end": "not a date"},
+            "observation_end are not ISO 8601 timestamps",
+        ),
+        ({"observation_end": pd.NaT}, "observation_end=NaT is not a date"),
         ({"observation_end": "2024-01-01"}, "no purchase on or before 2024-01-01"),
         ({"nan_policy": "propagate"}, "nan_policy"),
     ],
@@ -888,7 +892,7 @@ def test_rfm_summary_bad_options(kwargs, message):
 def test_rfm_summary_bad_data():
     with pytest.raises(cx.InputError, match="values has 2 values"):
         cx.rfm_summary(LOG["customer"], LOG["date"], [1.0, 2.0])
-    with pytest.raises(cx.InputError, match="dates must be dates"):
+    with pytest.raises(cx.InputError, match="dates must be timestamps"):
         cx.rfm_summary(["a"], [3])
     with pytest.raises(cx.InputError, match="empty"):
         cx.rfm_summary([], [])

@@ -16,7 +16,6 @@ grid.
 
 from __future__ import annotations
 
-import math
 from typing import Any, TypeAlias
 
 import attrs
@@ -56,61 +55,49 @@ def kaplan_meier(
     leave the curve as it is; the term of a time where everyone at risk
     churns is left out of the variance, where S is 0 from then on.
     """
-    n, d = at_risk, events
-    hazard = np.divide(d, n, out=np.zeros_like(d), where=n > 0)
-    terms = np.divide(d, n * (n - d), out=np.zeros_like(d), where=(d > 0) & (n > d))
-    survival = np.cumprod(np.clip(1.0 - hazard, 0.0, 1.0), axis=-1, dtype=np.float64)
-    return survival, np.cumsum(terms, axis=-1, dtype=np.float64)
-
-
-def _log_log_scale(
-    survival: FloatArray, variance: FloatArray, z: float
-) -> tuple[FloatArray, FloatArray, BoolArray]:
-    """S on the log(-log) scale, and the half-width of its interval there.
-
-    ``log(-log S)`` and ``z sqrt(V) / log S``, with where they mean something
-    (``0 < S < 1``).
-    """
-    inside = (survival > 0) & (survival < 1)
+    n = np.where(at_risk > 0, at_risk, 1.0)  # no one at risk: no event either
+    d = events
+    kept = d / n
+    np.subtract(1.0, kept, out=kept)
+    np.maximum(kept, 0.0, out=kept)  # summed weights may round d past n
+    survival = np.cumprod(kept, axis=-1, out=kept)
+    spread = n - d
+    spread *= n
     with np.errstate(divide="ignore", invalid="ignore"):
-        log_s = np.log(survival)
-        center = np.log(-log_s)
-        half = z * np.sqrt(variance) / log_s
-    return center, half, inside
+        terms = np.divide(d, spread, out=np.zeros_like(spread), where=spread > 0)
+    return survival, np.cumsum(terms, axis=-1, out=terms)
 
 
 def log_log_bounds(
     survival: FloatArray, variance: FloatArray, z: float
 ) -> tuple[FloatArray, FloatArray]:
-    """Pointwise bounds of S on the log(-log) scale: 1 where S is 1, 0 where 0."""
-    center, half, inside = _log_log_scale(survival, variance, z)
+    r"""Pointwise bounds of S on the log(-log) scale: 1 where S is 1, 0 where 0.
+
+    With :math:`h = z \sqrt{V} / \log S`, the bounds
+    :math:`\exp(-\exp(\log(-\log S) \mp h))` are :math:`S^{\exp(\mp h)}`,
+    computed as ``exp(log(S) * exp(-h))`` and ``exp(log(S) / exp(-h))``.
+    """
+    inside = (survival > 0) & (survival < 1)
     edge = np.where(survival > 0, 1.0, 0.0)
-    with np.errstate(over="ignore", invalid="ignore"):
-        low = np.where(inside, np.exp(-np.exp(center - half)), edge)
-        high = np.where(inside, np.exp(-np.exp(center + half)), edge)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        log_s = np.log(survival)
+        shrink = np.exp(-z * np.sqrt(variance) / log_s)
+        low = np.where(inside, np.exp(log_s * shrink), edge)
+        high = np.where(inside, np.exp(log_s / shrink), edge)
     return low, high
 
 
-#: A bound is at or below one half (with `HALF_TOLERANCE`) where its
-#: log(-log) value is at least this.
-_HALF_ON_LOG_LOG = math.log(-math.log(0.5 + HALF_TOLERANCE))
-
-
 def median_interval(
-    times: FloatArray, survival: FloatArray, variance: FloatArray, z: float
+    times: FloatArray, low: FloatArray, high: FloatArray
 ) -> tuple[Any, Any]:
     """Brookmeyer and Crowley's interval for the median, along the last axis.
 
-    The first times the lower and the upper log(-log) bound are at or below
-    one half, read on the log(-log) scale (the bounds themselves are not
-    needed); inf where a bound stays above.
+    The first times the lower and the upper pointwise bound are at or below
+    one half; inf where a bound stays above.
     """
-    center, half, inside = _log_log_scale(survival, variance, z)
-    gone = survival <= 0
-    with np.errstate(invalid="ignore"):
-        low_hits = gone | (inside & (center - half >= _HALF_ON_LOG_LOG))
-        high_hits = gone | (inside & (center + half >= _HALF_ON_LOG_LOG))
-    return _first_time(times, low_hits), _first_time(times, high_hits)
+    return first_time_at_or_below_half(times, low), first_time_at_or_below_half(
+        times, high
+    )
 
 
 def first_time_at_or_below_half(times: FloatArray, values: FloatArray) -> Any:
@@ -303,7 +290,7 @@ class LifeTables:
         """
         at_risk = self.at_risk if at_risk is None else at_risk
         survival, variance = kaplan_meier(at_risk, self.events)
-        low, high = median_interval(self.times, survival, variance, z)
+        low, high = median_interval(self.times, *log_log_bounds(survival, variance, z))
         columns = {
             "median": first_time_at_or_below_half(self.times, survival),
             "median_ci_low": low,

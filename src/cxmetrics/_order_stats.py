@@ -60,7 +60,8 @@ class GroupedDurations:
     starts: IntArray
     n: IntArray
     n_pending: IntArray
-    n_missing: IntArray
+    n_missing: IntArray  # no start, or the end before the start
+    n_backwards: IntArray  # the end before the start
     propagated: BoolArray
 
 
@@ -131,6 +132,13 @@ class Spans:
     backwards: BoolArray  # the end before the start
 
 
+def _reason(count: int, one: str, many: str) -> str:
+    """``1 has no start``, ``3 have no start``, or nothing for none."""
+    if not count:
+        return ""
+    return f"{format_count(count)} {one if count == 1 else many}"
+
+
 @attrs.frozen(kw_only=True)
 class DurationPlan:
     """A duration metric with its options fixed: medians by group, not sums.
@@ -177,11 +185,18 @@ class DurationPlan:
         n = int(grouped.n.sum())
         if n or bool(grouped.propagated.any()):
             return
-        pending, missing = int(grouped.n_pending.sum()), int(grouped.n_missing.sum())
+        pending = int(grouped.n_pending.sum())
+        backwards = int(grouped.n_backwards.sum())
+        missing = int(grouped.n_missing.sum()) - backwards
+        reasons = [
+            _reason(backwards, "ends before it starts", "end before they start"),
+            _reason(pending, "pending", "pending"),
+            _reason(missing, "has no start", "have no start"),
+        ]
         raise InputError(
             f"{self.func}: no valid durations among "
-            f"{format_count(n + pending + missing)} items "
-            f"({format_count(pending)} pending, {format_count(missing)} missing)"
+            f"{format_count(pending + missing + backwards)} items "
+            f"({', '.join(reason for reason in reasons if reason)})"
         )
 
     def group(
@@ -205,6 +220,7 @@ class DurationPlan:
             n=n,
             n_pending=sum_by(codes, groups, mask=spans.pending),
             n_missing=n_missing,
+            n_backwards=sum_by(codes, groups, mask=spans.backwards),
             propagated=(n_missing > 0) & (self.nan_policy == "propagate"),
         )
 

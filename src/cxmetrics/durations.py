@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from cxmetrics._order_stats import DurationPlan, Spans
 from cxmetrics._plans import segmentable
+from cxmetrics._timestamps import Timestamps, format_timestamp, to_timestamps
 from cxmetrics._validation import (
     NAN_POLICIES,
     FloatArray,
@@ -30,13 +31,7 @@ from cxmetrics._validation import (
     format_examples,
     is_real,
 )
-from cxmetrics.business_hours import (
-    BusinessCalendar,
-    Timestamps,
-    elapsed_ns,
-    format_timestamp,
-    to_timestamps,
-)
+from cxmetrics.business_hours import BusinessCalendar, elapsed_ns
 from cxmetrics.results import DurationResult
 
 __all__ = ["elapsed", "first_response_time", "resolution_time"]
@@ -120,22 +115,27 @@ def _measure(
     # An end before its start, or (with a calendar) whose business time is
     # negative: a naive start in a clock change's gap can read later than an
     # end written after it.
-    backwards = both & ((ends.ns < starts.ns) | (diff < 0))
+    backwards = diff < 0  # 0 where a timestamp is missing
+    if calendar is not None:
+        backwards |= both & (ends.ns < starts.ns)
     if nan_policy == "raise":
-        if starts.missing.any():
+        if starts.n_missing:
             raise InputError(
-                f"{func}: {format_count(int(starts.missing.sum()))} of "
+                f"{func}: {format_count(starts.n_missing)} of "
                 f"{format_count(starts.size)} {names.starts} are missing and "
                 "nan_policy='raise'"
             )
         if backwards.any():
             raise _backwards_error(func, names, starts, ends, backwards)
-    durations = diff.astype(np.float64)
+    durations = diff
     durations /= UNITS[str(unit)]
-    durations[~both] = np.nan
+    pending = ends.missing
+    if ends.n_missing or starts.n_missing:
+        durations[~both] = np.nan
+        pending = ends.missing & ~starts.missing
     return Spans(
         durations=durations,
-        pending=~starts.missing & ends.missing,
+        pending=pending,
         missing=starts.missing,
         backwards=backwards,
     )

@@ -1198,6 +1198,9 @@ class RevenueRetentionResult(_Record):
         Gross revenue retention, ``(starting - contraction - churned) / starting``.
     quick_ratio : float
         ``(new + expansion) / (contraction + churned)``; inf when nothing was lost.
+    n_missing : int
+        Customers with a missing MRR (NaN) at either date, counted as no
+        revenue at that date.
     """
 
     starting: float
@@ -1209,9 +1212,13 @@ class RevenueRetentionResult(_Record):
     nrr: float
     grr: float
     quick_ratio: float
+    n_missing: int = 0
 
     def __str__(self) -> str:
-        return (
+        text = (
             f"NRR {self.nrr:.1%}, GRR {self.grr:.1%}, quick ratio "
             f"{self.quick_ratio:.2f} (MRR {self.starting:,.2f} to {self.ending:,.2f})"
         )
+        if self.n_missing:
+            text += f", {self.n_missing:,} missing MRR counted as 0"
+        return text

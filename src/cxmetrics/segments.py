@@ -13,6 +13,7 @@ re-exported here, with the functions that use them.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from typing import Any, TypeAlias
 
@@ -24,6 +25,8 @@ import pandas as pd
 from cxmetrics import _dask
 from cxmetrics._life_tables import LifeTables
 from cxmetrics._order_stats import DurationPlan, GroupedDurations
+from cxmetrics._periods import FREQUENCIES as PERIOD_ALIASES
+from cxmetrics._periods import check_freq, period_ordinals
 from cxmetrics._plans import (
     Plan,
     Segmentation,
@@ -31,6 +34,7 @@ from cxmetrics._plans import (
     segmentation_of,
 )
 from cxmetrics._stats import Stats
+from cxmetrics._timestamps import to_timestamps, wall_clock, zone_of_parts
 from cxmetrics._validation import (
     InputError,
     check_confidence,
@@ -53,9 +57,9 @@ __all__ = [
 
 #: Multiple-testing corrections `by_segment` accepts (None: no correction).
 CORRECTIONS = ("holm", "bonferroni", "fdr_bh", None)
-#: Period frequencies `over_time` accepts: day, week (Monday to Sunday),
-#: month, quarter, year.
-FREQUENCIES = ("D", "W", "M", "Q", "Y")
+#: Period frequencies (``freq=``) `over_time` accepts: pandas period aliases
+#: (see `cxmetrics._periods`).
+FREQUENCIES = PERIOD_ALIASES
 
 Frame: TypeAlias = Any  # a pandas DataFrame, or a dask DataFrame
 Columns: TypeAlias = dict[str, npt.NDArray[Any]]
@@ -1141,43 +1145,62 @@ def _key_columns(func: str, frame: Frame, keys: list[Hashable]) -> list[Hashable
 # Over time
 
 
-def _check_time_dtype(func: str, dtype: Any, name: object, examples: Any) -> None:
+def _check_time_dtype(func: str, dtype: Any, name: object) -> None:
+    """Refuse a dask time column of numbers before reading it (`_timestamps`)."""
     if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
         raise InputError(
-            f"{func}: time column {name!r} must hold dates or times (datetime64 or "
-            f"ISO 8601 text); got values of type {dtype}"
-            + (f" such as {format_examples(examples)}" if len(examples) else "")
+            f"{func}: time column {name!r} must be timestamps; got values of type "
+            f"{dtype}"
         )
 
 
-def _datetimes(values: pd.Series[Any], *, func: str, name: object) -> pd.Series[Any]:
-    """Datetimes as they are, or parsed from ISO 8601 text; anything else raises."""
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        return values
-    present = values[values.notna()].head(3).tolist()
-    _check_time_dtype(func, values.dtype, name, present)
-    try:
-        return pd.to_datetime(values, format="ISO8601")
-    except (ValueError, TypeError, OverflowError):
-        raise InputError(
-            f"{func}: time column {name!r} must hold dates or times (datetime64 or "
-            f"ISO 8601 text); got values such as {format_examples(present)}"
-        ) from None
+def _time_label(name: object) -> str:
+    return f"time column {name!r}"
+
+
+def _dask_time_zone(frame: Frame, func: str, name: object) -> dt.tzinfo | None:
+    """The zone of a dask time column of text or objects, read part by part.
+
+    A datetime64 column carries its zone in its dtype; text is read in every
+    partition first, so that the periods follow the whole column's zone.
+    """
+    column = frame[[name]]
+    if pd.api.types.is_datetime64_any_dtype(column.dtypes.iloc[0]):
+        return None
+
+    def part_table(part: pd.DataFrame) -> pd.DataFrame:
+        stamps = to_timestamps(part[name], func=func, name=_time_label(name))
+        reading = {"aware": [stamps.aware], "zone": [stamps.zone]}
+        table: pd.DataFrame = pd.DataFrame(reading, dtype=object)
+        return table
+
+    def combine(tables: pd.DataFrame) -> pd.DataFrame:
+        distinct: pd.DataFrame = tables.drop_duplicates()
+        return distinct
+
+    parts = _dask.reduced(column, part_table, combine)
+    readings = zip(parts["aware"], parts["zone"], strict=True)
+    return zone_of_parts(func, _time_label(name), readings)
 
 
 def _period_ordinals(
-    values: pd.Series[Any], freq: str, *, func: str, name: object
+    values: pd.Series[Any],
+    freq: str,
+    *,
+    func: str,
+    name: object,
+    zone: dt.tzinfo | None = None,
 ) -> npt.NDArray[np.float64]:
     """The period of each time as its ordinal, a float, NaN where missing.
 
-    Aware times are read on their own wall clock.
+    Aware times are read on the wall clock of their zone (``zone``, when the
+    column is read in parts, or their own).
     """
-    times = _datetimes(values, func=func, name=name)
-    if times.dt.tz is not None:
-        times = times.dt.tz_localize(None)
-    periods = times.dt.to_period(freq)
-    ordinals = np.asarray(periods.array.asi8, dtype=np.float64)
-    ordinals[np.asarray(periods.isna())] = np.nan
+    stamps = to_timestamps(values, func=func, name=_time_label(name))
+    walls = wall_clock(stamps, zone or stamps.zone)
+    ordinals = np.full(stamps.size, np.nan)
+    present = ~stamps.missing
+    ordinals[present] = period_ordinals(walls[present], freq)
     return ordinals
 
 
@@ -1260,11 +1283,16 @@ def over_time(
         The metric's data columns, as for `by_segment`.
     time : column name
         When each row happened: datetime64, naive or time-zone aware, or ISO
-        8601 text. Aware times fall in the periods of their own wall clock;
+        8601 text. Aware times fall in the periods of their own wall clock
+        (UTC for text whose offsets differ, as across a clock change);
         convert them first (``.dt.tz_convert("Europe/Berlin")``) to count
         the periods of another zone.
-    freq : {'D', 'W', 'M', 'Q', 'Y'}
-        Period length: day, week (Monday to Sunday), month, quarter, year.
+    freq : str
+        Period length (default ``'M'``), with the aliases of
+        `cxmetrics.customer_flows`: ``'D'``, ``'W'`` (Monday to Sunday) or
+        ``'W-MON'`` ... ``'W-SUN'``, ``'M'``/``'ME'``/``'MS'``,
+        ``'Q'``/``'QE'``/``'QS'`` (and anchored quarters), ``'Y'``/``'YE'``/
+        ``'YS'``/``'A'``.
     compare_to : {None, 'previous'}
         With ``'previous'``, each period is tested against the one before.
     confidence : float
@@ -1322,7 +1350,7 @@ def over_time(
     2025Q4  770  0.809   0.016    0.440
     """
     func = "over_time"
-    check_option(func, "freq", freq, FREQUENCIES)
+    freq = check_freq(func, freq)
     check_option(func, "compare_to", compare_to, (None, "previous"))
     level = check_confidence(func, confidence)
     dask = _check_frame(func, frame)
@@ -1330,12 +1358,16 @@ def over_time(
         func, frame, _find_spec(func, metric), [time], "time", metric_options, dask=dask
     )
     time_column = _check_column(func, frame, "time", given[0])
+    zone = None
     if dask:
-        _check_time_dtype(func, frame[time_column].dtype, time_column, [])
+        _check_time_dtype(func, frame[time_column].dtype, time_column)
+        zone = _dask_time_zone(frame, func, time_column)
     request = _request(func, frame, metric, column, options, level)
 
     def ordinals_of(part: pd.DataFrame) -> npt.NDArray[np.float64]:
-        return _period_ordinals(part[time_column], freq, func=func, name=time_column)
+        return _period_ordinals(
+            part[time_column], freq, func=func, name=time_column, zone=zone
+        )
 
     plan = request.plan
     if isinstance(plan, SurvivalPlan):

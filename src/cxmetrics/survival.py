@@ -101,6 +101,8 @@ class _Subjects:
     n_missing: int
     propagate: bool
     groups: npt.NDArray[np.intp] | None = None  # each subject's group
+    #: The durations themselves, when they are counted by sorting (no codes).
+    durations: npt.NDArray[Any] | None = None
     n_by_group: IntArray | None = None
     missing_by_group: IntArray | None = None
 
@@ -464,7 +466,13 @@ def survival_curve(
     names = _Names("survival_curve")
     level = check_confidence(names.func, confidence)
     subjects = _check_subjects(
-        names, durations, observed, entry=entry, weights=weights, nan_policy=nan_policy
+        names,
+        durations,
+        observed,
+        entry=entry,
+        weights=weights,
+        nan_policy=nan_policy,
+        coded=False,
     )
     return _curve(subjects, level)
 
@@ -610,12 +618,15 @@ def _check_subjects(
     codes: npt.NDArray[np.intp] | None = None,
     groups: int = 1,
     whole: bool = True,
+    coded: bool = True,
 ) -> _Subjects:
     """Validate the subjects and put their durations on a counting grid.
 
     Pandas objects passed together must share one index. With ``codes``
     (each subject's group among ``groups``) the counts of valid and missing
-    subjects are kept per group too. Without ``whole``
+    subjects are kept per group too. Without ``coded`` (one sample, no
+    weights) durations off the whole-number grid are kept as they are, to
+    be counted by sorting. Without ``whole``
     (one part of a larger input) no valid subject at all is no error.
     """
     func = names.func
@@ -693,6 +704,19 @@ def _check_subjects(
         _check_never_at_risk(names, entries, values)
     if observed_mask is not None and observed_mask.all():
         observed_mask = None
+    if not coded and w is None and not _on_grid(values) and _mostly_distinct(values):
+        return _Subjects(
+            times=np.empty(0),
+            codes=np.empty(0, dtype=np.intp),
+            on_grid=False,
+            observed=observed_mask,
+            entry=entries,
+            weights=None,
+            n=n,
+            n_missing=n_missing,
+            propagate=propagate,
+            durations=values,
+        )
     times, time_codes, on_grid = _grid(values)
     return _Subjects(
         times=times,
@@ -914,6 +938,16 @@ def _raise_some(
     )
 
 
+def _on_grid(values: npt.NDArray[Any]) -> bool:
+    """Whether the durations are whole numbers that `_grid` counts on 0..max."""
+    if values.dtype.kind in "iu":
+        return bool(values.max() < max(_GRID_FLOOR, _GRID_PER_SUBJECT * values.size))
+    high = values.max()
+    if high >= max(_GRID_FLOOR, _GRID_PER_SUBJECT * values.size):
+        return False
+    return bool(np.array_equal(np.floor(values), values))
+
+
 def _grid(values: npt.NDArray[Any]) -> tuple[FloatArray, IntArray, bool]:
     """The grid of times, each duration's code on it, and whether it is 0..max.
 
@@ -935,6 +969,12 @@ def _grid(values: npt.NDArray[Any]) -> tuple[FloatArray, IntArray, bool]:
     return times, codes, False
 
 
+def _mostly_distinct(values: npt.NDArray[Any]) -> bool:
+    """Whether the first values are distinct enough that sorting them all pays."""
+    sample = values[:_CARDINALITY_SAMPLE]
+    return bool(pd.unique(sample).size * _FEW_DISTINCT > sample.size)
+
+
 def _distinct(values: npt.NDArray[Any]) -> tuple[FloatArray, IntArray]:
     """Sorted distinct values and the code of each value among them.
 
@@ -943,8 +983,7 @@ def _distinct(values: npt.NDArray[Any]) -> tuple[FloatArray, IntArray]:
     half months, say), and dearer when nearly all differ (durations from
     timestamps). A look at the first values picks the cheaper way.
     """
-    sample = values[:_CARDINALITY_SAMPLE]
-    if pd.unique(sample).size * _FEW_DISTINCT > sample.size:
+    if _mostly_distinct(values):
         times, codes = np.unique(values, return_inverse=True)
         return times.astype(np.float64, copy=False), codes.astype(np.intp, copy=False)
     hashed, distinct = pd.factorize(values)
@@ -992,6 +1031,8 @@ def _tables(
     subjects: _Subjects, groups: npt.NDArray[np.intp] | None, size: int
 ) -> LifeTables:
     """The subjects' events and censorings by group, on the times they leave at."""
+    if subjects.durations is not None:
+        return _sorted_table(subjects)
     return LifeTables.from_codes(
         subjects.times,
         subjects.codes,
@@ -1003,6 +1044,59 @@ def _tables(
         n_missing=np.array([subjects.n_missing], dtype=np.int64),
         propagated=np.array([subjects.propagate]),
     )
+
+
+def _sorted_table(subjects: _Subjects) -> LifeTables:
+    """One sample's table by sorting: distinct times with their counts.
+
+    One sort counts the subjects leaving and churning at each time: no codes
+    (which would need a slower argsort) and no weights.
+    """
+    values = subjects.durations
+    assert values is not None
+    observed = subjects.observed
+    # One sort of 64-bit keys: a non-negative double's bits order as the
+    # number does, and the low bit carries the churn flag along.
+    keys = (np.asarray(values, dtype=np.float64) + 0.0).view(np.uint64)  # -0 is 0
+    keys <<= np.uint64(1)
+    if observed is not None:
+        keys |= observed
+    keys.sort()
+    distinct = np.empty(keys.size, dtype=bool)
+    distinct[:1] = True
+    # Neighbours differ in time when their keys differ beyond the churn bit.
+    np.greater(keys[1:] ^ keys[:-1], np.uint64(1), out=distinct[1:])
+    starts = np.flatnonzero(distinct)
+    del distinct
+    if starts.size == keys.size:  # all distinct: one subject at each time
+        leaving = np.ones(keys.size)
+        events = leaving if observed is None else (keys & np.uint64(1)).astype(float)
+    else:
+        ends = np.empty_like(starts)
+        ends[:-1] = starts[1:]
+        ends[-1:] = keys.size
+        leaving = (ends - starts).astype(np.float64)
+        events = leaving if observed is None else _churned_between(keys, starts, ends)
+    times = (keys[starts] >> np.uint64(1)).view(np.float64)
+    return LifeTables(
+        times=times,
+        events=events[None, :],
+        censored=(leaving - events)[None, :],
+        n=np.array([subjects.n], dtype=np.int64),
+        n_missing=np.array([subjects.n_missing], dtype=np.int64),
+        propagated=np.array([subjects.propagate]),
+    )
+
+
+def _churned_between(
+    keys: npt.NDArray[np.uint64],
+    starts: npt.NDArray[np.intp],
+    ends: npt.NDArray[np.intp],
+) -> FloatArray:
+    """How many sorted keys in each ``[start, end)`` carry the churn bit."""
+    churned_before = np.zeros(keys.size + 1, dtype=np.int64)
+    np.cumsum((keys & np.uint64(1)).view(np.int64), out=churned_before[1:])
+    return (churned_before[ends] - churned_before[starts]).astype(np.float64)
 
 
 def _curve(subjects: _Subjects, confidence: float) -> SurvivalCurve:
@@ -1039,7 +1133,7 @@ def _curve_from_table(
     else:
         median = first_time_at_or_below_half(times, survival)
         median_ci = Interval(
-            *median_interval(times, survival, variance, z),
+            *median_interval(times, low, high),
             confidence,
             MEDIAN_CI_METHOD,
         )
@@ -1062,7 +1156,8 @@ def _curve_from_table(
 
 
 def _read_only(values: FloatArray) -> FloatArray:
-    array = np.array(values, dtype=np.float64)
+    """The array (float64, not copied when it is one), its writeable flag off."""
+    array: FloatArray = np.asarray(values, dtype=np.float64).view()  # flag a view
     array.flags.writeable = False
     return array
 

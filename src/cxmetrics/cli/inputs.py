@@ -7,7 +7,6 @@ the command line prints it in one line and exits with status 2.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from cxmetrics import InputError
+from cxmetrics._timestamps import to_index, to_timestamps
 
 __all__ = [
     "one_line",
@@ -87,23 +87,16 @@ def source_note(path: str, frame: pd.DataFrame) -> str:
 
 
 def read_dates(command: str, frame: pd.DataFrame, column: str) -> pd.Series:
-    """A column of ISO 8601 timestamps; offsets that differ (DST) are read as UTC."""
-    values = frame[column]
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)
-            parsed = pd.to_datetime(values, format="ISO8601")
-        if parsed.dtype != object:
-            return parsed
-    except (ValueError, TypeError):
-        pass  # pandas 3 refuses mixed offsets here; pandas 2 returns objects
-    try:
-        return pd.to_datetime(values, format="ISO8601", utc=True)
-    except (ValueError, TypeError):
-        coerced = pd.to_datetime(values, format="ISO8601", errors="coerce", utc=True)
-        bad = values[coerced.isna() & values.notna()]
-        message = _bad_values(command, column, bad, len(values), "dates")
-        raise InputError(message) from None
+    """A column of timestamps, read by the library's one rule for them.
+
+    ISO 8601 text (or datetimes); blanks are missing. Values with UTC offsets
+    are instants, in the zone they share (UTC when offsets differ, as across
+    a clock change); naive values stay naive. A value that is not a
+    timestamp, or naive values mixed with offsets, raise `InputError`.
+    """
+    stamps = to_timestamps(frame[column], func=command, name=f"column {column!r}")
+    dates: pd.Series = pd.Series(to_index(stamps), index=frame.index, name=column)
+    return dates
 
 
 def read_numbers(command: str, frame: pd.DataFrame, column: str) -> pd.Series:

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from cxmetrics._retention_inputs import to_numbers as _to_numbers
 from cxmetrics._validation import (
     InputError,
     check_option,
@@ -24,7 +25,6 @@ from cxmetrics._validation import (
     format_examples,
 )
 from cxmetrics.results import _Record
-from cxmetrics.retention import _to_numbers
 
 __all__ = [
     "FITTED_NAN_POLICIES",

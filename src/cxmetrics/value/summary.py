@@ -14,18 +14,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxmetrics._retention_inputs import (
+    one_dimensional,
+    read_log,
+)
+from cxmetrics._timestamps import DAY_NS, to_timestamps, wall_clock
 from cxmetrics._validation import (
     InputError,
     check_option,
     check_positive_int,
     format_count,
-    to_float_array,
-)
-from cxmetrics.retention import (
-    _apply_nan_policy,
-    _check_aligned,
-    _to_datetimes,
-    _wall_clock,
 )
 
 __all__ = ["holdout_check", "rfm_summary"]
@@ -49,21 +47,19 @@ def _unit_days(func: str, unit: object) -> float:
     )
 
 
-def _boundary(func: str, name: str, value: object, tz: Any) -> int | None:
-    """A date argument as a day number (days since 1970-01-01), or None."""
+def _boundary(func: str, name: str, value: object, zone: Any) -> int | None:
+    """A date argument as a day number (days since 1970-01-01), or None.
+
+    Read by the timestamp rule; an aware one on the clock of ``zone`` (the
+    dates' zone), else on its own.
+    """
     if value is None:
         return None
-    try:
-        stamp = pd.Timestamp(value)  # type: ignore[arg-type]
-    except (ValueError, TypeError):
-        stamp = pd.NaT
-    if stamp is pd.NaT or pd.isna(stamp):
+    stamps = to_timestamps([value], func=func, name=name)
+    if stamps.n_missing:
         raise InputError(f"{func}: {name}={value!r} is not a date")
-    if stamp.tzinfo is not None:
-        if tz is not None:
-            stamp = stamp.tz_convert(tz)
-        stamp = stamp.tz_localize(None)
-    return int(np.datetime64(stamp.to_datetime64(), "D").astype(np.int64))
+    walls = wall_clock(stamps, zone if zone is not None else stamps.zone)
+    return int(walls[0] // DAY_NS)
 
 
 def _day_label(day: int) -> str:
@@ -171,29 +167,15 @@ def rfm_summary(
     check_option(func, "nan_policy", nan_policy, ("omit", "raise"))
     unit_days = _unit_days(func, unit)
     codes, uniques = _customer_codes(func, customer_ids)
-    stamps = _to_datetimes(dates, func=func, name="dates")
-    columns = [("customer_ids", codes.size), ("dates", stamps.size)]
-    amounts = None
-    if values is not None:
-        amounts = to_float_array(values, func=func, name="values", allow_bool=False)
-        columns.append(("values", amounts.size))
-    _check_aligned(func, *columns)
-    if codes.size == 0:
-        raise InputError(f"{func}: customer_ids is empty")
-    tz = stamps.tz
-    day_values = _wall_clock(stamps).to_numpy()
-    masks = [("customer_ids", codes < 0), ("dates", np.isnat(day_values))]
-    if amounts is not None:
-        masks.append(("values", np.isnan(amounts)))
-    n_missing = _apply_nan_policy(func, nan_policy, *masks)
-    if n_missing:
-        keep = ~np.logical_or.reduce([mask for _, mask in masks])
-        codes, day_values = codes[keep], day_values[keep]
-        amounts = None if amounts is None else amounts[keep]
-    days = day_values.astype("datetime64[D]").astype(np.int64)
-    end = _boundary(func, "observation_end", observation_end, tz)
+    stamps = to_timestamps(dates, func=func, name="dates")
+    log = read_log(func, nan_policy, codes, [stamps], {"values": values})
+    codes, (walls,), n_missing = log.codes, log.walls, log.n_missing
+    amounts = log.amounts.get("values")
+    zone = stamps.zone
+    days = walls // DAY_NS
+    end = _boundary(func, "observation_end", observation_end, zone)
     end = int(days.max()) if end is None else end
-    split = _boundary(func, "calibration_end", calibration_end, tz)
+    split = _boundary(func, "calibration_end", calibration_end, zone)
     if split is not None and split >= end:
         raise InputError(
             f"{func}: calibration_end ({_day_label(split)}) must be before "
@@ -223,9 +205,7 @@ def _index_name(customer_ids: Any) -> str:
 
 def _customer_codes(func: str, customer_ids: Any) -> tuple[Any, Any]:
     """Codes 0..k-1 per purchase (-1 where missing), customers sorted when they sort."""
-    from cxmetrics.retention import _one_dimensional
-
-    array = _one_dimensional(func, "customer_ids", customer_ids, "customers")
+    array = one_dimensional(func, "customer_ids", customer_ids, "customers")
     try:
         codes, uniques = pd.factorize(array, sort=True)
     except TypeError:  # ids of types that do not sort together

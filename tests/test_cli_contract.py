@@ -522,7 +522,20 @@ def test_as_of_inside_the_data_takes_the_data_as_they_stood(
             "retention: --as-of 2024-12-31 is before the first date in the file "
             "(2025-01-10)",
         ),
-        ("soon", "retention: --as-of expects a date such as 2026-01-01; got 'soon'"),
+        (
+            "soon",
+            "retention: 1 of 1 strings in --as-of are not ISO 8601 timestamps ('soon')",
+        ),
+        (
+            "01/08/2025",
+            "retention: 1 of 1 strings in --as-of are not ISO 8601 timestamps "
+            "('01/08/2025')",
+        ),
+        (
+            "3000-01-01",
+            "retention: 1 of 1 values in --as-of are outside the supported range "
+            "1677-09-26 to 2262-04-06 ('3000-01-01')",
+        ),
         (
             "2025-08-01T00:00:00+02:00",
             "retention: --as-of has a UTC offset but the dates in the file have none",

@@ -471,7 +471,7 @@ def error_cases(folder: Path) -> list[tuple[list[str], str]]:
         ),
         (
             [str(files["dates"]), *cols],
-            "value: column 'd' has 1 of 1 values that are not dates ('soon')",
+            "value: 1 of 1 strings in column 'd' are not ISO 8601 timestamps ('soon')",
         ),
         (
             [one, *cols, "--value", "v"],
@@ -488,12 +488,26 @@ def error_cases(folder: Path) -> list[tuple[list[str], str]]:
         ),
         (
             [one, *cols, "--as-of", "someday"],
-            "value: --as-of expects a date such as 2026-01-01; got 'someday'",
+            "value: 1 of 1 strings in --as-of are not ISO 8601 timestamps ('someday')",
+        ),
+        (
+            [one, *cols, "--as-of", "now"],
+            "value: 1 of 1 strings in --as-of are not ISO 8601 timestamps ('now')",
+        ),
+        (
+            [one, *cols, "--as-of", " "],
+            "value: --as-of expects a date such as 2026-01-01; got ' '",
         ),
         (
             [one, *cols, "--calibration-end", "2025-13-01"],
-            "value: --calibration-end expects a date such as 2026-01-01; got "
-            "'2025-13-01'",
+            "value: 1 of 1 strings in --calibration-end are not ISO 8601 "
+            "timestamps ('2025-13-01')",
+        ),
+        (
+            [one, *cols, "--calibration-end", "2025-W40"],
+            "value: 1 of 1 strings in --calibration-end are ISO week dates "
+            "('2025-W40'); week dates are not supported: give calendar dates, "
+            "such as 2025-09-29 for '2025-W40'",
         ),
         (
             [one, *cols, "--as-of", "2024-06-30"],

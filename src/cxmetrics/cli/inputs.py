@@ -154,16 +154,18 @@ def read_flags(command: str, frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def parse_date(command: str, option: str, text: str) -> pd.Timestamp:
-    """A date option such as ``--as-of``: a date or timestamp in ISO 8601."""
-    stamp: pd.Timestamp | None
-    try:
-        stamp = pd.Timestamp(text)
-    except (ValueError, TypeError, OverflowError):
-        stamp = None
-    if stamp is None or pd.isna(stamp):
+    """A date option such as ``--as-of``: a date or timestamp in ISO 8601.
+
+    Read by the library's one rule for timestamps (`to_timestamps`), so an
+    option accepts what a column of dates accepts; anything else raises
+    `InputError` naming the option.
+    """
+    stamps = to_timestamps([text], func=command, name=option)
+    if stamps.n_missing:
         raise InputError(
             f"{command}: {option} expects a date such as 2026-01-01; got {text!r}"
         )
+    stamp: pd.Timestamp = to_index(stamps)[0]
     return stamp
 
 

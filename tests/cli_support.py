@@ -36,10 +36,15 @@ CALL_COLUMNS = (*HANDLED_CALLS, "--arrival", "arrival")
 SUBSCRIPTION_COLUMNS = ("--start", "start", "--end", "end")
 #: The options that name the columns of an activity log.
 ACTIVITY_COLUMNS = ("--customer", "customer", "--date", "date")
+#: The options that name the columns of the sample purchase log.
+TRANSACTION_COLUMNS = ("--customer", "customer_id", "--date", "date")
+#: The same with the value of each purchase.
+VALUED_TRANSACTIONS = (*TRANSACTION_COLUMNS, "--value", "amount")
 
 
 def write_sample(folder: Path) -> Path:
     """Write the bundled sample data as CSV files, the paying MRR months apart."""
+    datasets.load_transactions().to_csv(folder / "transactions.csv", index=False)
     datasets.load_survey().to_csv(folder / "survey.csv", index=False)
     datasets.load_tickets().to_csv(folder / "tickets.csv", index=False)
     datasets.load_calls().to_csv(folder / "calls.csv", index=False)

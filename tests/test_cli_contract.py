@@ -27,6 +27,7 @@ from cli_support import (
     CALL_COLUMNS,
     SUBSCRIPTION_COLUMNS,
     TICKET_COLUMNS,
+    VALUED_TRANSACTIONS,
     block,
     one_line_error,
     run,
@@ -99,12 +100,31 @@ def machine_outputs(
             sample_dir / "subscriptions.csv",
             *SUBSCRIPTION_COLUMNS,
         ],
+        [
+            "value",
+            sample_dir / "transactions.csv",
+            *VALUED_TRANSACTIONS,
+            "--calibration-end",
+            "2025-09-30",
+        ],
     ]
     return [run_json(capsys, *argv) for argv in commands]
 
 
 KEYS = {"region", "channel"}  # segment keys keep the user's own column names
-FLAGS = {"significant", "low_n"}
+#: Text columns: labels of periods, stages, models, holdout buckets; ids.
+TEXT = {
+    "cohort",
+    "period",
+    "interval",
+    "stage",
+    "model",
+    "parameter",
+    "message",
+    "frequency_bucket",
+    "customer",
+}
+FLAGS = {"significant", "low_n", "converged"}
 COUNTS = {
     "n",
     "n_missing",
@@ -114,6 +134,8 @@ COUNTS = {
     "drop_off",
     "agents",
     "agents_on_queue",
+    "frequency",
+    "customers",
 }
 
 
@@ -142,13 +164,13 @@ def test_json_uses_snake_case_names_and_real_types(
                         assert isinstance(value, bool), (name, value)
                     elif name in COUNTS and value is not None:
                         assert is_count(value), (section["key"], name, value)
-                    elif name not in KEYS | {"cohort", "period", "interval", "stage"}:
+                    elif name not in KEYS | TEXT:
                         assert value is None or isinstance(value, float), (
                             section["key"],
                             name,
                             value,
                         )
-    assert tables >= 10
+    assert tables >= 18
 
 
 def test_csv_has_one_column_per_segment_key_and_the_raw_p_value(
@@ -500,7 +522,20 @@ def test_as_of_inside_the_data_takes_the_data_as_they_stood(
             "retention: --as-of 2024-12-31 is before the first date in the file "
             "(2025-01-10)",
         ),
-        ("soon", "retention: --as-of expects a date such as 2026-01-01; got 'soon'"),
+        (
+            "soon",
+            "retention: 1 of 1 strings in --as-of are not ISO 8601 timestamps ('soon')",
+        ),
+        (
+            "01/08/2025",
+            "retention: 1 of 1 strings in --as-of are not ISO 8601 timestamps "
+            "('01/08/2025')",
+        ),
+        (
+            "3000-01-01",
+            "retention: 1 of 1 values in --as-of are outside the supported range "
+            "1677-09-26 to 2262-04-06 ('3000-01-01')",
+        ),
         (
             "2025-08-01T00:00:00+02:00",
             "retention: --as-of has a UTC offset but the dates in the file have none",

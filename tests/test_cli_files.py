@@ -356,7 +356,9 @@ def test_python_m_cxmetrics_survey(sample_dir: Path) -> None:
     assert json.loads(done.stdout)["sections"][0]["metrics"]["nps"]["n"] == 3000
 
 
-@pytest.mark.parametrize("command", ["survey", "tickets", "calls", "retention"])
+@pytest.mark.parametrize(
+    "command", ["survey", "tickets", "calls", "retention", "value"]
+)
 def test_help_has_examples(capsys: pytest.CaptureFixture[str], command: str) -> None:
     status, out, _ = run(capsys, command, "--help")
     assert status == 0

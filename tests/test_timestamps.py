@@ -286,6 +286,16 @@ def test_unreadable_values_are_named_and_no_warning_leaks():
     assert "Warning" not in message
 
 
+def test_words_for_the_clock_are_not_timestamps():
+    """pandas reads "now" and "today" as the time of the call; the rule refuses."""
+    with pytest.raises(cx.InputError) as info:
+        cx.customer_flows(["2025-01-06", "now", "today"], [None] * 3)
+    assert str(info.value) == (
+        "customer_flows: 2 of 3 strings in start_dates are not ISO 8601 timestamps "
+        "('now', 'today')"
+    )
+
+
 def test_mixed_zones_message_has_no_pandas_text():
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -389,12 +389,24 @@ def test_bgnbd_expectation_is_smooth_through_a_equal_1():
     assert values[1] == pytest.approx((values[0] + values[2]) / 2, rel=1e-6)
 
 
-def test_distinct_pairs_path_equals_the_direct_one():
+@pytest.mark.parametrize(
+    "distinct_T",
+    [84, 5_000, None],
+    ids=["every-combination", "pairs-present", "continuous-T"],
+)
+def test_distinct_pairs_path_equals_the_direct_one(distinct_T):
+    """Large inputs share the hypergeometric factor between customers with the
+    same frequency and T: as a table of every combination (few distinct T),
+    of the pairs present (more) or of the pairs found by sorting (T
+    continuous); each equals the customers computed a few at a time."""
     model = BGNBDModel.from_params(**PUBLISHED_BG)
     rng = np.random.default_rng(3)
-    n = 60_000
+    n = 150_000  # above the blocks of the large path
     x = rng.integers(0, 20, n).astype(float)
-    T = rng.integers(190, 274, n) / 7
+    if distinct_T is None:
+        T = rng.uniform(27.0, 39.0, n)
+    else:
+        T = 27.0 + rng.integers(0, distinct_T, n) * (12.0 / distinct_T)
     tx = np.where(x > 0, T * rng.uniform(0.05, 1, n), 0.0)
     big = model.expected_purchases(26.0, x, tx, T)
     direct = np.concatenate(
@@ -403,7 +415,46 @@ def test_distinct_pairs_path_equals_the_direct_one():
     order = np.concatenate([np.arange(n)[i::7] for i in range(7)])
     np.testing.assert_allclose(big[order], direct, rtol=1e-13)
     x[5] = np.nan
-    assert np.isnan(model.expected_purchases(26.0, x, tx, T)[5])
+    tx[9] = np.nan
+    with_missing = model.expected_purchases(26.0, x, tx, T)
+    assert np.isnan(with_missing[[5, 9]]).all()
+    np.testing.assert_array_equal(
+        np.delete(with_missing, [5, 9]), np.delete(big, [5, 9])
+    )
+
+
+def test_p_alive_of_millions_equals_the_formula():
+    """P(alive) of many customers (a table per frequency, in place) equals the
+    closed form computed customer by customer in plain Python."""
+    r, alpha, a, b = PUBLISHED_BG.values()
+    rng = np.random.default_rng(5)
+    x = rng.integers(0, 30, 200_000).astype(float)
+    T = rng.uniform(10.0, 52.0, x.size)
+    tx = np.where(x > 0, T * rng.uniform(0.01, 1.0, x.size), 0.0)
+    values = BGNBDModel.from_params(**PUBLISHED_BG).p_alive(x, tx, T)
+    for i in rng.choice(x.size, 300, replace=False):
+        if x[i] == 0:
+            assert values[i] == 1.0
+        else:
+            odds = a / (b + x[i] - 1) * ((alpha + T[i]) / (alpha + tx[i])) ** (r + x[i])
+            assert values[i] == pytest.approx(1 / (1 + odds), rel=1e-13)
+
+
+def test_p_alive_of_a_frequency_beyond_any_table():
+    """A frequency larger than the data (no table per frequency) gives the same
+    value as the log-odds by hand."""
+    r, alpha, a, b = PUBLISHED_BG.values()
+    model = BGNBDModel.from_params(**PUBLISHED_BG)
+    x, tx, T = 5_000.0, 38.5, 38.86
+    log_odds = math.log(a / (b + x - 1)) + (r + x) * math.log(
+        (alpha + T) / (alpha + tx)
+    )
+    assert model.p_alive(x, tx, T) == pytest.approx(
+        1 / (1 + math.exp(log_odds)), rel=1e-10
+    )
+    assert model.p_alive([x, 2.0], [tx, 30.43], [T, 38.86])[0] == pytest.approx(
+        model.p_alive(x, tx, T), rel=1e-15
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -611,6 +662,16 @@ def test_predictions_propagate_nan_and_keep_scalars():
     values = model.p_alive([1, np.nan], [2.0, 2.0], [10.0, 10.0])
     assert isinstance(values, np.ndarray)
     assert np.isnan(values[1])
+    # NaN where any input is NaN, also for customers without repeat purchases
+    values = model.p_alive([0, 0, 0, 1], [np.nan, 0.0, 0.0, 2.0], [5.0, np.nan, 5.0, 9])
+    assert np.isnan(values[:2]).all()
+    assert values[2] == 1.0
+    assert np.isnan(model.p_alive(np.nan, np.nan, np.nan))
+    empty = model.expected_purchases(4.0, [], [], [])
+    assert isinstance(empty, np.ndarray)
+    assert empty.shape == (0,)
+    assert model.p_alive([], [], []).shape == (0,)
+    assert np.isnan(model.p_alive([np.nan] * 3, [np.nan] * 3, [np.nan] * 3)).all()
     grid = model.expected_purchases(np.array([[1.0], [2.0]]), [1, 2], [2.0, 3.0], 10.0)
     assert grid.shape == (2, 2)
     spend = GammaGammaModel.from_params(**PUBLISHED_GG)
@@ -890,6 +951,11 @@ def test_purchase_fits_refuse_bad_histories(fit, x, tx, T, message):
 def test_purchase_fits_refuse_bad_weights(fit, weights, message):
     with pytest.raises(cx.InputError, match=message):
         fit([1, 2, 0], [2, 1, 0], [5, 5, 5], weights=weights)
+
+
+def test_an_empty_fit_is_refused():
+    with pytest.raises(cx.InputError, match=r"^fit_bgnbd: frequency is empty$"):
+        cx.fit_bgnbd([], [], [])
 
 
 def test_one_customer_after_missing_values_is_refused():

@@ -73,7 +73,7 @@ def to_numbers(func: str, name: str, value: object) -> tuple[FloatArray, bool]:
     if array.dtype.kind == "O":
         flat = to_float_array(array.ravel(), func=func, name=name, allow_bool=False)
         array = flat.reshape(array.shape)
-    return array.astype(np.float64), array.ndim == 0
+    return array.astype(np.float64, copy=False), array.ndim == 0
 
 
 def check_within(

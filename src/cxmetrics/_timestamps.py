@@ -394,6 +394,8 @@ def _parse_texts(
         pd.to_datetime(texts, format="ISO8601", utc=True, errors="coerce")
     )
     failed = np.asarray(parsed.isna(), dtype=bool)
+    # pandas reads "now" and "today" as the clock's time; they are not ISO 8601.
+    failed |= (texts == "now") | (texts == "today")
     missing = np.zeros(texts.size, dtype=bool)
     if failed.any():
         words = np.char.lower(texts[failed])

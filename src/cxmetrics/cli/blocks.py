@@ -345,7 +345,7 @@ def trend_table(
 def file_report(
     command: str,
     path: str,
-    confidence: float,
+    confidence: float | None,
     blocks: Sequence[Block],
     warnings: Sequence[str] = (),
 ) -> Report:

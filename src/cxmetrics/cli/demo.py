@@ -5,11 +5,14 @@ report; `DEMO_SECTIONS` lists them in print order. The survey, tickets,
 calls and retention blocks come from the builders of ``cxmetrics survey``,
 ``tickets``, ``calls`` and ``retention``, so the demo and the commands share
 every rule; the demo adds what no command has: annualized churn, revenue
-retention, lifetime value and the sign-up funnel.
+retention, lifetime value and the sign-up funnel. The customer-value blocks
+come from the builders of ``cxmetrics value``, run on the sample purchase
+log.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import TypeAlias
 
@@ -19,7 +22,7 @@ import pandas as pd
 
 import cxmetrics as cx
 from cxmetrics import datasets
-from cxmetrics.cli import calls, retention, survey, tickets
+from cxmetrics.cli import calls, retention, survey, tickets, value
 from cxmetrics.cli.blocks import percent, table
 from cxmetrics.cli.report import Block, Column, Report, Row, Section, Table, Unit
 
@@ -29,6 +32,7 @@ __all__ = [
     "DEMO_SECTIONS",
     "GROSS_MARGIN",
     "OBSERVED_UNTIL",
+    "VALUE_SETTINGS",
     "DemoOptions",
     "SectionBuilder",
     "build_demo_report",
@@ -42,6 +46,10 @@ __all__ = [
     "staffing_table",
     "survey_section",
     "tickets_section",
+    "top_customers_table",
+    "value_models_table",
+    "value_parameters_table",
+    "value_section",
 ]
 
 
@@ -71,6 +79,12 @@ OBSERVED_UNTIL = pd.Timestamp("2026-01-01")
 GROSS_MARGIN = 0.8
 #: The cohort table shows two years of quarters after the first.
 COHORT_OFFSETS = 8
+#: The value of the sample purchase log: observed to its end, in weeks, the
+#: next twelve months discounted at 1% a month, the five most valuable
+#: customers listed.
+VALUE_SETTINGS = value.ValueSettings(
+    as_of=pd.Timestamp(datasets.TRANSACTIONS_END), discount_rate=0.01, top=5
+)
 
 
 def survey_section(options: DemoOptions) -> Section:
@@ -480,6 +494,79 @@ def funnel_table(options: DemoOptions) -> Table:
     )
 
 
+@functools.lru_cache(maxsize=1)
+def _sample_value() -> value.ValueAnalysis:
+    """The models of the sample purchase log, fitted once for the four blocks."""
+    log = datasets.load_transactions()
+    return value.analyse(log["customer_id"], log["date"], log["amount"], VALUE_SETTINGS)
+
+
+def value_section(options: DemoOptions) -> Section:
+    """Customers, P(alive), expected purchases and value of the sample purchase log.
+
+    Parameters
+    ----------
+    options : DemoOptions
+        Not used: the models give no intervals here.
+
+    Returns
+    -------
+    Section
+        ``cxmetrics value --customer customer_id --date date --value amount
+        --discount-rate 0.01`` on the sample log: rows ``customers``,
+        ``repeat_customers``, ``p_alive``, ``expected_purchases`` and
+        ``lifetime_value`` (the next twelve months, in weeks).
+
+    Examples
+    --------
+    >>> section = value_section(DemoOptions())
+    >>> [row.key for row in section.rows]
+    ['customers', 'repeat_customers', 'p_alive', 'expected_purchases', 'lifetime_value']
+    """
+    del options
+    log_size = len(datasets.load_transactions())
+    return value.value_section(
+        _sample_value(), source=f"sample purchase log, {log_size:,} purchases"
+    )
+
+
+def value_models_table(options: DemoOptions) -> Table:
+    """The BG/NBD and Gamma-Gamma fits of the sample log: n, log-likelihood, converged.
+
+    Examples
+    --------
+    >>> [row[0] for row in value_models_table(DemoOptions()).rows]
+    ['bgnbd', 'gamma_gamma']
+    """
+    del options
+    return value.models_table(_sample_value())
+
+
+def value_parameters_table(options: DemoOptions) -> Table:
+    """The parameters of the sample log's models, with their standard errors.
+
+    Examples
+    --------
+    >>> [row[1] for row in value_parameters_table(DemoOptions()).rows]
+    ['r', 'alpha', 'a', 'b', 'p', 'q', 'v']
+    """
+    del options
+    return value.parameters_table(_sample_value())
+
+
+def top_customers_table(options: DemoOptions) -> Table:
+    """The five customers of the sample log worth the most over the next year.
+
+    Examples
+    --------
+    >>> table = top_customers_table(DemoOptions())
+    >>> len(table.rows), table.columns[-1].name
+    (5, 'lifetime_value')
+    """
+    del options
+    return value.top_customers_table(_sample_value())
+
+
 #: The demo's sections, in print order.
 DEMO_SECTIONS: tuple[SectionBuilder, ...] = (
     survey_section,
@@ -492,6 +579,10 @@ DEMO_SECTIONS: tuple[SectionBuilder, ...] = (
     retention_section,
     cohort_table,
     funnel_table,
+    value_section,
+    value_models_table,
+    value_parameters_table,
+    top_customers_table,
 )
 
 
@@ -516,7 +607,8 @@ def build_demo_report(
     >>> report = build_demo_report(DemoOptions(confidence=0.9))
     >>> [section.key for section in report.sections]
     ['survey', 'nps_by_region', 'csat_by_region', 'nps_trend', 'tickets', 'calls',
-     'staffing', 'retention', 'cohorts', 'funnel']
+     'staffing', 'retention', 'cohorts', 'funnel', 'value', 'models', 'parameters',
+     'top_customers']
     >>> report.confidence
     0.9
     """

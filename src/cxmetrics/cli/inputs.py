@@ -18,9 +18,11 @@ from cxmetrics._timestamps import to_index, to_timestamps
 
 __all__ = [
     "one_line",
+    "parse_date",
     "parse_scale",
     "read_dates",
     "read_flags",
+    "read_numbers",
     "read_table",
     "save_chart",
     "shown_path",
@@ -97,6 +99,16 @@ def read_dates(command: str, frame: pd.DataFrame, column: str) -> pd.Series:
     return dates
 
 
+def read_numbers(command: str, frame: pd.DataFrame, column: str) -> pd.Series:
+    """A column of numbers; blank cells are missing, any other text refused."""
+    values = frame[column]
+    numbers: pd.Series = pd.to_numeric(values, errors="coerce")
+    bad = values[numbers.isna() & values.notna()]
+    if len(bad):
+        raise InputError(_bad_values(command, column, bad, len(values), "numbers"))
+    return numbers
+
+
 def _bad_values(
     command: str, column: str, bad: pd.Series, total: int, kind: str
 ) -> str:
@@ -139,6 +151,22 @@ def read_flags(command: str, frame: pd.DataFrame, column: str) -> pd.Series:
     flags: pd.Series = pd.Series(text.isin(_TRUE), index=values.index, dtype="boolean")
     flags[blank] = pd.NA
     return flags
+
+
+def parse_date(command: str, option: str, text: str) -> pd.Timestamp:
+    """A date option such as ``--as-of``: a date or timestamp in ISO 8601.
+
+    Read by the library's one rule for timestamps (`to_timestamps`), so an
+    option accepts what a column of dates accepts; anything else raises
+    `InputError` naming the option.
+    """
+    stamps = to_timestamps([text], func=command, name=option)
+    if stamps.n_missing:
+        raise InputError(
+            f"{command}: {option} expects a date such as 2026-01-01; got {text!r}"
+        )
+    stamp: pd.Timestamp = to_index(stamps)[0]
+    return stamp
 
 
 def parse_scale(command: str, tokens: Sequence[str] | None) -> tuple[int, int] | None:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 import cxmetrics as cx
-from cxmetrics.cli import calls, retention, survey, tickets
+from cxmetrics.cli import calls, retention, survey, tickets, value
 from cxmetrics.cli.demo import DemoOptions, build_demo_report
 from cxmetrics.cli.inputs import one_line, shown_path
 from cxmetrics.cli.render import render_csv, render_json, render_table
@@ -84,15 +84,38 @@ def _offset(text: str) -> int:
     return offset
 
 
+def _number_type(
+    name: str, minimum: float, *, strict: bool, whole: bool
+) -> Callable[[str], float]:
+    """A parser of a number option: at least (or above) ``minimum``, whole or not."""
+    kind = "a whole number" if whole else "a number"
+    bound = f"above {minimum:g}" if strict else f"{minimum:g} or more"
+
+    def parse(text: str) -> float:
+        try:
+            number = float(text)
+        except ValueError:
+            number = float("nan")
+        ok = number > minimum if strict else number >= minimum
+        if not (ok and number < float("inf")) or (whole and not number.is_integer()):
+            raise argparse.ArgumentTypeError(f"expected {kind} {bound}; got {text!r}")
+        return int(number) if whole else number
+
+    parse.__name__ = name
+    return parse
+
+
 _DEMO_DESCRIPTION = """\
 Print a customer-experience report on the bundled sample data: NPS, CSAT
 and CES of a survey; reply and resolution times in business hours, first
 contact resolution and reopens of support tickets; abandonment, service
 level, ASA and AHT of calls, with an Erlang C staffing plan per half hour;
 monthly churn, Kaplan-Meier median lifetime, revenue retention, lifetime
-value and quarterly cohorts of subscriptions; and a sign-up funnel. Each
-metric comes with its confidence interval, the interval method and the
-counts of valid and missing values. Net scores are in points (-100 to 100),
+value and quarterly cohorts of subscriptions; a sign-up funnel; and the
+customer value of a purchase log (BG/NBD and Gamma-Gamma models, P(alive),
+expected purchases and lifetime value). Each metric comes with its
+confidence interval, the interval method and the counts of valid and
+missing values. Net scores are in points (-100 to 100),
 shares in percent (fractions from 0 to 1 in JSON).
 """
 
@@ -107,6 +130,7 @@ examples:
   cxmetrics calls calls.csv --wait wait --answered answered --talk talk \\
       --arrival arrival
   cxmetrics retention activity.csv --customer customer_id --date month
+  cxmetrics value orders.csv --customer customer_id --date date --value amount
 
   cxmetrics COMMAND --help describes each command.
 """
@@ -139,11 +163,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_tickets(commands)
     _add_calls(commands)
     _add_retention(commands)
+    _add_value(commands)
     return parser
 
 
-def _add_output_options(parser: argparse.ArgumentParser) -> None:
-    """``--format``, ``--output`` and ``--confidence``, shared by every command."""
+def _add_output_options(
+    parser: argparse.ArgumentParser, *, intervals: bool = True
+) -> None:
+    """``--format``, ``--output`` and, with intervals, ``--confidence``."""
     parser.add_argument(
         "--format",
         choices=_FORMATS,
@@ -155,6 +182,8 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="write the report to FILE instead of standard output",
     )
+    if not intervals:
+        return
     parser.add_argument(
         "--confidence",
         type=_confidence,
@@ -368,6 +397,92 @@ def _add_retention(commands: Any) -> None:
         parser, "cohorts.png (activity log), lifetime.png (subscriptions)"
     )
     parser.set_defaults(handler=_runner(retention.build))
+
+
+_VALUE_EXAMPLES = """\
+  cxmetrics value orders.csv --customer customer_id --date date --value amount
+  cxmetrics value orders.csv --customer customer_id --date date --top 20 \\
+      --periods 24 --discount-rate 0.01
+  cxmetrics value orders.csv --customer customer_id --date date \\
+      --calibration-end 2025-09-30 --plots charts/
+  cxmetrics value orders.csv --customer customer_id --date date --unit D \\
+      --model pareto_nbd --format json
+"""
+
+
+def _add_value(commands: Any) -> None:
+    parser = _file_command(
+        commands,
+        "value",
+        "purchase and spend models of a transaction log, and what each customer "
+        "is worth",
+        _VALUE_EXAMPLES,
+    )
+    parser.add_argument("--customer", required=True, metavar="COL", help="customer id")
+    parser.add_argument(
+        "--date", required=True, metavar="COL", help="date of the purchase"
+    )
+    parser.add_argument(
+        "--value",
+        metavar="COL",
+        help="value of the purchase: adds the Gamma-Gamma spend model and the "
+        "lifetime value",
+    )
+    parser.add_argument(
+        "--model",
+        choices=tuple(value.MODELS),
+        default="bgnbd",
+        help="the purchase model (default bgnbd)",
+    )
+    parser.add_argument(
+        "--unit",
+        default="W",
+        help="time unit: D (days), W (weeks, the default) or a number of them, "
+        "such as 28D",
+    )
+    parser.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="end of the observation, its day included; later purchases are left "
+        "out (default: the latest date in the file)",
+    )
+    parser.add_argument(
+        "--calibration-end",
+        metavar="DATE",
+        help="also fit on the purchases up to DATE and check the forecast of "
+        "those after it",
+    )
+    parser.add_argument(
+        "--top",
+        type=_number_type("top", 1, strict=False, whole=True),
+        default=10,
+        metavar="N",
+        help="customers listed, the most valuable first (default 10)",
+    )
+    parser.add_argument(
+        "--periods",
+        type=_number_type("periods", 1, strict=False, whole=True),
+        default=12,
+        metavar="N",
+        help="periods ahead of the expected purchases and value (default 12)",
+    )
+    parser.add_argument(
+        "--period-length",
+        type=_number_type("period length", 0, strict=True, whole=False),
+        metavar="X",
+        help="length of a period in the unit (default: a month of 365.25/12 days)",
+    )
+    parser.add_argument(
+        "--discount-rate",
+        type=_number_type("discount rate", 0, strict=False, whole=False),
+        metavar="D",
+        help="discount rate per period of the value, with --value (default 0)",
+    )
+    _add_output_options(parser, intervals=False)
+    _add_plots_option(
+        parser, "p_alive.png (P(alive) heat map), holdout.png (--calibration-end)"
+    )
+    parser.set_defaults(handler=_runner(value.build))
 
 
 def _runner(

@@ -29,7 +29,12 @@ _SUFFIXES = {"hours": " h", "seconds": " s", "months": " mo"}
 
 
 def _format_number(value: float, unit: Unit) -> str:
-    """A value as printed: ``+23.8`` points, ``79.9%``, ``5.08``, ``4.2 h``, ``n/a``."""
+    """A value as printed: ``+23.8`` points, ``79.9%``, ``5.08``, ``4.2 h``, ``n/a``.
+
+    An estimate (a model's parameter or its standard error) keeps four
+    significant digits, whatever its size; a time in the unit of the data
+    (a recency) two decimals, whole or not.
+    """
     if not math.isfinite(value):
         return "n/a" if math.isnan(value) else ("inf" if value > 0 else "-inf")
     if unit == "points":
@@ -39,6 +44,10 @@ def _format_number(value: float, unit: Unit) -> str:
     if unit in _SUFFIXES:
         return f"{value:.1f}{_SUFFIXES[unit]}"
     if unit == "money":
+        return f"{value:,.2f}"
+    if unit == "estimate":
+        return f"{value:.4g}"
+    if unit == "time":
         return f"{value:,.2f}"
     if unit == "p_value":
         return "<0.001" if value < 0.001 else f"{value:.3f}"
@@ -53,7 +62,7 @@ def _format_count(count: float | None) -> str:
     return f"{count:,}" if isinstance(count, int) else f"{count:,.1f}"
 
 
-def _row_cells(row: Row, weighted: bool) -> list[str]:
+def _row_cells(row: Row, weighted: bool, intervals: bool = True) -> list[str]:
     """The table cells of one row: metric, value, CI, method, n, missing."""
     bounds = method = ""
     if row.ci is not None:
@@ -63,8 +72,7 @@ def _row_cells(row: Row, weighted: bool) -> list[str]:
     cells = [
         "  " * row.indent + row.label,
         _format_number(row.value, row.unit),
-        bounds,
-        method,
+        *((bounds, method) if intervals else ()),
         _format_count(row.n),
         _format_count(row.n_missing),
     ]
@@ -98,7 +106,8 @@ def render_table(report: Report) -> str:
         Plain ASCII text ending with a newline. Net scores print in points,
         shares in percent, mean scores on their answer scale. When a row
         carries an effective sample size (a weighted estimate), the metric
-        rows get an ``Effective n`` column.
+        rows get an ``Effective n`` column; when none has an interval, they
+        have no interval and method columns.
 
     Examples
     --------
@@ -120,11 +129,17 @@ def render_table(report: Report) -> str:
     CSAT    80.0%  75.0% to 84.0%  Wilson  400        3
     """
     sections = [block for block in report.sections if isinstance(block, Section)]
-    weighted = any(row.effective_n is not None for s in sections for row in s.rows)
-    header = ["Metric", "Value", f"{100 * report.confidence:g}% CI", "Method"]
+    rows = [row for section in sections for row in section.rows]
+    weighted = any(row.effective_n is not None for row in rows)
+    level = report.confidence
+    intervals = level is not None and any(row.ci is not None for row in rows)
+    header, right = ["Metric", "Value"], [False, True]
+    if level is not None and intervals:
+        header += [f"{100 * level:g}% CI", "Method"]
+        right += [True, False]
     header += ["n", "Missing"] + (["Effective n"] if weighted else [])
-    right = [False, True, True, False, True, True] + ([True] if weighted else [])
-    body = [_row_cells(row, weighted) for section in sections for row in section.rows]
+    right += [True, True] + ([True] if weighted else [])
+    body = [_row_cells(row, weighted, intervals) for row in rows]
     widths = [
         max(len(cells[i]) for cells in (header, *body)) for i in range(len(header))
     ]
@@ -135,8 +150,8 @@ def render_table(report: Report) -> str:
         if isinstance(block, Table):
             blocks.append(f"{heading}\n{_table_text(block)}")
             continue
-        rows = [_row_cells(row, weighted) for row in block.rows]
-        blocks.append(f"{heading}\n{_align([header, rule, *rows], widths, right)}")
+        lines = [_row_cells(row, weighted, intervals) for row in block.rows]
+        blocks.append(f"{heading}\n{_align([header, rule, *lines], widths, right)}")
     return "\n\n".join(blocks) + "\n"
 
 
@@ -239,17 +254,18 @@ def render_json(report: Report) -> str:
     Returns
     -------
     str
-        A JSON object ending with a newline: ``title``, ``confidence``,
-        ``cxmetrics_version``, ``warnings`` (a list of strings) and
-        ``sections``, a list of objects with ``key``, ``title``, ``note`` and
-        either ``metrics`` (a `Section`, with ``facts`` when it has any) or
-        ``columns`` (field names), ``headers``, ``units`` and ``rows``, a list
-        of records keyed by the field names (a `Table`). ``metrics`` maps
-        each row's key to ``label``, ``unit``, ``value``, ``ci_low``,
-        ``ci_high``, ``ci_method``, ``n``, ``n_missing``, ``count`` and
-        ``effective_n``. Values are in the library's units: points for net
-        scores, fractions (0 to 1) for shares. Counts are integers, flags
-        booleans; missing or non-finite numbers are ``null``.
+        A JSON object ending with a newline: ``title``, ``confidence`` (null
+        for a report without intervals), ``cxmetrics_version``, ``warnings``
+        (a list of strings) and ``sections``, a list of objects with ``key``,
+        ``title``, ``note`` and either ``metrics`` (a `Section`, with
+        ``facts`` when it has any) or ``columns`` (field names), ``headers``,
+        ``units`` and ``rows``, a list of records keyed by the field names (a
+        `Table`). ``metrics`` maps each row's key to ``label``, ``unit``,
+        ``value``, ``ci_low``, ``ci_high``, ``ci_method``, ``n``,
+        ``n_missing``, ``count`` and ``effective_n``. Values are in the
+        library's units: points for net scores, fractions (0 to 1) for shares.
+        Counts are integers, flags booleans; missing or non-finite numbers are
+        ``null``.
 
     Examples
     --------

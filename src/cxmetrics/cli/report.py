@@ -1,11 +1,11 @@
 """The report model of the command line: what a command computed, in print order.
 
-A `Report` is a title, the confidence level, a sequence of blocks and any
-warnings. A block is a `Section` (a titled list of metric `Row` records, one
-metric per row, with its interval and counts) or a `Table` (a titled grid of
-typed cells under named `Column` objects, such as segments, a trend, a
-staffing plan or a cohort table). The renderers in `cxmetrics.cli.render`
-know nothing about any particular metric.
+A `Report` is a title, the confidence level (None without intervals), a
+sequence of blocks and any warnings. A block is a `Section` (a titled list of
+metric `Row` records, one metric per row, with its interval and counts) or a
+`Table` (a titled grid of typed cells under named `Column` objects, such as
+segments, a trend, a staffing plan or a cohort table). The renderers in
+`cxmetrics.cli.render` know nothing about any particular metric.
 
 Names are the machine contract: a row's ``key`` and a column's ``name`` are
 the library's field names in snake_case (``value``, ``ci_low``, ``p_value``,
@@ -35,8 +35,9 @@ __all__ = [
 
 #: How a value reads: net-score points, a share (a fraction, printed in
 #: percent), a mean score on the answer scale, a duration in hours, seconds
-#: or months, an amount of money, a plain number, a count, a p-value, text or
-#: a yes/no flag.
+#: or months, a time in the unit of the data (such as a recency in weeks), an
+#: amount of money, a plain number, a model's estimate (four significant
+#: digits), a count, a p-value, text or a yes/no flag.
 Unit: TypeAlias = Literal[
     "points",
     "share",
@@ -44,8 +45,10 @@ Unit: TypeAlias = Literal[
     "hours",
     "seconds",
     "months",
+    "time",
     "money",
     "number",
+    "estimate",
     "count",
     "p_value",
     "text",
@@ -192,8 +195,9 @@ class Report:
     ----------
     title : str
         First line of the text table.
-    confidence : float
-        The confidence level of every interval in the report.
+    confidence : float or None
+        The confidence level of every interval in the report; None for a
+        report without intervals.
     sections : tuple of Section or Table
         The blocks, in print order.
     warnings : tuple of str
@@ -203,6 +207,6 @@ class Report:
     """
 
     title: str
-    confidence: float
+    confidence: float | None
     sections: tuple[Block, ...]
     warnings: tuple[str, ...] = ()

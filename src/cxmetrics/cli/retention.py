@@ -30,7 +30,13 @@ import pandas as pd
 import cxmetrics as cx
 from cxmetrics import InputError, plotting
 from cxmetrics.cli.blocks import file_report, metric_row, table
-from cxmetrics.cli.inputs import read_dates, read_table, save_chart, source_note
+from cxmetrics.cli.inputs import (
+    parse_date,
+    read_dates,
+    read_table,
+    save_chart,
+    source_note,
+)
 from cxmetrics.cli.report import Block, Column, Report, Row, Section, Table
 
 __all__ = [
@@ -56,16 +62,7 @@ DAYS_PER_MONTH = 365.25 / 12
 
 def parse_as_of(text: str) -> pd.Timestamp:
     """``--as-of``: a date or timestamp in ISO 8601, such as ``2026-01-01``."""
-    stamp: pd.Timestamp | None
-    try:
-        stamp = pd.Timestamp(text)
-    except (ValueError, TypeError, OverflowError):
-        stamp = None
-    if stamp is None or pd.isna(stamp):
-        raise InputError(
-            f"retention: --as-of expects a date such as 2026-01-01; got {text!r}"
-        )
-    return stamp
+    return parse_date("retention", "--as-of", text)
 
 
 def format_day(stamp: pd.Timestamp) -> str:

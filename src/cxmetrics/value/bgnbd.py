@@ -9,6 +9,7 @@ after each repeat purchase it drops out for good with probability
 
 from __future__ import annotations
 
+import functools
 from typing import Any, ClassVar
 
 import attrs
@@ -19,9 +20,13 @@ from cxmetrics.value._base import (
     FittedModel,
     FloatArray,
     as_output,
+    blockwise,
+    by_frequency,
     check_histories,
     check_period,
+    complete_rows,
     distinct_pairs,
+    distinct_values,
     fit_histories,
     from_params,
     histories,
@@ -29,6 +34,7 @@ from cxmetrics.value._base import (
     model_fields,
     numbers,
     require_repeat_purchases,
+    weighted_sum,
 )
 
 __all__ = ["BGNBDModel", "fit_bgnbd"]
@@ -68,8 +74,8 @@ class _Data:
 
 
 def _group(x: FloatArray, tx: FloatArray, T: FloatArray, w: FloatArray) -> _Data:
-    xs, ix_all = np.unique(x, return_inverse=True)
-    Ts, iT_all = np.unique(T, return_inverse=True)
+    xs, ix_all = distinct_values(x)
+    Ts, iT_all = distinct_values(T)
     repeat = x > 0
     return _Data(
         n=float(w.sum()),
@@ -88,6 +94,7 @@ def _group(x: FloatArray, tx: FloatArray, T: FloatArray, w: FloatArray) -> _Data
 
 def _objective(data: _Data) -> Any:
     """The mean negative log-likelihood on log-parameters, with derivatives."""
+    total = weighted_sum
 
     def objective(theta: FloatArray, order: int) -> tuple[float, Any, Any]:
         r, alpha, a, b = np.exp(theta)
@@ -95,10 +102,12 @@ def _objective(data: _Data) -> Any:
         gl = special.gammaln
         log_alpha_T = np.log(alpha + data.Ts)
         # Terms that depend on the frequency only.
-        value = float(
-            w_x @ (gl(r + xs) - gl(r) + gl(a + b) + gl(b + xs) - gl(b) - gl(a + b + xs))
+        value = total(
+            w_x, gl(r + xs) - gl(r) + gl(a + b) + gl(b + xs) - gl(b) - gl(a + b + xs)
         )
-        value += data.n * r * np.log(alpha) - log_alpha_T @ (r * data.w_T + data.wx_T)
+        value += data.n * r * np.log(alpha) - total(
+            log_alpha_T, r * data.w_T + data.wx_T
+        )
         # The drop-out term of customers with repeat purchases:
         # log(exp(A3) + exp(A4)) = A3 + softplus(D), D = A4 - A3.
         b_x = np.where(data.xs > 0, b + data.xs - 1.0, 1.0)  # used where x > 0
@@ -106,27 +115,30 @@ def _objective(data: _Data) -> Any:
         r_x = r + data.x
         D = (np.log(a) - np.log(b_x))[data.ix] - r_x * log_ratio
         e = np.exp(-np.abs(D))
-        value += float(data.w @ (np.maximum(D, 0.0) + np.log1p(e)))
+        value += total(data.w, np.maximum(D, 0.0) + np.log1p(e))
         if order == 0:
             return -value / data.n, None, None
         sigma = np.where(D >= 0, 1.0, e) / (1.0 + e)  # d softplus / dD
         ws = data.w * sigma
+        ws_sum = float(ws.sum())
         psi = special.digamma
         inv_T = 1.0 / (alpha + data.Ts)
         d_alpha_row = inv_T[data.iT] - 1.0 / (alpha + data.tx)  # dD/dalpha / r_x
         inv_bx = (1.0 / b_x)[data.ix]
         g = np.empty(4)
         g[0] = (
-            w_x @ (psi(r + xs) - psi(r))
+            total(w_x, psi(r + xs) - psi(r))
             + data.n * np.log(alpha)
-            - log_alpha_T @ data.w_T
-            - ws @ log_ratio
+            - total(log_alpha_T, data.w_T)
+            - total(ws, log_ratio)
         )
-        g[1] = data.n * r / alpha - inv_T @ (r * data.w_T + data.wx_T)
-        g[1] += ws @ (r_x * d_alpha_row)
+        g[1] = data.n * r / alpha - total(inv_T, r * data.w_T + data.wx_T)
+        g[1] += total(ws, r_x * d_alpha_row)
         psi_ab_x = psi(a + b + xs)
-        g[2] = w_x @ (psi(a + b) - psi_ab_x) + ws.sum() / a
-        g[3] = w_x @ (psi(a + b) + psi(b + xs) - psi(b) - psi_ab_x) - ws @ inv_bx
+        g[2] = total(w_x, psi(a + b) - psi_ab_x) + ws_sum / a
+        g[3] = total(w_x, psi(a + b) + psi(b + xs) - psi(b) - psi_ab_x) - total(
+            ws, inv_bx
+        )
         phi = np.array([r, alpha, a, b])
         gradient = -(phi * g) / data.n
         if order == 1:
@@ -142,19 +154,19 @@ def _objective(data: _Data) -> Any:
         h = np.empty((4, 4))
         for i in range(4):
             for j in range(i, 4):
-                h[i, j] = curv @ (dD[i] * dD[j])
+                h[i, j] = total(curv, dD[i] * dD[j])
         tri_ab_x = tg(1, a + b + xs)
-        h[0, 0] += w_x @ (tg(1, r + xs) - tg(1, r))
-        h[0, 1] += data.n / alpha - inv_T @ data.w_T + ws @ d_alpha_row
+        h[0, 0] += total(w_x, tg(1, r + xs) - tg(1, r))
+        h[0, 1] += data.n / alpha - total(inv_T, data.w_T) + total(ws, d_alpha_row)
         h[1, 1] += (
             -data.n * r / alpha**2
-            + (inv_T**2) @ (r * data.w_T + data.wx_T)
-            + ws @ (r_x * (1.0 / (alpha + data.tx) ** 2 - inv_T[data.iT] ** 2))
+            + total(inv_T**2, r * data.w_T + data.wx_T)
+            + total(ws, r_x * (1.0 / (alpha + data.tx) ** 2 - inv_T[data.iT] ** 2))
         )
-        h[2, 2] += w_x @ (tg(1, a + b) - tri_ab_x) - ws.sum() / a**2
-        h[2, 3] += w_x @ (tg(1, a + b) - tri_ab_x)
-        h[3, 3] += w_x @ (tg(1, a + b) + tg(1, b + xs) - tg(1, b) - tri_ab_x)
-        h[3, 3] += ws @ inv_bx**2
+        h[2, 2] += total(w_x, tg(1, a + b) - tri_ab_x) - ws_sum / a**2
+        h[2, 3] += total(w_x, tg(1, a + b) - tri_ab_x)
+        h[3, 3] += total(w_x, tg(1, a + b) + tg(1, b + xs) - tg(1, b) - tri_ab_x)
+        h[3, 3] += total(ws, inv_bx**2)
         h = np.triu(h) + np.triu(h, 1).T
         hessian = -(np.outer(phi, phi) * h + np.diag(phi * g)) / data.n
         return -value / data.n, gradient, hessian
@@ -164,8 +176,8 @@ def _objective(data: _Data) -> Any:
 
 def _starts(data: _Data) -> list[tuple[float, float, float, float]]:
     """Starting points: a few shapes, alpha set to match the purchase rate."""
-    rate = max(float(data.w @ data.x), 1.0) / max(
-        float(data.w_T @ data.Ts), 1e-12 * data.n
+    rate = max(weighted_sum(data.w, data.x), 1.0) / max(
+        weighted_sum(data.w_T, data.Ts), 1e-12 * data.n
     )
     starts = []
     for r, a, b in ((1.0, 1.0, 3.0), (0.3, 1.0, 3.0), (1.0, 0.5, 1.0), (3.0, 2.0, 8.0)):
@@ -177,21 +189,41 @@ def _starts(data: _Data) -> list[tuple[float, float, float, float]]:
 # Predictions
 
 
-def _log_odds_dead(
+def _alive(
     params: dict[str, float], x: FloatArray, tx: FloatArray, T: FloatArray
 ) -> FloatArray:
-    """Log-odds of having dropped out by T, for customers with x > 0."""
+    """P(alive) of complete histories, as a new array (see `_p_alive`).
+
+    1 / (1 + exp(log_odds)) with log_odds = log(a / (b + x - 1)) + (r + x)
+    log1p((T - tx) / (alpha + tx)), written in place: on millions of
+    customers each temporary array costs a pass of its own.
+    """
     r, alpha, a, b = (params[k] for k in NAMES)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.log(a / (b + x - 1.0)) + (r + x) * np.log1p((T - tx) / (alpha + tx))
+
+    def log_odds_of_frequency(xs: FloatArray) -> FloatArray:
+        # log(a / (b + x - 1)); -inf at x = 0, where no one has dropped out.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(xs > 0, np.log(a / (b + xs - 1.0)), -np.inf)
+
+    log_odds = by_frequency(log_odds_of_frequency, x)
+    part = np.subtract(T, tx)
+    scratch = np.add(tx, alpha)
+    part /= scratch
+    np.log1p(part, out=part)
+    part *= np.add(x, r, out=scratch)
+    log_odds += part
+    with np.errstate(over="ignore"):
+        np.exp(log_odds, out=log_odds)
+    log_odds += 1.0
+    return np.reciprocal(log_odds, out=log_odds)
 
 
 def _p_alive(
     params: dict[str, float], x: FloatArray, tx: FloatArray, T: FloatArray
 ) -> FloatArray:
-    with np.errstate(over="ignore"):
-        alive = 1.0 / (1.0 + np.exp(_log_odds_dead(params, x, tx, T)))
-    return np.where(x > 0, alive, np.where(np.isnan(x), np.nan, 1.0))
+    """P(alive) of each history; NaN where a value is missing."""
+    alive = functools.partial(_alive, params)
+    return complete_rows(lambda *c: blockwise(alive, *c), x, tx, T)
 
 
 def _growth(
@@ -341,12 +373,12 @@ class BGNBDModel(FittedModel):
             zero = np.zeros_like(period)
             return as_output(_growth(r, a, b, zero, alpha + zero, period), scalar_t)
         x, tx, T_, scalar = histories(func, frequency, recency, T)
-        alive = _p_alive(self.params, x, tx, T_)
         if period.ndim == 0 and x.ndim == 1 and x.size > _DISTINCT_ABOVE:
-            growth = _growth_distinct(r, alpha, a, b, x, T_, period)
+            expected = _expected_distinct(self.params, x, tx, T_, period)
         else:
-            growth = _growth(r, a, b, x, alpha + T_, period)
-        return as_output(alive * growth, scalar and scalar_t)
+            alive = _p_alive(self.params, x, tx, T_)
+            expected = alive * _growth(r, a, b, x, alpha + T_, period)
+        return as_output(expected, scalar and scalar_t)
 
     @classmethod
     def from_params(cls, *, r: float, alpha: float, a: float, b: float) -> BGNBDModel:
@@ -358,23 +390,32 @@ class BGNBDModel(FittedModel):
         return from_params(cls, dict(zip(NAMES, (r, alpha, a, b), strict=True)))
 
 
-def _growth_distinct(
-    r: float,
-    alpha: float,
-    a: float,
-    b: float,
+def _expected_distinct(
+    params: dict[str, float],
     x: FloatArray,
+    tx: FloatArray,
     T: FloatArray,
     t: FloatArray,
 ) -> FloatArray:
-    """`_growth` computed once per distinct (frequency, T) pair."""
-    ok = ~(np.isnan(x) | np.isnan(T))
-    if not ok.all():
-        out = np.full(x.shape, np.nan)
-        out[ok] = _growth_distinct(r, alpha, a, b, x[ok], T[ok], t)
-        return out
-    codes, xs, Ts = distinct_pairs(x, T)
-    return _growth(r, a, b, xs, alpha + Ts, t)[codes]
+    """The expected purchases of many customers (see `expected_purchases`).
+
+    The hypergeometric factor is computed once per distinct (frequency, T)
+    pair; then block by block, P(alive) times the factor looked up.
+    """
+    r, alpha, a, b = (params[k] for k in NAMES)
+
+    def expected(x: FloatArray, tx: FloatArray, T: FloatArray) -> FloatArray:
+        codes, xs, Ts = distinct_pairs(x, T)
+        growth = _growth(r, a, b, xs, alpha + Ts, t)
+
+        def block(x: Any, tx: Any, T: Any, codes: Any) -> FloatArray:
+            out = _alive(params, x, tx, T)
+            out *= growth.take(codes)
+            return out
+
+        return blockwise(block, x, tx, T, codes)
+
+    return complete_rows(expected, x, tx, T)
 
 
 # ---------------------------------------------------------------------------

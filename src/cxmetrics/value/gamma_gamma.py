@@ -21,11 +21,13 @@ from cxmetrics.value._base import (
     FloatArray,
     as_output,
     check_frequency,
+    distinct_values,
     fit_histories,
     from_params,
     maximize,
     model_fields,
     numbers,
+    weighted_sum,
 )
 
 __all__ = ["GammaGammaModel", "fit_gamma_gamma"]
@@ -35,12 +37,12 @@ NAMES = ("p", "q", "v")
 
 def _objective(x: FloatArray, m: FloatArray, w: FloatArray, n: float) -> Any:
     """Mean negative log-likelihood on log-parameters, gradient and Hessian."""
-    xs, ix = np.unique(x, return_inverse=True)
+    xs, ix = distinct_values(x)
     w_x = np.bincount(ix, weights=w, minlength=xs.size)
     # Terms of the data alone, summed once: sum w x log m, sum w x log x.
-    x_log_m = float(w @ (x * np.log(m)))
-    x_log_x = float(w_x @ (xs * np.log(xs)))
-    log_m = float(w @ np.log(m))
+    x_log_m = weighted_sum(w, x * np.log(m))
+    x_log_x = weighted_sum(w_x, xs * np.log(xs))
+    log_m = weighted_sum(w, np.log(m))
     xm = x * m
 
     def objective(theta: FloatArray, order: int) -> tuple[float, Any, Any]:
@@ -48,22 +50,24 @@ def _objective(x: FloatArray, m: FloatArray, w: FloatArray, n: float) -> Any:
         gl, psi = special.gammaln, special.digamma
         px = p * xs
         log_vxm = np.log(v + xm)
-        value = float(w_x @ (gl(px + q) - gl(px)))
+        value = weighted_sum(w_x, gl(px + q) - gl(px))
         value += n * (q * math.log(v) - gl(q))
         value += p * (x_log_m + x_log_x) - log_m
-        value -= float(w @ ((p * x + q) * log_vxm))
+        value -= weighted_sum(w, (p * x + q) * log_vxm)
         if order == 0:
             return -value / n, None, None
         inv_vxm = 1.0 / (v + xm)
         psi_pxq = psi(px + q)
         g = np.array(
             [
-                w_x @ (xs * (psi_pxq - psi(px)))
+                weighted_sum(w_x, xs * (psi_pxq - psi(px)))
                 + x_log_m
                 + x_log_x
-                - w @ (x * log_vxm),
-                w_x @ psi_pxq + n * (math.log(v) - psi(q)) - w @ log_vxm,
-                n * q / v - w @ ((p * x + q) * inv_vxm),
+                - weighted_sum(w, x * log_vxm),
+                weighted_sum(w_x, psi_pxq)
+                + n * (math.log(v) - psi(q))
+                - weighted_sum(w, log_vxm),
+                n * q / v - weighted_sum(w, (p * x + q) * inv_vxm),
             ]
         )
         phi = np.array([p, q, v])
@@ -73,12 +77,12 @@ def _objective(x: FloatArray, m: FloatArray, w: FloatArray, n: float) -> Any:
         tg = special.polygamma
         tri_pxq = tg(1, px + q)
         h = np.empty((3, 3))
-        h[0, 0] = w_x @ (xs**2 * (tri_pxq - tg(1, px)))
-        h[0, 1] = w_x @ (xs * tri_pxq)
-        h[0, 2] = -(w @ (x * inv_vxm))
-        h[1, 1] = w_x @ tri_pxq - n * tg(1, q)
-        h[1, 2] = n / v - w @ inv_vxm
-        h[2, 2] = -n * q / v**2 + w @ ((p * x + q) * inv_vxm**2)
+        h[0, 0] = weighted_sum(w_x, xs**2 * (tri_pxq - tg(1, px)))
+        h[0, 1] = weighted_sum(w_x, xs * tri_pxq)
+        h[0, 2] = -weighted_sum(w, x * inv_vxm)
+        h[1, 1] = weighted_sum(w_x, tri_pxq) - n * tg(1, q)
+        h[1, 2] = n / v - weighted_sum(w, inv_vxm)
+        h[2, 2] = -n * q / v**2 + weighted_sum(w, (p * x + q) * inv_vxm**2)
         h = np.triu(h) + np.triu(h, 1).T
         hessian = -(np.outer(phi, phi) * h + np.diag(phi * g)) / n
         return -value / n, gradient, hessian
@@ -88,7 +92,7 @@ def _objective(x: FloatArray, m: FloatArray, w: FloatArray, n: float) -> Any:
 
 def _starts(m: FloatArray, w: FloatArray) -> list[tuple[float, float, float]]:
     """A few shapes, v set so that the mean spend matches the data."""
-    mean = float(w @ m) / float(w.sum())
+    mean = weighted_sum(w, m) / float(w.sum())
     return [
         (p, q, mean * (q - 1.0) / p) for p, q in ((1.0, 2.0), (5.0, 4.0), (2.0, 10.0))
     ]

@@ -40,6 +40,7 @@ from cxmetrics.value._base import (
     as_output,
     check_histories,
     check_period,
+    distinct_values,
     fit_histories,
     from_params,
     histories,
@@ -47,6 +48,7 @@ from cxmetrics.value._base import (
     model_fields,
     numbers,
     require_repeat_purchases,
+    weighted_sum,
 )
 
 __all__ = ["ParetoNBDModel", "fit_pareto_nbd"]
@@ -162,7 +164,7 @@ def _objective(
     x: FloatArray, tx: FloatArray, T: FloatArray, w: FloatArray, n: float
 ) -> Any:
     """The mean negative log-likelihood on log-parameters, with its gradient."""
-    xs, ix = np.unique(x, return_inverse=True)
+    xs, ix = distinct_values(x)
     w_x = np.bincount(ix, weights=w, minlength=xs.size)
 
     def objective(theta: FloatArray, order: int) -> tuple[float, Any, None]:
@@ -172,8 +174,8 @@ def _objective(
             terms = _terms((r, alpha, s, beta), x, tx, T, derivatives=order > 0)
             mix = np.logaddexp(terms.log_alive, terms.log_dead)
         gl = special.gammaln
-        value = float(w_x @ (gl(r + xs) - gl(r)))
-        value += n * (r * math.log(alpha) + s * math.log(beta)) + float(w @ mix)
+        value = weighted_sum(w_x, gl(r + xs) - gl(r))
+        value += n * (r * math.log(alpha) + s * math.log(beta)) + weighted_sum(w, mix)
         if order == 0:
             return -value / n, None, None
         assert terms.d_r is not None
@@ -186,13 +188,19 @@ def _objective(
         psi = special.digamma
         g = np.array(
             [
-                w_x @ (psi(r + xs) - psi(r))
+                weighted_sum(w_x, psi(r + xs) - psi(r))
                 + n * math.log(alpha)
-                - wa @ np.log(alpha + T)
-                + wd @ terms.d_r,
-                n * r / alpha - wa @ ((r + x) / (alpha + T)) + wd @ terms.d_alpha,
-                n * math.log(beta) - wa @ np.log(beta + T) + wd @ (1.0 / s + terms.d_s),
-                n * s / beta - s * (wa @ (1.0 / (beta + T))) + wd @ terms.d_beta,
+                - weighted_sum(wa, np.log(alpha + T))
+                + weighted_sum(wd, terms.d_r),
+                n * r / alpha
+                - weighted_sum(wa, (r + x) / (alpha + T))
+                + weighted_sum(wd, terms.d_alpha),
+                n * math.log(beta)
+                - weighted_sum(wa, np.log(beta + T))
+                + weighted_sum(wd, 1.0 / s + terms.d_s),
+                n * s / beta
+                - s * weighted_sum(wa, 1.0 / (beta + T))
+                + weighted_sum(wd, terms.d_beta),
             ]
         )
         return -value / n, -(params * g) / n, None
@@ -203,8 +211,8 @@ def _objective(
 def _starts(
     x: FloatArray, T: FloatArray, w: FloatArray
 ) -> list[tuple[float, float, float, float]]:
-    rate = max(float(w @ x), 1.0) / max(float(w @ T), 1e-12)
-    span = max(float(w @ T) / float(w.sum()), 1e-12)
+    rate = max(weighted_sum(w, x), 1.0) / max(weighted_sum(w, T), 1e-12)
+    span = max(weighted_sum(w, T) / float(w.sum()), 1e-12)
     starts = []
     for r, s, scale in (
         (1.0, 1.0, 1.0),

@@ -351,10 +351,10 @@ def erlang_a(
     )
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         excess = queueing.log_erlang_b_excess(staffed, queue.load)
-        wait, abandon, service, occupancy = queueing.erlang_a_measures(
-            queue, staffed, excess
+        wait, abandon, service, occupancy, delay = queueing.erlang_a_measures(
+            queue, staffed, excess, waits=True
         )
-        asa, mean_wait = queueing.erlang_a_waits(queue, staffed, wait, abandon)
+        asa, mean_wait = queueing.erlang_a_waits(queue, staffed, wait, abandon, delay)
     measures: tuple[FloatArray, ...] = (
         wait,
         abandon,
@@ -844,23 +844,15 @@ def _least_agents_erlang_a(
     Returns agents, P(wait), P(abandon), service level, ASA, mean wait and
     occupancy, each a float64 array with one value per interval.
     """
-    load, handles, targets, limits = (
-        np.asarray(value, dtype=np.float64).reshape(-1)
-        for value in np.broadcast_arrays(
-            _full(traffic, shape), aht, target_time, patience
-        )
-    )
+    load = _full(traffic, shape)
     busy = load > 0
     all_busy = bool(busy.all())
     queue = queueing.ErlangAQueue.of(
-        load if all_busy else np.where(busy, load, 1.0), handles, limits, targets
+        load if all_busy else np.where(busy, load, 1.0), aht, patience, target_time
     )
-    agents, wait, abandon, service, occupancy = queueing.least_agents_erlang_a(
+    return queueing.least_agents_erlang_a(
         queue, None if all_busy else busy, level, max_occupancy, max_abandonment
     )
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        asa, mean_wait = queueing.erlang_a_waits(queue, agents, wait, abandon)
-    return agents, wait, abandon, service, asa, mean_wait, occupancy
 
 
 # ---------------------------------------------------------------------------
@@ -965,7 +957,7 @@ def _check_patience(func: str, value: object) -> Numbers:
     """Patience in seconds: positive and finite (infinite patience is Erlang C)."""
     seconds = duration_values(value, func=func, name="patience")
     infinite = np.isposinf(seconds)
-    if np.any(infinite):
+    if infinite.any():
         hint = "use erlang_c" if func == "erlang_a" else "leave patience out"
         where = (
             ""

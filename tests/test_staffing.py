@@ -437,6 +437,19 @@ def test_array_fields_are_read_only_and_the_callers_arrays_are_not():
     assert result.arrival_rate[0] == 80.0
 
 
+def test_inputs_kept_on_results_never_share_the_callers_data():
+    # A Series' values are a view of its data: the record keeps a copy. A
+    # list is converted afresh: the record keeps that array, read-only.
+    calls = pd.Series([80.0, 100.0, 120.0])
+    aht = [180.0, 190.0, 200.0]
+    result = cx.required_agents(calls, aht, target_service_level=0.8, target_time=20)
+    calls.iloc[0] = 1.0
+    assert result.arrival_rate[0] == 80.0
+    assert not result.arrival_rate.flags.writeable
+    assert not result.aht.flags.writeable
+    assert result.aht.tolist() == aht
+
+
 # ---------------------------------------------------------------------------
 # required_agents: minimality
 

@@ -865,6 +865,14 @@ def first_meeting(
     which: Which = None  # the open intervals, None for all
     state = judge.state_at(start, None)
     window = judge.window(start, state, rows, which)
+    meets = window.meets
+    if lowest is None and np.count_nonzero(meets[-1]) == size:
+        # Monotone: every interval meets within the window, and its first
+        # row is the least admissible staffing: all settled at once.
+        chosen = meets.argmax(axis=0) * size + _positions(size)
+        return window.agents.ravel()[chosen], tuple(
+            [measure.ravel()[chosen] for measure in window.measures]
+        )
     failed = (start if lowest is None else lowest) - 1.0  # known to fail
     while True:
         meets = window.meets
@@ -1372,12 +1380,12 @@ def _erlang_a_margin(
 
 def _least(values: Numbers) -> float:
     """The least value of a number or an array."""
-    return values if isinstance(values, float) else float(values.min())
+    return values if isinstance(values, float) else float(np.minimum.reduce(values))
 
 
 def _most(values: Numbers) -> float:
     """The largest value of a number or an array."""
-    return values if isinstance(values, float) else float(values.max())
+    return values if isinstance(values, float) else float(np.maximum.reduce(values))
 
 
 @functools.lru_cache(maxsize=64)

@@ -185,7 +185,14 @@ def erlang_c(
         np.asarray(traffic), np.asarray(staff), np.asarray(handle), np.asarray(target)
     )
     return ErlangCResult(
-        **_inputs(rate, handle, length, target, traffic),
+        **_inputs(
+            (arrival_rate, aht, interval, target_time),
+            rate,
+            handle,
+            length,
+            target,
+            traffic,
+        ),
         agents=_counts(staff, np.shape(staff)),
         **_measures(
             shape,
@@ -371,8 +378,15 @@ def erlang_a(
         )
     wait, abandon, service, asa, mean_wait, occupancy = measures
     return ErlangAResult(
-        **_inputs(rate, handle, length, target, traffic),
-        patience=_kept(wait_limit),
+        **_inputs(
+            (arrival_rate, aht, interval, target_time),
+            rate,
+            handle,
+            length,
+            target,
+            traffic,
+        ),
+        patience=_kept(wait_limit, patience),
         agents=_counts(staff, np.shape(staff)),
         **_measures(
             shape,
@@ -671,7 +685,7 @@ def required_agents(
         on_queue, prob_wait, service, asa, occupancy = queueing.least_agents_erlang_c(
             _full(traffic, shape), highest, handle, target, level, cap
         )
-        abandon, mean_wait = np.zeros_like(asa), asa
+        abandon, mean_wait = np.zeros(asa.shape), asa
     else:
         if max_abandonment is not None:
             most_abandon = _check_fraction(
@@ -686,8 +700,15 @@ def required_agents(
         )
     headcount = queueing.headcount(on_queue, loss)
     return StaffingResult(
-        **_inputs(rate, handle, length, target, traffic),
-        patience=None if wait_limit is None else _kept(wait_limit),
+        **_inputs(
+            (arrival_rate, aht, interval, target_time),
+            rate,
+            handle,
+            length,
+            target,
+            traffic,
+        ),
+        patience=None if wait_limit is None else _kept(wait_limit, patience),
         target_service_level=level,
         max_occupancy=cap,
         max_abandonment=most_abandon,
@@ -1001,30 +1022,42 @@ def _numbers(
     if type(value) is np.ndarray and value.ndim == 1 and value.dtype.kind in "fiu":
         values = value.astype(np.float64, copy=False)  # to_float_array's result
     else:
+        if type(value) is float or type(value) is int:  # a plain number
+            number = float(value)
+            if not (minimum < number < math.inf or (number == minimum and not strict)):
+                _check_number(func, name, number, minimum, strict=strict)
+            return number
         if isinstance(value, np.ndarray) and value.ndim == 0:
             value = value[()]
         if isinstance(value, (bool, np.bool_, np.timedelta64)):
             raise InputError(f"{func}: {name} must be a number; got {value!r}")
         if is_real(value):
             number = float(value)
-            if not math.isfinite(number):
-                raise InputError(
-                    f"{func}: {name} must be a finite number; got {number:g}"
-                )
-            _check_minimum(func, name, number, number, minimum, strict=strict)
+            _check_number(func, name, number, minimum, strict=strict)
             return number
         values = to_float_array(value, func=func, name=name, allow_bool=False)
     if values.size == 0:
         raise InputError(f"{func}: {name} is empty")
-    low, high = float(values.min()), float(values.max())  # NaN wins both
+    # NaN wins both (ufunc reductions: without the wrappers of .min and .max)
+    low, high = float(np.minimum.reduce(values)), float(np.maximum.reduce(values))
     if not (math.isfinite(low) and math.isfinite(high)):
         bad = values[~np.isfinite(values)]
         raise InputError(
             f"{func}: {format_count(bad.size)} of {format_count(values.size)} values "
             f"of {name} are missing or infinite ({format_examples(bad)})"
         )
-    _check_minimum(func, name, values, low, minimum, strict=strict)
+    if not (low > minimum or (low == minimum and not strict)):
+        _check_minimum(func, name, values, low, minimum, strict=strict)
     return values
+
+
+def _check_number(
+    func: str, name: str, number: float, minimum: float, *, strict: bool
+) -> None:
+    """Raise unless ``number`` is finite and above ``minimum`` (or at it)."""
+    if not math.isfinite(number):
+        raise InputError(f"{func}: {name} must be a finite number; got {number:g}")
+    _check_minimum(func, name, number, number, minimum, strict=strict)
 
 
 def _check_minimum(
@@ -1116,6 +1149,8 @@ def _check_shrinkage(func: str, value: object) -> float:
 
 
 def _option_number(func: str, name: str, value: object, rule: str) -> float:
+    if type(value) is float:  # the common case, without the checks below
+        return value
     if not is_real(value):
         raise InputError(f"{func}: {name} must be a number {rule}; got {value!r}")
     return float(value)
@@ -1134,7 +1169,9 @@ def _traffic(
     """
     with np.errstate(over="ignore"):
         traffic = rate * handle / length
-    highest = traffic if isinstance(traffic, float) else float(traffic.max())
+    highest = (
+        traffic if isinstance(traffic, float) else float(np.maximum.reduce(traffic))
+    )
     if not math.isfinite(highest):
         raise InputError(
             f"{func}: the traffic arrival_rate * aht / interval overflows; "
@@ -1161,33 +1198,38 @@ def _full(values: Numbers, shape: tuple[int, ...]) -> FloatArray:
 
 
 def _inputs(
-    rate: Numbers, aht: Numbers, interval: Numbers, target: Numbers, traffic: Numbers
+    given: tuple[object, object, object, object],
+    rate: Numbers,
+    aht: Numbers,
+    interval: Numbers,
+    target: Numbers,
+    traffic: Numbers,
 ) -> dict[str, Any]:
-    """The queue's inputs and traffic, as a result record keeps them."""
+    """The queue's inputs and traffic, as a result record keeps them.
+
+    ``given`` holds the arguments as the caller passed them (arrival rate,
+    aht, interval, target time), for `_kept`.
+    """
+    if isinstance(traffic, np.ndarray):
+        traffic.setflags(write=False)  # a fresh array from the computation
     return {
-        "arrival_rate": _kept(rate),
-        "aht": _kept(aht),
-        "interval": _kept(interval),
-        "target_time": _kept(target),
-        "traffic": _frozen(traffic),
+        "arrival_rate": _kept(rate, given[0]),
+        "aht": _kept(aht, given[1]),
+        "interval": _kept(interval, given[2]),
+        "target_time": _kept(target, given[3]),
+        "traffic": traffic,
     }
 
 
 def _measures(shape: tuple[int, ...], **values: npt.NDArray[Any]) -> dict[str, Any]:
     """Measures as a result record keeps them: floats, or read-only arrays."""
-    return {name: _shaped(value, shape) for name, value in values.items()}
-
-
-def _shaped(values: npt.NDArray[Any], shape: tuple[int, ...]) -> Any:
-    """A float when ``shape`` is ``()`` (every input a number), else an array.
-
-    The array is read-only: it belongs to a result record.
-    """
     if not shape:
-        return float(values.reshape(-1)[0])
-    if values.shape != shape:
-        values = np.broadcast_to(values, shape).astype(np.float64)
-    return _frozen(values)  # a fresh float64 array from the computation
+        return {name: float(value.reshape(-1)[0]) for name, value in values.items()}
+    for name, value in values.items():
+        if value.shape != shape:
+            values[name] = value = np.broadcast_to(value, shape).astype(np.float64)
+        value.setflags(write=False)  # a fresh array from the computation
+    return values
 
 
 def _counts(values: Numbers | FloatArray, shape: tuple[int, ...]) -> Any:
@@ -1197,21 +1239,21 @@ def _counts(values: Numbers | FloatArray, shape: tuple[int, ...]) -> Any:
     counts = np.asarray(values)
     if counts.shape != shape:
         counts = np.broadcast_to(counts, shape)
-    return _frozen(counts.astype(np.int64))
+    counts = counts.astype(np.int64)
+    counts.setflags(write=False)
+    return counts
 
 
-def _frozen(values: Any) -> Any:
-    """An array made by the computation, made read-only for its result record."""
-    if isinstance(values, np.ndarray):
-        values.flags.writeable = False
-    return values
+def _kept(values: Numbers, given: object) -> Any:
+    """An input kept on a result: a read-only array, or a number as is.
 
-
-def _kept(values: Numbers) -> Any:
-    """An input kept on a result: a read-only copy of an array, a number as is.
-
-    The copy leaves the caller's own array writable.
+    ``given`` is the argument as the caller passed it. An array converted
+    from a list or tuple is new and is kept as it is; any other (the
+    caller's array, or a Series' data) is copied first, so that the
+    caller's data stays writable and the record cannot change under it.
     """
-    if isinstance(values, np.ndarray):
-        return _frozen(values.copy())
-    return values
+    if not isinstance(values, np.ndarray):
+        return values
+    kept = values if type(given) in (list, tuple) else values.copy()
+    kept.setflags(write=False)
+    return kept

@@ -809,6 +809,28 @@ ERLANG_C_BAD = [
         "erlang_c: arrival_rate has 3 values but agents has 2; arrays must have one "
         "value per interval",
     ),
+    # Beyond 2**53 agents a count wrapped to a negative int64.
+    (
+        {"agents": [1e19, 20]},
+        "erlang_c: 1 of 2 values of agents are more than 2**53 "
+        "(9,007,199,254,740,992), where floating point stops counting one by one "
+        "(10000000000000000000)",
+    ),
+    (
+        {"agents": 2**53 + 2},
+        "erlang_c: agents must be at most 2**53 (9,007,199,254,740,992); "
+        "got 9007199254740994",
+    ),
+    # Python ints beyond floating point raised OverflowError.
+    (
+        {"arrival_rate": 10**400},
+        "erlang_c: arrival_rate is too large for floating point (1.000e+400)",
+    ),
+    ({"aht": 10**400}, "erlang_c: aht is too large for floating point (1.000e+400)"),
+    (
+        {"agents": -(10**400)},
+        "erlang_c: agents is too large for floating point (-1.000e+400)",
+    ),
 ]
 
 
@@ -892,6 +914,37 @@ REQUIRED_AGENTS_BAD = [
         {"shrinkage": True},
         "required_agents: shrinkage must be a number at least 0 and below 1; got True",
     ),
+    # A cap so low that the staffing is beyond counting (it raised "cannot
+    # convert float NaN to integer").
+    (
+        {"max_occupancy": 5e-324},
+        "required_agents: max_occupancy=4.94066e-324 is too low for the traffic: "
+        "10 Erlangs at that occupancy need traffic / max_occupancy agents, more "
+        "than 2**53 (9,007,199,254,740,992)",
+    ),
+    (
+        {"max_occupancy": 5e-324, "patience": 120},
+        "required_agents: max_occupancy=4.94066e-324 is too low for the traffic: "
+        "10 Erlangs at that occupancy need traffic / max_occupancy agents, more "
+        "than 2**53 (9,007,199,254,740,992)",
+    ),
+    (
+        {"max_occupancy": float("nan")},
+        "required_agents: max_occupancy must be above 0 and at most 1; got nan",
+    ),
+    (
+        {"max_occupancy": np.nan, "patience": 120},
+        "required_agents: max_occupancy must be above 0 and at most 1; got nan",
+    ),
+    (
+        {"target_service_level": 10**400},
+        "required_agents: target_service_level is too large for floating point "
+        "(1.000e+400)",
+    ),
+    (
+        {"patience": 10**400},
+        "required_agents: patience is too large for floating point (1.000e+400)",
+    ),
 ]
 
 
@@ -911,6 +964,16 @@ def test_required_agents_bad_input(changes, message):
         cx.required_agents(
             arguments.pop("arrival_rate"), arguments.pop("aht"), **arguments
         )
+
+
+def test_a_tiny_occupancy_cap_is_met_to_the_last_agent():
+    # traffic / cap is 1e13 agents: the ceiling used to read a relative 1e-9
+    # as "whole" and gave 9,999,999,990,000, ten thousand agents too few.
+    result = cx.required_agents(
+        100, 180, target_service_level=0.8, target_time=20, max_occupancy=1e-12
+    )
+    assert result.agents_on_queue == 10**13
+    assert result.occupancy <= 1e-12
 
 
 def test_traffic_that_overflows_is_refused():

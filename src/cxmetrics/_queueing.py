@@ -55,6 +55,8 @@ Numbers = float | FloatArray  # a validated input: a float, or a 1-d float64 arr
 #: A quotient this close to a whole number (relative) is that whole number, in
 #: the ceilings of ``traffic / max_occupancy`` and ``agents / (1 - shrinkage)``.
 WHOLE_TOLERANCE = 1e-9
+#: ... and never by more than this many agents.
+WHOLE_SLACK = 1e-6
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 _SQRT_2 = math.sqrt(2.0)
 #: Below this, log-gamma terms come from ``gammaln``; above, from Stirling's series.
@@ -1407,13 +1409,17 @@ def _positions(count: int) -> npt.NDArray[np.intp]:
 def _whole_ceiling(numerator: FloatArray, factor: float) -> FloatArray:
     """ceil(numerator * factor), reading a product just above a whole number as it.
 
-    A product up to a relative 1e-9 above a whole number counts as that
-    number. A quotient of decimals that is whole on paper can land just above the
-    whole number in floating point (21 / (1 - 0.3) is 30.000000000000004),
-    and a plain ceiling would then add a needless agent.
+    A product up to a relative 1e-9 above a whole number, and at most
+    ``WHOLE_SLACK`` above it, counts as that number. A quotient of decimals
+    that is whole on paper can land just above the whole number in floating
+    point (21 / (1 - 0.3) is 30.000000000000004), and a plain ceiling would
+    then add a needless agent; the absolute bound keeps a large product
+    from losing whole agents to the relative one (1e13 agents are not
+    within 1e-9 of 9,999,999,990,000 in any sense that matters here).
     """
-    # Shrinking first moves a quotient up to 1e-9 above k to just below k.
-    return np.ceil(numerator * (factor * (1.0 - WHOLE_TOLERANCE)))
+    product = numerator * factor
+    # Moving down by the slack takes a product just above k to just below k.
+    return np.ceil(product - np.minimum(product * WHOLE_TOLERANCE, WHOLE_SLACK))
 
 
 def _least_below_occupancy(traffic: FloatArray, max_occupancy: float) -> FloatArray:

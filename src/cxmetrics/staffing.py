@@ -37,6 +37,7 @@ from cxmetrics._validation import (
     format_examples,
     is_real,
     missing_rows,
+    real_float,
     to_float_array,
 )
 from cxmetrics.results import ErlangAResult, ErlangCResult, StaffingResult
@@ -55,6 +56,11 @@ Numbers = float | FloatArray  # a validated input: a float, or a 1-d float64 arr
 #: The most traffic (Erlangs) required_agents staffs: the search runs the
 #: Erlang B recursion from the traffic up, about 2 sqrt(traffic) agents.
 _MAX_TRAFFIC = 1e7
+#: The most agents (or lines) a queue may have: beyond 2**53, floating point
+#: cannot tell one whole number from the next (and int64 counts overflow
+#: soon after, near 2**63).
+_MAX_AGENTS = 2.0**53
+_MAX_AGENTS_TEXT = "2**53 (9,007,199,254,740,992)"
 #: The most calls arriving within one mean patience (traffic * patience / aht)
 #: that Erlang A takes: the mean wait of answered calls sums over the queue a
 #: caller finds, about sqrt of this many terms. Beyond it nobody abandons in
@@ -463,15 +469,7 @@ def erlang_b(traffic: npt.ArrayLike, lines: npt.ArrayLike) -> Any:
     """
     func = "erlang_b"
     load = _numbers(func, "traffic", traffic, minimum=0.0, strict=False)
-    count = _numbers(func, "lines", lines, minimum=1.0, strict=False)
-    _check_rule(
-        func,
-        "lines",
-        count,
-        np.floor(count) == count,
-        "are not whole numbers",
-        "a whole number",
-    )
+    count = _check_count(func, "lines", lines)
     shape = _check_lengths(func, {"traffic": load, "lines": count})
     loads, counts = (
         np.asarray(value, dtype=np.float64).reshape(-1)
@@ -682,6 +680,7 @@ def required_agents(
                 "is Erlang C, where nobody abandons"
             )
         traffic, highest = _traffic(func, rate, handle, length, limit=_MAX_TRAFFIC)
+        _check_cap(func, highest, cap)
         on_queue, prob_wait, service, asa, occupancy = queueing.least_agents_erlang_c(
             _full(traffic, shape), highest, handle, target, level, cap
         )
@@ -691,7 +690,8 @@ def required_agents(
             most_abandon = _check_fraction(
                 func, "max_abandonment", max_abandonment, closed_high=False
             )
-        traffic, _ = _traffic(func, rate, handle, length, limit=_MAX_TRAFFIC)
+        traffic, highest = _traffic(func, rate, handle, length, limit=_MAX_TRAFFIC)
+        _check_cap(func, highest, cap)
         _check_patient_arrivals(func, traffic, handle, wait_limit)
         on_queue, prob_wait, abandon, service, asa, mean_wait, occupancy = (
             _least_agents_erlang_a(
@@ -896,15 +896,7 @@ def _check_erlang_c(
     rate, handle, target, length = _check_queue(
         func, arrival_rate, aht, target_time, interval
     )
-    staff = _numbers(func, "agents", agents, minimum=1.0, strict=False)
-    _check_rule(
-        func,
-        "agents",
-        staff,
-        np.floor(staff) == staff,
-        "are not whole numbers",
-        "a whole number",
-    )
+    staff = _check_count(func, "agents", agents)
     shape = _check_lengths(
         func,
         _named(rate, handle, target, length, patience, agents=staff),
@@ -1023,7 +1015,9 @@ def _numbers(
         values = value.astype(np.float64, copy=False)  # to_float_array's result
     else:
         if type(value) is float or type(value) is int:  # a plain number
-            number = float(value)
+            number = (
+                value if isinstance(value, float) else real_float(func, name, value)
+            )
             if not (minimum < number < math.inf or (number == minimum and not strict)):
                 _check_number(func, name, number, minimum, strict=strict)
             return number
@@ -1032,7 +1026,7 @@ def _numbers(
         if isinstance(value, (bool, np.bool_, np.timedelta64)):
             raise InputError(f"{func}: {name} must be a number; got {value!r}")
         if is_real(value):
-            number = float(value)
+            number = real_float(func, name, value)
             _check_number(func, name, number, minimum, strict=strict)
             return number
         values = to_float_array(value, func=func, name=name, allow_bool=False)
@@ -1049,6 +1043,29 @@ def _numbers(
     if not (low > minimum or (low == minimum and not strict)):
         _check_minimum(func, name, values, low, minimum, strict=strict)
     return values
+
+
+def _check_count(func: str, name: str, value: object) -> Numbers:
+    """Agents or lines: whole numbers from 1 to 2**53 (see ``_MAX_AGENTS``)."""
+    counts = _numbers(func, name, value, minimum=1.0, strict=False)
+    _check_rule(
+        func,
+        name,
+        counts,
+        np.floor(counts) == counts,
+        "are not whole numbers",
+        "a whole number",
+    )
+    _check_rule(
+        func,
+        name,
+        counts,
+        counts <= _MAX_AGENTS,
+        f"are more than {_MAX_AGENTS_TEXT}, where floating point stops counting "
+        "one by one",
+        f"at most {_MAX_AGENTS_TEXT}",
+    )
+    return counts
 
 
 def _check_number(
@@ -1130,6 +1147,17 @@ def _check_lengths(func: str, named: dict[str, Numbers]) -> tuple[int, ...]:
     return () if all(isinstance(v, float) for v in named.values()) else (1,)
 
 
+def _check_cap(func: str, highest: float, max_occupancy: float | None) -> None:
+    """Refuse an occupancy cap so low that the traffic would need over 2**53 agents."""
+    if max_occupancy is None or highest <= _MAX_AGENTS * max_occupancy:
+        return
+    raise InputError(
+        f"{func}: max_occupancy={max_occupancy:g} is too low for the traffic: "
+        f"{highest:,.4g} Erlangs at that occupancy need traffic / max_occupancy "
+        f"agents, more than {_MAX_AGENTS_TEXT}"
+    )
+
+
 def _check_fraction(func: str, name: str, value: object, *, closed_high: bool) -> float:
     """A number in (0, 1), or in (0, 1] when ``closed_high``."""
     high = "at most 1" if closed_high else "below 1"
@@ -1153,7 +1181,7 @@ def _option_number(func: str, name: str, value: object, rule: str) -> float:
         return value
     if not is_real(value):
         raise InputError(f"{func}: {name} must be a number {rule}; got {value!r}")
-    return float(value)
+    return real_float(func, name, value)
 
 
 # ---------------------------------------------------------------------------

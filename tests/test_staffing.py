@@ -831,6 +831,19 @@ ERLANG_C_BAD = [
         {"agents": -(10**400)},
         "erlang_c: agents is too large for floating point (-1.000e+400)",
     ),
+    (
+        {"arrival_rate": pd.Series([100.0, 90.0]), "aht": pd.Series([180.0, 200.0])},
+        None,  # same default index: fine
+    ),
+    (
+        {
+            "arrival_rate": pd.Series([100.0, 90.0], index=["09:00", "09:30"]),
+            "agents": pd.Series([14, 13], index=["09:30", "09:00"]),
+        },
+        "erlang_c: arrival_rate and agents are pandas objects with different "
+        "indexes; rows are matched by position, so give them the same index (e.g. "
+        "agents.reindex(arrival_rate.index)) or pass arrays",
+    ),
 ]
 
 
@@ -844,14 +857,21 @@ def test_erlang_c_bad_input(changes, message):
         "interval": 1800,
         **changes,
     }
-    with pytest.raises(cx.InputError, match=exact(message)) as info:
-        cx.erlang_c(
+
+    def call():
+        return cx.erlang_c(
             arguments["arrival_rate"],
             arguments["aht"],
             arguments["agents"],
             target_time=arguments["target_time"],
             interval=arguments["interval"],
         )
+
+    if message is None:
+        call()
+        return
+    with pytest.raises(cx.InputError, match=exact(message)) as info:
+        call()
     assert isinstance(info.value, ValueError)
 
 
@@ -945,6 +965,15 @@ REQUIRED_AGENTS_BAD = [
         {"patience": 10**400},
         "required_agents: patience is too large for floating point (1.000e+400)",
     ),
+    (
+        {
+            "arrival_rate": pd.Series([100.0, 90.0], index=[0, 1]),
+            "target_time": pd.Series([20.0, 30.0], index=[1, 0]),
+        },
+        "required_agents: arrival_rate and target_time are pandas objects with "
+        "different indexes; rows are matched by position, so give them the same "
+        "index (e.g. target_time.reindex(arrival_rate.index)) or pass arrays",
+    ),
 ]
 
 
@@ -974,6 +1003,32 @@ def test_a_tiny_occupancy_cap_is_met_to_the_last_agent():
     )
     assert result.agents_on_queue == 10**13
     assert result.occupancy <= 1e-12
+
+
+def test_to_frame_keeps_the_index_of_series_inputs():
+    index = pd.date_range("2026-01-05 09:00", periods=3, freq="30min", name="start")
+    calls = pd.Series([0.0, 100.0, 200.0], index=index)
+    aht = pd.Series([180.0, 180.0, 200.0], index=index)
+    staffing = cx.required_agents(calls, aht, target_service_level=0.8, target_time=20)
+    frame = staffing.to_frame()
+    assert frame.index.equals(index)
+    # The values are those of the same call on plain arrays.
+    plain = cx.required_agents(
+        calls.to_numpy(), aht.to_numpy(), target_service_level=0.8, target_time=20
+    ).to_frame()
+    pd.testing.assert_frame_equal(frame.reset_index(drop=True), plain)
+    erlang = cx.erlang_c(calls, 180, [1, 14, 25], target_time=20).to_frame()
+    assert erlang.index.equals(index)
+    erlang_a = cx.erlang_a(100, aht, 14, patience=120, target_time=20).to_frame()
+    assert erlang_a.index.equals(index)
+    # A one-value Series sets no index for three intervals; to_dict leaves it out.
+    assert (
+        cx.erlang_c(pd.Series([100.0]), 180, [12, 13, 14], target_time=20)
+        .to_frame()
+        .index.equals(pd.RangeIndex(3))
+    )
+    assert "index" not in staffing.to_dict()
+    assert staffing.index.equals(index)
 
 
 def test_traffic_that_overflows_is_refused():

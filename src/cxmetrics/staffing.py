@@ -24,6 +24,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from cxmetrics import _queueing as queueing
 from cxmetrics._seconds import Durations, duration_values
@@ -33,6 +34,7 @@ from cxmetrics._validation import (
     InputError,
     NanPolicy,
     check_option,
+    check_same_index,
     format_count,
     format_examples,
     is_real,
@@ -186,6 +188,12 @@ def erlang_c(
     rate, handle, staff, target, length, shape = _check_erlang_c(
         "erlang_c", arrival_rate, aht, agents, target_time, interval
     )
+    index = _input_index(
+        "erlang_c",
+        shape,
+        ("arrival_rate", "aht", "agents", "target_time", "interval"),
+        (arrival_rate, aht, agents, target_time, interval),
+    )
     traffic, _ = _traffic("erlang_c", rate, handle, length, limit=math.inf)
     prob_wait, service, asa, occupancy = queueing.queue_measures(
         np.asarray(traffic), np.asarray(staff), np.asarray(handle), np.asarray(target)
@@ -207,6 +215,7 @@ def erlang_c(
             asa=asa,
             occupancy=occupancy,
         ),
+        index=index,
     )
 
 
@@ -351,6 +360,12 @@ def erlang_a(
     rate, handle, staff, target, length, shape = _check_erlang_c(
         func, arrival_rate, aht, agents, target_time, interval, wait_limit
     )
+    index = _input_index(
+        func,
+        shape,
+        ("arrival_rate", "aht", "agents", "target_time", "interval", "patience"),
+        (arrival_rate, aht, agents, target_time, interval, patience),
+    )
     traffic, _ = _traffic(func, rate, handle, length, limit=math.inf)
     _check_patient_arrivals(func, traffic, handle, wait_limit)
     load, staffed, handles, targets, limits = (
@@ -403,6 +418,7 @@ def erlang_a(
             mean_wait=mean_wait,
             occupancy=occupancy,
         ),
+        index=index,
     )
 
 
@@ -663,6 +679,12 @@ def required_agents(
     rate, handle, target, length, shape = _check_required_agents(
         func, arrival_rate, aht, target_time, interval, wait_limit
     )
+    index = _input_index(
+        func,
+        shape,
+        ("arrival_rate", "aht", "target_time", "interval", "patience"),
+        (arrival_rate, aht, target_time, interval, patience),
+    )
     level = _check_fraction(
         func, "target_service_level", target_service_level, closed_high=False
     )
@@ -724,6 +746,7 @@ def required_agents(
             mean_wait=mean_wait,
             occupancy=occupancy,
         ),
+        index=index,
     )
 
 
@@ -827,6 +850,7 @@ def estimate_patience(
     """
     func = "estimate_patience"
     check_option(func, "nan_policy", nan_policy, NAN_POLICIES)
+    check_same_index(func, {"wait_time": wait_time, "answered": answered})
     calls = _read_answered(func, wait_time, answered)
     missing = np.isnan(calls.wait)
     if calls.flag_missing is not None:
@@ -1145,6 +1169,29 @@ def _check_lengths(func: str, named: dict[str, Numbers]) -> tuple[int, ...]:
     if arrays:
         return (arrays[0][1],)
     return () if all(isinstance(v, float) for v in named.values()) else (1,)
+
+
+def _input_index(
+    func: str,
+    shape: tuple[int, ...],
+    names: tuple[str, ...],
+    values: tuple[object, ...],
+) -> Any:
+    """The index of the pandas Series among the per-interval inputs, or None.
+
+    Series passed together must share one index (`check_same_index`). One
+    of another length than the intervals (a single value) gives none.
+    """
+    for value in values:
+        if isinstance(value, (pd.Series, pd.DataFrame)):
+            break
+    else:
+        return None  # the common case, at the cost of a loop
+    check_same_index(func, dict(zip(names, values, strict=True)))
+    for value in values:
+        if isinstance(value, pd.Series) and (len(value),) == shape:
+            return value.index
+    return None
 
 
 def _check_cap(func: str, highest: float, max_occupancy: float | None) -> None:

@@ -411,6 +411,12 @@ def erlang_a_measures(
     ``y = x e^{-theta t}``. The Kummer functions come from `_kummer_terms`,
     once per staffing for every measure, as logarithms, so that nothing
     overflows at any load.
+
+    Call it, as the other Erlang A kernels here, under
+    ``np.errstate(over="ignore", divide="ignore", invalid="ignore")``:
+    infinities and the odd 0 / 0 of an idle or overloaded queue are
+    handled where they arise, and one errstate costs less than one in each
+    kernel.
     """
     a = agents * queue.ratio
     kummer = _kummer_terms(a, queue.scale, queue.decay, harmonic=waits)
@@ -453,8 +459,7 @@ def erlang_a_waits(
     """
     del agents  # the delay already holds what the staffing does
     mean_wait = abandon * queue.patience
-    with np.errstate(divide="ignore", invalid="ignore"):
-        answered_wait = wait * delay * queue.patience / (1.0 - abandon)
+    answered_wait = wait * delay * queue.patience / (1.0 - abandon)
     return np.where(wait > 0, answered_wait, 0.0), mean_wait
 
 
@@ -521,8 +526,7 @@ def _kummer_terms(
     if slow.any():
         b, z = a[slow] + 1.0, x[slow]
         log_s1 = log_kummer(b, z)  # log S(a + 1, x)
-        with np.errstate(divide="ignore"):  # no arrivals during the wait: -inf
-            log_s[slow] = log_s_slow = np.logaddexp(0.0, np.log(z / b) + log_s1)
+        log_s[slow] = log_s_slow = np.logaddexp(0.0, np.log(z / b) + log_s1)
         share[slow] = np.exp(log_s1 - log_s_slow)
         if decay is not None:
             log_late[slow] = log_kummer(b, z * _pick(decay, slow)) - log_s1
@@ -561,12 +565,11 @@ def _series_plan(a: FloatArray, x: Numbers) -> tuple[int, bool | BoolArray]:
     else a mask of those served.
     """
     b = a + 1.0
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        drop = np.log(b / x)  # positive where x < a + 1
-        # The root of m drop + m^2 / (2 b) = depth: a little below the need.
-        guess = (2.0 * _SERIES_DEPTH) / (
-            np.sqrt(drop * drop + (2.0 * _SERIES_DEPTH) / b) + drop
-        )
+    drop = np.log(b / x)  # positive where x < a + 1
+    # The root of m drop + m^2 / (2 b) = depth: a little below the need.
+    guess = (2.0 * _SERIES_DEPTH) / (
+        np.sqrt(drop * drop + (2.0 * _SERIES_DEPTH) / b) + drop
+    )
     fast = (guess < _SERIES_TERMS - 2) & (drop > 0) & (drop < _LOG_TINY)
     if fast.all():
         every: bool | BoolArray = True
@@ -677,20 +680,19 @@ def _window_sums(
     # The tails left out: the next term's ratio, and the one before low's.
     high = low + (count - 1)
     right = x / (a + high + 1.0)  # below 1 from the first term (x < a + 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        spill = edge * right / (1.0 - right)
-        if from_first:
-            under: FloatArray | float = 0.0
-            base = rest if late is None else late
-        else:
-            spill = np.where(right < 1.0, spill, np.inf)
-            left = np.where(low > 0, (a + low) / x, 0.0)  # t_{low-1} / t_low
-            under = np.where(left < 1.0, left / (1.0 - left), np.inf)
-            base = rest + 1.0
-        converged = spill + under <= _SERIES_TOLERANCE * base
-        if weighted is not None:
-            growth = inverse[last] + 1.0 / ((1.0 - right) * (a + high))
-            converged &= spill * growth + under * start <= _SERIES_TOLERANCE * weighted
+    spill = edge * right / (1.0 - right)
+    if from_first:
+        under: FloatArray | float = 0.0
+        base = rest if late is None else late
+    else:
+        spill = np.where(right < 1.0, spill, np.inf)
+        left = np.where(low > 0, (a + low) / x, 0.0)  # t_{low-1} / t_low
+        under = np.where(left < 1.0, left / (1.0 - left), np.inf)
+        base = rest + 1.0
+    converged = spill + under <= _SERIES_TOLERANCE * base
+    if weighted is not None:
+        growth = inverse[last] + 1.0 / ((1.0 - right) * (a + high))
+        converged &= spill * growth + under * start <= _SERIES_TOLERANCE * weighted
     return _Sums(rest, late, weighted, converged)
 
 
@@ -1009,7 +1011,7 @@ def least_agents_erlang_c(
     busy = None if np.count_nonzero(traffic) == size else traffic > 0
     load = traffic if busy is None else np.where(busy, traffic, 1.0)
     highest = max(highest, 1.0)  # counting the stand-in load of idle intervals
-    start = _least_stable(load, max_occupancy)
+    start = _least_stable(load, max_occupancy, highest)
     decay = (-target_time) / aht  # each agent more multiplies the delay by e^{-t/h}
     delay_rate = _least(target_time) / _most(aht)
     rows = _search_rows(highest, size, level, max_occupancy, delay_rate)
@@ -1096,16 +1098,21 @@ def _erlang_c_window(
     return agents, inverse, wait, miss
 
 
-def _least_stable(traffic: FloatArray, max_occupancy: float | None) -> FloatArray:
-    """The least staffing worth judging: above the traffic, within the cap."""
+def _least_stable(
+    traffic: FloatArray, max_occupancy: float | None, highest: float
+) -> FloatArray:
+    """The least staffing worth judging: above the traffic, within the cap.
+
+    ``highest`` bounds the traffic from above.
+    """
     if max_occupancy is not None and max_occupancy < _CLEARLY_BELOW_ONE:
         # A / max_occupancy is then above A even after rounding, and so is
         # its ceiling: the occupancy bound alone is stable.
-        return _least_below_occupancy(traffic, max_occupancy)
+        return _whole_ceiling(traffic, 1.0 / max_occupancy, highest)
     stable = np.floor(traffic) + 1.0
     if max_occupancy is None:
         return stable
-    return np.maximum(stable, _least_below_occupancy(traffic, max_occupancy))
+    return np.maximum(stable, _whole_ceiling(traffic, 1.0 / max_occupancy, highest))
 
 
 def _search_rows(
@@ -1223,8 +1230,6 @@ def least_agents_erlang_a(
     least_share = max(level, 0.0 if max_abandonment is None else 1.0 - max_abandonment)
     lowest = np.maximum(_whole_ceiling(load, least_share / (max_occupancy or 1.0)), 1.0)
     root = np.sqrt(load)
-    guess = _erlang_a_guess(queue, root, level, max_occupancy)
-    start = np.maximum(lowest, guess - 2.0)  # rows guess - 2 .. guess
     jump_cap = np.ceil(2.0 * root) + 2.0
     log_load = np.log(load)
 
@@ -1259,7 +1264,10 @@ def least_agents_erlang_a(
 
         return Window(agents, meets, following, measures, margin)
 
+    # The Erlang A kernels run under the caller's errstate (see erlang_a_measures).
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        guess = _erlang_a_guess(queue, root, level, max_occupancy)
+        start = np.maximum(lowest, guess - 2.0)  # rows guess - 2 .. guess
         agents, measures = first_meeting(
             Judge(state_at, window), start, _ERLANG_A_ROWS, lowest, jump_cap=jump_cap
         )
@@ -1319,8 +1327,7 @@ def _erlang_a_guess(
     exponent = np.minimum(-2.0 * served * spread - spread * spread, 700.0)
     within = special.erfcx(served) - np.exp(exponent) * special.erfcx(served + spread)
     before, after = 1.0 - level - wait[:2] * (1.0 - within / delayed[:2])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        secant = beta[1] + 1.5 * after / (after - before)
+    secant = beta[1] + 1.5 * after / (after - before)
     secant = np.where(np.isfinite(secant), secant, first)
     secant = np.maximum(np.minimum(secant, first + 2.0), -root)
     guess: FloatArray = np.ceil(load + secant * root)
@@ -1406,7 +1413,9 @@ def _positions(count: int) -> npt.NDArray[np.intp]:
     return positions
 
 
-def _whole_ceiling(numerator: FloatArray, factor: float) -> FloatArray:
+def _whole_ceiling(
+    numerator: FloatArray, factor: float, most: float | None = None
+) -> FloatArray:
     """ceil(numerator * factor), reading a product just above a whole number as it.
 
     A product up to a relative 1e-9 above a whole number, and at most
@@ -1416,15 +1425,20 @@ def _whole_ceiling(numerator: FloatArray, factor: float) -> FloatArray:
     then add a needless agent; the absolute bound keeps a large product
     from losing whole agents to the relative one (1e13 agents are not
     within 1e-9 of 9,999,999,990,000 in any sense that matters here).
+    ``most``, when known, bounds the numerator from above.
+
+    Up to ``WHOLE_SLACK / WHOLE_TOLERANCE`` (1,000 agents) the relative
+    bound is the smaller one, and one product does it: this runs twice in
+    every staffing call.
     """
+    if most is None:
+        most = float(numerator.max(initial=0.0))
+    if most * factor <= WHOLE_SLACK / WHOLE_TOLERANCE:
+        # Shrinking first moves a product up to 1e-9 above k to just below k.
+        return np.ceil(numerator * (factor * (1.0 - WHOLE_TOLERANCE)))
     product = numerator * factor
     # Moving down by the slack takes a product just above k to just below k.
     return np.ceil(product - np.minimum(product * WHOLE_TOLERANCE, WHOLE_SLACK))
-
-
-def _least_below_occupancy(traffic: FloatArray, max_occupancy: float) -> FloatArray:
-    """The least N with traffic / N <= max_occupancy (see `_whole_ceiling`)."""
-    return _whole_ceiling(traffic, 1.0 / max_occupancy)
 
 
 def headcount(on_queue: FloatArray, shrinkage: float) -> FloatArray:

@@ -85,6 +85,20 @@ def machine_outputs(
             "calls",
             sample_dir / "calls.csv",
             *CALL_COLUMNS,
+            "--patience",
+            "auto",
+        ],
+        [
+            "schedule",
+            sample_dir / "needs.csv",
+            "--required",
+            "agents",
+            "--day",
+            "day",
+            "--period",
+            "hour",
+            "--shifts",
+            sample_dir / "shifts.csv",
         ],
         [
             "retention",
@@ -114,7 +128,14 @@ COUNTS = {
     "drop_off",
     "agents",
     "agents_on_queue",
+    "erlang_a_agents",
+    "erlang_a_agents_on_queue",
+    "requirement",
+    "coverage",
+    "shortfall",
+    "surplus",
 }
+TEXT = {"cohort", "period", "interval", "stage", "day", "shift", "criterion"}
 
 
 def test_json_uses_snake_case_names_and_real_types(
@@ -142,7 +163,7 @@ def test_json_uses_snake_case_names_and_real_types(
                         assert isinstance(value, bool), (name, value)
                     elif name in COUNTS and value is not None:
                         assert is_count(value), (section["key"], name, value)
-                    elif name not in KEYS | {"cohort", "period", "interval", "stage"}:
+                    elif name not in KEYS | TEXT:
                         assert value is None or isinstance(value, float), (
                             section["key"],
                             name,
@@ -686,6 +707,8 @@ def test_demo_tickets_and_calls_equal_the_commands(
         "calls",
         sample_dir / "calls.csv",
         *CALL_COLUMNS,
+        "--patience",
+        "auto",
     )
     for key, command in (("tickets", tickets), ("calls", block(calls, "calls"))):
         for name, metric in report[key]["metrics"].items():

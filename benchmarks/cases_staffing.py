@@ -396,11 +396,13 @@ CASES: tuple[Case, ...] = (
         timer=time_in_process,
         params=_sizes,
         about="Erlang A staffing (mean patience 3 minutes) for the same two "
-        "working weeks and targets as the Erlang C case: each staffing judged "
-        "takes two regularized incomplete gamma functions, where Erlang C's "
-        "recursion takes none after the first Poisson cdf, and the mean wait "
-        "of answered calls an exact sum. Checked: every count meets the targets "
-        "by cx.erlang_a and one agent fewer does not",
+        "working weeks and targets as the Erlang C case: three staffings per "
+        "interval around a heavy-traffic guess, each judged on exact Kummer "
+        "sums (a few dozen terms, one array for every staffing at once), where "
+        "Erlang C's recursion takes two numpy calls per staffing after the "
+        "first Poisson cdf; the mean wait of answered calls comes from the same "
+        "terms. Checked: every count meets the targets by cx.erlang_a and one "
+        "agent fewer does not",
     ),
     Case(
         name="schedule-shifts",

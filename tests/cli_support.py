@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
+from test_scheduling import COSTS, REQUIRED, SHIFTS
 
 from cxmetrics import cli, datasets
 
@@ -52,7 +53,33 @@ def write_sample(folder: Path) -> Path:
     mrr = datasets.load_mrr()
     mrr.to_csv(folder / "mrr.csv", index=False)
     mrr[mrr["mrr"] > 0].to_csv(folder / "paying.csv", index=False)
+    write_schedule(folder)
     return folder
+
+
+# pyworkforce's scheduling test case: two days of hourly requirements, four
+# shifts (see tests/test_scheduling.py).
+HOURS = [f"{hour:02d}:00" for hour in range(24)]
+
+
+def write_schedule(folder: Path, cap: int = 25) -> None:
+    """needs.csv (day, hour, agents; days Sat and Sun) and shifts.csv of that case."""
+    needs = pd.DataFrame(
+        {
+            "day": [day for day in ("Sat", "Sun") for _ in HOURS],
+            "hour": HOURS * 2,
+            "agents": [n for day in REQUIRED for n in day],
+        }
+    )
+    needs.to_csv(folder / "needs.csv", index=False)
+    shifts = pd.DataFrame(
+        [
+            {"shift": name, "cost": COSTS[name], "max_per_shift": cap}
+            | dict(zip(HOURS, pattern, strict=True))
+            for name, pattern in SHIFTS.items()
+        ]
+    )
+    shifts.to_csv(folder / "shifts.csv", index=False)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:

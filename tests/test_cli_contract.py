@@ -86,6 +86,20 @@ def machine_outputs(
             "calls",
             sample_dir / "calls.csv",
             *CALL_COLUMNS,
+            "--patience",
+            "auto",
+        ],
+        [
+            "schedule",
+            sample_dir / "needs.csv",
+            "--required",
+            "agents",
+            "--day",
+            "day",
+            "--period",
+            "hour",
+            "--shifts",
+            sample_dir / "shifts.csv",
         ],
         [
             "retention",
@@ -136,7 +150,14 @@ COUNTS = {
     "agents_on_queue",
     "frequency",
     "customers",
+    "erlang_a_agents",
+    "erlang_a_agents_on_queue",
+    "requirement",
+    "coverage",
+    "shortfall",
+    "surplus",
 }
+TEXT = {"cohort", "period", "interval", "stage", "day", "shift", "criterion"}
 
 
 def test_json_uses_snake_case_names_and_real_types(
@@ -721,6 +742,8 @@ def test_demo_tickets_and_calls_equal_the_commands(
         "calls",
         sample_dir / "calls.csv",
         *CALL_COLUMNS,
+        "--patience",
+        "auto",
     )
     for key, command in (("tickets", tickets), ("calls", block(calls, "calls"))):
         for name, metric in report[key]["metrics"].items():

@@ -560,6 +560,29 @@ def test_estimate_patience_bad_input(waits, answered, message):
     assert str(err.value).startswith("estimate_patience: ")
 
 
+def test_estimate_patience_refuses_series_with_different_indexes():
+    # By label, call b (30 s) abandoned: 40 s of waiting over one abandon.
+    # By position the flags would go to the wrong calls (call c, with no
+    # wait, took b's flag) and no call would have abandoned.
+    waits = pd.Series([10.0, 30.0, np.nan], index=["a", "b", "c"])
+    answered = pd.Series([True, True, False], index=["c", "a", "b"])
+    with pytest.raises(cx.InputError, match="wait_time and answered are pandas"):
+        cx.estimate_patience(waits, answered)
+    assert cx.estimate_patience(waits, answered.reindex(waits.index)) == 40.0
+    with pytest.raises(cx.InputError):  # what position would have read
+        cx.estimate_patience(waits.to_numpy(), answered.to_numpy())
+
+
+def test_erlang_b_and_erlang_a_refuse_counts_beyond_two_to_the_53():
+    at_most = r"^erlang_b: lines must be at most 2\*\*53"
+    with pytest.raises(cx.InputError, match=at_most):
+        cx.erlang_b(10, 1e19)
+    with pytest.raises(cx.InputError, match=r"^erlang_a: 1 of 2 values of agents"):
+        cx.erlang_a(100, 180, [1e19, 20], patience=60, target_time=20)
+    with pytest.raises(cx.InputError, match="too large for floating point"):
+        cx.erlang_b(10**400, 3)
+
+
 def test_estimate_patience_bad_nan_policy():
     with pytest.raises(cx.InputError, match="nan_policy"):
         cx.estimate_patience([1, 2], [True, False], nan_policy="drop")

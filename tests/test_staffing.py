@@ -437,6 +437,19 @@ def test_array_fields_are_read_only_and_the_callers_arrays_are_not():
     assert result.arrival_rate[0] == 80.0
 
 
+def test_inputs_kept_on_results_never_share_the_callers_data():
+    # A Series' values are a view of its data: the record keeps a copy. A
+    # list is converted afresh: the record keeps that array, read-only.
+    calls = pd.Series([80.0, 100.0, 120.0])
+    aht = [180.0, 190.0, 200.0]
+    result = cx.required_agents(calls, aht, target_service_level=0.8, target_time=20)
+    calls.iloc[0] = 1.0
+    assert result.arrival_rate[0] == 80.0
+    assert not result.arrival_rate.flags.writeable
+    assert not result.aht.flags.writeable
+    assert result.aht.tolist() == aht
+
+
 # ---------------------------------------------------------------------------
 # required_agents: minimality
 
@@ -796,6 +809,41 @@ ERLANG_C_BAD = [
         "erlang_c: arrival_rate has 3 values but agents has 2; arrays must have one "
         "value per interval",
     ),
+    # Beyond 2**53 agents a count wrapped to a negative int64.
+    (
+        {"agents": [1e19, 20]},
+        "erlang_c: 1 of 2 values of agents are more than 2**53 "
+        "(9,007,199,254,740,992), where floating point stops counting one by one "
+        "(10000000000000000000)",
+    ),
+    (
+        {"agents": 2**53 + 2},
+        "erlang_c: agents must be at most 2**53 (9,007,199,254,740,992); "
+        "got 9007199254740994",
+    ),
+    # Python ints beyond floating point raised OverflowError.
+    (
+        {"arrival_rate": 10**400},
+        "erlang_c: arrival_rate is too large for floating point (1.000e+400)",
+    ),
+    ({"aht": 10**400}, "erlang_c: aht is too large for floating point (1.000e+400)"),
+    (
+        {"agents": -(10**400)},
+        "erlang_c: agents is too large for floating point (-1.000e+400)",
+    ),
+    (
+        {"arrival_rate": pd.Series([100.0, 90.0]), "aht": pd.Series([180.0, 200.0])},
+        None,  # same default index: fine
+    ),
+    (
+        {
+            "arrival_rate": pd.Series([100.0, 90.0], index=["09:00", "09:30"]),
+            "agents": pd.Series([14, 13], index=["09:30", "09:00"]),
+        },
+        "erlang_c: arrival_rate and agents are pandas objects with different "
+        "indexes; rows are matched by position, so give them the same index (e.g. "
+        "agents.reindex(arrival_rate.index)) or pass arrays",
+    ),
 ]
 
 
@@ -809,14 +857,21 @@ def test_erlang_c_bad_input(changes, message):
         "interval": 1800,
         **changes,
     }
-    with pytest.raises(cx.InputError, match=exact(message)) as info:
-        cx.erlang_c(
+
+    def call():
+        return cx.erlang_c(
             arguments["arrival_rate"],
             arguments["aht"],
             arguments["agents"],
             target_time=arguments["target_time"],
             interval=arguments["interval"],
         )
+
+    if message is None:
+        call()
+        return
+    with pytest.raises(cx.InputError, match=exact(message)) as info:
+        call()
     assert isinstance(info.value, ValueError)
 
 
@@ -879,6 +934,46 @@ REQUIRED_AGENTS_BAD = [
         {"shrinkage": True},
         "required_agents: shrinkage must be a number at least 0 and below 1; got True",
     ),
+    # A cap so low that the staffing is beyond counting (it raised "cannot
+    # convert float NaN to integer").
+    (
+        {"max_occupancy": 5e-324},
+        "required_agents: max_occupancy=4.94066e-324 is too low for the traffic: "
+        "10 Erlangs at that occupancy need traffic / max_occupancy agents, more "
+        "than 2**53 (9,007,199,254,740,992)",
+    ),
+    (
+        {"max_occupancy": 5e-324, "patience": 120},
+        "required_agents: max_occupancy=4.94066e-324 is too low for the traffic: "
+        "10 Erlangs at that occupancy need traffic / max_occupancy agents, more "
+        "than 2**53 (9,007,199,254,740,992)",
+    ),
+    (
+        {"max_occupancy": float("nan")},
+        "required_agents: max_occupancy must be above 0 and at most 1; got nan",
+    ),
+    (
+        {"max_occupancy": np.nan, "patience": 120},
+        "required_agents: max_occupancy must be above 0 and at most 1; got nan",
+    ),
+    (
+        {"target_service_level": 10**400},
+        "required_agents: target_service_level is too large for floating point "
+        "(1.000e+400)",
+    ),
+    (
+        {"patience": 10**400},
+        "required_agents: patience is too large for floating point (1.000e+400)",
+    ),
+    (
+        {
+            "arrival_rate": pd.Series([100.0, 90.0], index=[0, 1]),
+            "target_time": pd.Series([20.0, 30.0], index=[1, 0]),
+        },
+        "required_agents: arrival_rate and target_time are pandas objects with "
+        "different indexes; rows are matched by position, so give them the same "
+        "index (e.g. target_time.reindex(arrival_rate.index)) or pass arrays",
+    ),
 ]
 
 
@@ -898,6 +993,42 @@ def test_required_agents_bad_input(changes, message):
         cx.required_agents(
             arguments.pop("arrival_rate"), arguments.pop("aht"), **arguments
         )
+
+
+def test_a_tiny_occupancy_cap_is_met_to_the_last_agent():
+    # traffic / cap is 1e13 agents: the ceiling used to read a relative 1e-9
+    # as "whole" and gave 9,999,999,990,000, ten thousand agents too few.
+    result = cx.required_agents(
+        100, 180, target_service_level=0.8, target_time=20, max_occupancy=1e-12
+    )
+    assert result.agents_on_queue == 10**13
+    assert result.occupancy <= 1e-12
+
+
+def test_to_frame_keeps_the_index_of_series_inputs():
+    index = pd.date_range("2026-01-05 09:00", periods=3, freq="30min", name="start")
+    calls = pd.Series([0.0, 100.0, 200.0], index=index)
+    aht = pd.Series([180.0, 180.0, 200.0], index=index)
+    staffing = cx.required_agents(calls, aht, target_service_level=0.8, target_time=20)
+    frame = staffing.to_frame()
+    assert frame.index.equals(index)
+    # The values are those of the same call on plain arrays.
+    plain = cx.required_agents(
+        calls.to_numpy(), aht.to_numpy(), target_service_level=0.8, target_time=20
+    ).to_frame()
+    pd.testing.assert_frame_equal(frame.reset_index(drop=True), plain)
+    erlang = cx.erlang_c(calls, 180, [1, 14, 25], target_time=20).to_frame()
+    assert erlang.index.equals(index)
+    erlang_a = cx.erlang_a(100, aht, 14, patience=120, target_time=20).to_frame()
+    assert erlang_a.index.equals(index)
+    # A one-value Series sets no index for three intervals; to_dict leaves it out.
+    assert (
+        cx.erlang_c(pd.Series([100.0]), 180, [12, 13, 14], target_time=20)
+        .to_frame()
+        .index.equals(pd.RangeIndex(3))
+    )
+    assert "index" not in staffing.to_dict()
+    assert staffing.index.equals(index)
 
 
 def test_traffic_that_overflows_is_refused():

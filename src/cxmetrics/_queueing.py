@@ -55,6 +55,8 @@ Numbers = float | FloatArray  # a validated input: a float, or a 1-d float64 arr
 #: A quotient this close to a whole number (relative) is that whole number, in
 #: the ceilings of ``traffic / max_occupancy`` and ``agents / (1 - shrinkage)``.
 WHOLE_TOLERANCE = 1e-9
+#: ... and never by more than this many agents.
+WHOLE_SLACK = 1e-6
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 _SQRT_2 = math.sqrt(2.0)
 #: Below this, log-gamma terms come from ``gammaln``; above, from Stirling's series.
@@ -71,12 +73,22 @@ _CLEARLY_BELOW_ONE = 1.0 - 1e-6
 _TINY = 1e-280
 #: A series is summed until its remaining tail is below this share of the sum.
 _SERIES_TOLERANCE = 1e-17
-#: The rows of an Erlang A window: the guess and the two staffings below it
-#: (the guess errs high more often than low), enough to settle an interval
-#: and, when not, to draw a secant.
+#: The rows of the first Erlang A window: the guess and two staffings below
+#: it (the guess errs high more often than low), enough to settle most
+#: intervals at once and, when not, to draw a secant.
 _ERLANG_A_ROWS = 3
-#: Terms a chunk of the wait sum (`erlang_a_waits`) holds at most.
+#: Terms a chunk of the wait sum (`_windowed_delay`) holds at most.
 _WAIT_CELLS = 1 << 20
+#: The most terms of a Kummer series summed term by term (`_queue_sums`);
+#: a queue that needs more takes the incomplete gamma function, which is
+#: then the cheaper way.
+_SERIES_TERMS = 160
+#: The series stop where their terms are e^-41 (below 1.6e-18) of the first.
+_SERIES_DEPTH = 41.0
+#: Rows run through at a time in running products and sums (`_running`).
+_RUN_BLOCK = 8
+#: log(1 / _TINY): a series whose x is below _TINY b would underflow.
+_LOG_TINY = -math.log(_TINY)
 
 
 @functools.cache
@@ -329,85 +341,108 @@ def log_kummer(b: FloatArray, z: FloatArray) -> FloatArray:
 
 
 class ErlangAQueue(NamedTuple):
-    """An M/M/N+M queue's parameters, per interval (arrays of one shape).
+    """An M/M/N+M queue's parameters, per interval.
 
     Times in seconds; ``load`` in Erlangs (positive: idle intervals carry a
-    stand-in). ``ratio`` is patience / aht (the service rate over the
-    abandonment rate), ``scale`` the load times it (arrivals over the
-    abandonment rate), ``scale_at_target`` the same discounted by the
-    chance of staying patient for ``target_time``.
+    stand-in), an array with one value per interval; the others are arrays
+    of that shape or numbers that hold for every interval. ``ratio`` is
+    patience / aht (the service rate over the abandonment rate), ``scale``
+    the load times it (arrivals over the abandonment rate), ``decay`` the
+    chance of staying patient for ``target_time``; ``lead - N pace`` is the
+    exponent of the service level's late share (see `erlang_a_measures`).
     """
 
     load: FloatArray
-    aht: FloatArray
-    patience: FloatArray
-    target_time: FloatArray
-    ratio: FloatArray
+    aht: Numbers
+    patience: Numbers
+    target_time: Numbers
+    ratio: Numbers
     scale: FloatArray
-    scale_at_target: FloatArray
+    decay: Numbers
+    lead: FloatArray
+    pace: Numbers
 
     @classmethod
     def of(
         cls,
         load: FloatArray,
-        aht: FloatArray,
-        patience: FloatArray,
-        target_time: FloatArray,
+        aht: Numbers,
+        patience: Numbers,
+        target_time: Numbers,
     ) -> ErlangAQueue:
         ratio = patience / aht
         scale = load * ratio
-        return cls(
-            load,
-            aht,
-            patience,
-            target_time,
-            ratio,
-            scale,
-            scale * np.exp(-target_time / patience),
-        )
+        theta_t = target_time / patience
+        if isinstance(theta_t, float):
+            decay: Numbers = math.exp(-theta_t)
+            spent: Numbers = -math.expm1(-theta_t)
+        else:
+            decay, spent = np.exp(-theta_t), -np.expm1(-theta_t)
+        lead = scale * spent - theta_t  # x (1 - e^{-theta t}) - theta t
+        pace = target_time / aht
+        return cls(load, aht, patience, target_time, ratio, scale, decay, lead, pace)
+
+    def part(self, which: Which) -> ErlangAQueue:
+        """The queues of the intervals ``which`` (all of them for None)."""
+        if which is None:
+            return self
+        return ErlangAQueue(*(_pick(value, which) for value in self))
 
 
 def erlang_a_measures(
-    queue: ErlangAQueue, agents: FloatArray, log_excess: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    queue: ErlangAQueue,
+    agents: FloatArray,
+    log_excess: FloatArray,
+    *,
+    waits: bool = False,
+) -> tuple[FloatArray, ...]:
     """P(wait), P(abandon), service level and occupancy of M/M/N+M queues.
 
-    ``log_excess`` is ``log(1 / B(N, A) - 1)`` (`log_erlang_b_excess`).
+    With ``waits``, also the delay from which `erlang_a_waits` gives the mean
+    waits of answered and of all calls. ``agents`` holds one staffing per
+    interval, or rows of them (a column per interval); ``log_excess`` is
+    ``log(1 / B(N, A) - 1)`` there (`log_erlang_b_excess`).
+
     With ``a = N mu / theta`` and ``x = lambda / theta``:
     P(wait) = S(a, x) / (1 / B - 1 + S(a, x)); a waiting caller is answered
     with probability ``a S(a + 1, x) / ((a + 1) S(a, x))``; and answered
     within t with that probability times
     ``1 - S(a + 1, y) e^{x - y - (N mu + theta) t} / S(a + 1, x)``, where
-    ``y = x e^{-theta t}``. Every quantity is formed from differences of
-    logarithms, so none overflows at any load.
+    ``y = x e^{-theta t}``. The Kummer functions come from `_kummer_terms`,
+    once per staffing for every measure, as logarithms, so that nothing
+    overflows at any load.
+
+    Call it, as the other Erlang A kernels here, under
+    ``np.errstate(over="ignore", divide="ignore", invalid="ignore")``:
+    infinities and the odd 0 / 0 of an idle or overloaded queue are
+    handled where they arise, and one errstate costs less than one in each
+    kernel.
     """
-    special = _special()
-    shape = np.broadcast_shapes(agents.shape, queue.load.shape)
-    upper = agents * queue.ratio + 1.0  # a + 1
-    log_s1 = log_kummer(upper, np.broadcast_to(queue.scale, shape))
-    log_s1_target = log_kummer(upper, np.broadcast_to(queue.scale_at_target, shape))
-    with np.errstate(divide="ignore"):  # no arrivals during the wait: -inf
-        log_s = np.logaddexp(0.0, np.log(queue.scale / upper) + log_s1)  # S(a, x)
-    wait: FloatArray = special.expit(log_s - log_excess)
-    served = (1.0 - 1.0 / upper) * np.exp(log_s1 - log_s)  # answered | waited
+    a = agents * queue.ratio
+    kummer = _kummer_terms(a, queue.scale, queue.decay, harmonic=waits)
+    wait: FloatArray = _special().expit(kummer.log_s - log_excess)
+    served = kummer.share * (a / (a + 1.0))  # answered, of the callers who wait
     abandon = wait * (1.0 - served)
-    exponent = (
-        queue.scale * -np.expm1(-queue.target_time / queue.patience)
-        - (agents / queue.aht + 1.0 / queue.patience) * queue.target_time
-    )
-    late = np.exp(log_s1_target + exponent - log_s1)  # in (0, 1]
-    service = 1.0 - wait + wait * served * (1.0 - late)
+    late = np.exp(kummer.log_late + (queue.lead - agents * queue.pace))  # in [0, 1]
+    service = 1.0 - wait + wait * served * (1.0 - late)  # sums when SL is small
     occupancy = queue.load * (1.0 - abandon) / agents
-    return (
-        np.clip(wait, 0.0, 1.0),
+    measures = (
+        wait,
         np.clip(abandon, 0.0, 1.0),
         np.clip(service, 0.0, 1.0),
         np.clip(occupancy, 0.0, 1.0),
     )
+    if kummer.delay is None:
+        return measures
+    return (*measures, kummer.delay)
 
 
 def erlang_a_waits(
-    queue: ErlangAQueue, agents: FloatArray, wait: FloatArray, abandon: FloatArray
+    queue: ErlangAQueue,
+    agents: FloatArray,
+    wait: FloatArray,
+    abandon: FloatArray,
+    delay: FloatArray,
 ) -> tuple[FloatArray, FloatArray]:
     """Mean wait of answered calls (ASA) and of all offered calls, in seconds.
 
@@ -419,29 +454,320 @@ def erlang_a_waits(
     distributed as ``t_j = prod_{i=1..j} x / (a + i)``. Since
     ``a t_j / (a + j + 1) = a t_{j+1} / x``, the answered wait sums to
     ``(a / x) sum_m t_m g_m / theta`` with ``g_m = sum_{i=1..m} 1 / (a + i)``,
-    over the ``t_j`` of the callers who wait (`_answered_delay`).
+    over the ``t_j`` of the callers who wait: ``delay`` is theta times it
+    over ``sum_m t_m`` (`_kummer_terms`).
     """
+    del agents  # the delay already holds what the staffing does
     mean_wait = abandon * queue.patience
-    answered_wait = np.zeros_like(wait)
-    waits = wait > 0
-    if waits.any():
-        a = (agents * queue.ratio)[waits]
-        x = queue.scale[waits]
-        delay = np.empty_like(a)
-        # Terms from `below` under the mode of t to `above` over it.
-        mode = np.maximum(np.ceil(x - a - 1.0), 0.0)
-        spread = 120.0 * np.maximum(x, 1.0)  # ample: the check below widens
-        below = np.minimum(mode, np.ceil(np.sqrt(spread)) + 2.0)
-        excess = np.maximum(a - x, 0.0)
-        above = np.ceil(np.sqrt(excess * excess + spread) - excess) + 2.0
-        # Chunks of intervals keep the window matrix below _WAIT_CELLS terms.
-        for part in _chunks(below + above + 1.0, _WAIT_CELLS):
-            delay[part] = _answered_delay(
-                a[part], x[part], mode[part] - below[part], below[part] + above[part]
-            )
-        answered = 1.0 - abandon[waits]
-        answered_wait[waits] = wait[waits] * delay * queue.patience[waits] / answered
-    return answered_wait, mean_wait
+    answered_wait = wait * delay * queue.patience / (1.0 - abandon)
+    return np.where(wait > 0, answered_wait, 0.0), mean_wait
+
+
+class _Kummer(NamedTuple):
+    """What the Erlang A measures need of the Kummer functions (`_kummer_terms`).
+
+    ``log S(a, x)``; the share ``S(a + 1, x) / S(a, x)``; the log late
+    ratio ``log S(a + 1, y) - log S(a + 1, x)``; and, when asked for, the
+    delay of `erlang_a_waits`.
+    """
+
+    log_s: FloatArray
+    share: FloatArray
+    log_late: FloatArray
+    delay: FloatArray | None
+
+
+def _kummer_terms(
+    a: FloatArray, x: Numbers, decay: Numbers | None, *, harmonic: bool
+) -> _Kummer:
+    """The Kummer functions of Erlang A's measures, for queues ``a``, ``x``.
+
+    ``a`` has any shape; ``x`` and ``decay`` (``y = decay x``; None: no y,
+    and a log late ratio of 0) broadcast to it. In terms of the queue a caller
+    finds, ``t_m = prod_{i=1..m} x / (a + i)`` and ``R = sum_{m >= 1} t_m``:
+    ``S(a, x) = 1 + R``, ``S(a + 1, x) = (a + 1) R / x`` and
+    ``S(a + 1, y) = (a + 1) sum_{m >= 1} decay^{m-1} t_m / x``; the delay
+    is ``(a / x) sum_m t_m g_m / (1 + R)``.
+
+    Where ``x < a + 1`` (more agents than the load, as near any staffing
+    that meets a target) the terms fall from the first and a few dozen of
+    them reach double precision: the sums are then taken term by term,
+    every staffing at once as one array (`_window_sums`), every measure
+    from the same terms. Elsewhere, or where that would take more than
+    ``_SERIES_TERMS`` terms, the incomplete gamma function (`log_kummer`)
+    gives S in log space, and a window around the mode of t the delay
+    (`_windowed_delay`).
+    """
+    count, fast = _series_plan(a, x)
+    if fast is True:
+        sums = _window_sums(a, x, 0.0, count, decay, harmonic=harmonic)
+        if sums.converged.all():
+            return _from_sums(a, x, sums)
+        fast = sums.converged
+    # Some queues another way: one at a time in flat arrays.
+    shape = a.shape
+    a, x = a.reshape(-1), np.broadcast_to(x, shape).reshape(-1)
+    if decay is not None and not isinstance(decay, float):
+        decay = np.broadcast_to(decay, shape).reshape(-1)
+    log_s, share, log_late = np.empty_like(a), np.empty_like(a), np.zeros_like(a)
+    delay = np.empty_like(a) if harmonic else None
+    slow = ~np.broadcast_to(fast, shape).reshape(-1)
+    part = np.flatnonzero(~slow)
+    if part.size:
+        a_part, x_part = a[part], x[part]
+        sums = _window_sums(
+            a_part, x_part, 0.0, count, _pick(decay, part), harmonic=harmonic
+        )
+        kummer = _from_sums(a_part, x_part, sums)
+        log_s[part], share[part], log_late[part] = kummer[:3]
+        if delay is not None:
+            delay[part] = kummer.delay
+        slow[part] = ~sums.converged
+    if slow.any():
+        b, z = a[slow] + 1.0, x[slow]
+        log_s1 = log_kummer(b, z)  # log S(a + 1, x)
+        log_s[slow] = log_s_slow = np.logaddexp(0.0, np.log(z / b) + log_s1)
+        share[slow] = np.exp(log_s1 - log_s_slow)
+        if decay is not None:
+            log_late[slow] = log_kummer(b, z * _pick(decay, slow)) - log_s1
+        if delay is not None:
+            delay[slow] = _windowed_delay(a[slow], z)
+    return _Kummer(
+        log_s.reshape(shape),
+        share.reshape(shape),
+        log_late.reshape(shape),
+        None if delay is None else delay.reshape(shape),
+    )
+
+
+def _from_sums(a: FloatArray, x: Numbers, sums: _Sums) -> _Kummer:
+    """`_Kummer` from the sums of the series (see `_kummer_terms`)."""
+    total = 1.0 + sums.rest  # S(a, x)
+    share = sums.rest / total
+    share *= (a + 1.0) / x
+    log_late = (
+        np.zeros_like(total) if sums.late is None else np.log(sums.late / sums.rest)
+    )
+    delay = None
+    if sums.weighted is not None:
+        delay = (a / x) * sums.weighted / total
+    return _Kummer(np.log(total), share, log_late, delay)
+
+
+def _series_plan(a: FloatArray, x: Numbers) -> tuple[int, bool | BoolArray]:
+    """How many terms `_kummer_terms` sums as a series, and for which queues.
+
+    The series serves queues with ``x < a + 1``, whose terms fall from the
+    first (and with x not so small that its terms underflow), which need at
+    most ``_SERIES_TERMS`` terms; the count covers the longest of them
+    (`_series_length`), rounded up to whole blocks of `_running`. Returns
+    the count (0 when none is served) and True when every queue is served,
+    else a mask of those served.
+    """
+    b = a + 1.0
+    drop = np.log(b / x)  # positive where x < a + 1
+    # The root of m drop + m^2 / (2 b) = depth: a little below the need.
+    guess = (2.0 * _SERIES_DEPTH) / (
+        np.sqrt(drop * drop + (2.0 * _SERIES_DEPTH) / b) + drop
+    )
+    fast = (guess < _SERIES_TERMS - 2) & (drop > 0) & (drop < _LOG_TINY)
+    if fast.all():
+        every: bool | BoolArray = True
+        where = int(guess.argmax())
+    elif fast.any():
+        every = fast
+        where = int(np.where(fast, guess, 0.0).argmax())
+    else:
+        return 0, fast
+    b_at = float(b.flat[where])
+    longest = _series_length(b_at, b_at * math.exp(-float(drop.flat[where])))
+    count = _RUN_BLOCK * math.ceil((min(longest, _SERIES_TERMS) + 2.0) / _RUN_BLOCK)
+    return count, every
+
+
+def _series_length(b: float, x: float) -> float:
+    """Terms after t_1 until those of a Kummer series are e^-depth of it.
+
+    ``-log(t_{m+1} / t_1) = m log(b / x) + sum_{i=1..m} log(1 + i / b)``
+    with ``b = a + 1``; by Stirling the sum is about
+    ``(b + m + 1/2) log(1 + m / b) - m``. Newton's method from the root
+    of its quadratic approximation (which lies below) solves for m. An
+    estimate: `_window_sums` checks that the terms left out are small
+    enough, and `_kummer_terms` takes another way where they are not.
+    """
+    drop = math.log(b / x)
+    m = 2.0 * _SERIES_DEPTH / (math.sqrt(drop * drop + 2.0 * _SERIES_DEPTH / b) + drop)
+    for _ in range(3):
+        growth = math.log1p(m / b)
+        excess = m * drop + (b + m + 0.5) * growth - m - _SERIES_DEPTH
+        m -= excess / (drop + growth + 0.5 / (b + m))
+    return m
+
+
+class _Sums(NamedTuple):
+    """Sums over a window of ``t_m / t_low``, m = low, ..., low + count - 1.
+
+    ``rest`` leaves out the first term (which is 1): with ``low = 0`` it is
+    ``R = sum_{m >= 1} t_m``. ``late`` is ``sum_{m >= 1} decay^{m-1} t_m``
+    (``low = 0`` only) and ``weighted`` is ``sum_m t_m g_m / t_low``, when
+    asked for; ``converged`` says whether the terms left out on either side
+    are below ``_SERIES_TOLERANCE`` of the sums.
+    """
+
+    rest: FloatArray
+    late: FloatArray | None
+    weighted: FloatArray | None
+    converged: BoolArray
+
+
+def _window_sums(
+    a: FloatArray,
+    x: Numbers,
+    low: float | FloatArray,
+    count: int,
+    decay: Numbers | None,
+    *,
+    harmonic: bool,
+) -> _Sums:
+    """Sums of ``t_m = prod_{i=1..m} x / (a + i)`` over a window of m, per queue.
+
+    The queues ``a`` have any shape (``x``, ``low`` and ``decay`` broadcast
+    to it). The terms form one array with two leading axes for m
+    (``count``, a multiple of ``_RUN_BLOCK``, in the order of `_term_rows`):
+    the ratios ``x / (a + m)``, their running products relative to
+    ``t_low`` (`_running`) and, for the weights
+    ``g_m = psi(a + m + 1) - psi(a + 1)``, the running sums of
+    ``1 / (a + m)``. Each tail left out is bounded by its edge term and the
+    ratio ``r`` of the next: ``t r / (1 - r)`` for the sums of ``t``, plus
+    ``t r / ((1 - r)^2 (a + m))`` for the growth of g. Sums of products are
+    taken by einsum, never by BLAS, whose threads cost more than they save
+    on arrays this small.
+    """
+    rows = _term_rows(count, a.ndim)
+    # One allocation for both arrays: fewer large blocks to and from the
+    # allocator (which returns memory to the system, and faults it back in,
+    # when large blocks come and go).
+    space = np.empty((2 if harmonic else 1, *rows.shape[:2], *a.shape))
+    from_first = isinstance(low, float)  # low = 0
+    denominators = np.add(a if from_first else a + low, rows, out=space[0])
+    if harmonic:
+        inverse = np.divide(1.0, denominators, out=denominators)
+        terms = np.multiply(inverse, x, out=space[1])
+    else:
+        terms = np.divide(x, denominators, out=denominators)
+    first = (0, 0)  # where m = low sits
+    last = (_RUN_BLOCK - 1, count // _RUN_BLOCK - 1)  # and m = low + count - 1
+    terms[first] = 1.0  # relative to t_low
+    _running(terms, np.multiply)
+    weighted = None
+    start: FloatArray | float = 0.0
+    if harmonic:
+        if not from_first:
+            digamma = _special().digamma
+            start = np.where(low > 0, digamma(a + low + 1.0) - digamma(a + 1.0), 0.0)
+        inverse[first] = start  # g_low
+        _running(inverse, np.add)  # g_m
+        weighted = np.einsum("ji...,ji...->...", terms, inverse)
+    edge = terms[last].copy()
+    terms[first] = 0.0  # the sums below leave out m = low
+    rest: FloatArray = terms.sum(axis=(0, 1))
+    late = None
+    if decay is not None:
+        if isinstance(decay, float):
+            late = np.einsum("ji,ji...->...", _decay_rows(decay, count), terms)
+        else:
+            late = np.einsum("ji...,ji...->...", np.power(decay, rows - 1.0), terms)
+    # The tails left out: the next term's ratio, and the one before low's.
+    high = low + (count - 1)
+    right = x / (a + high + 1.0)  # below 1 from the first term (x < a + 1)
+    spill = edge * right / (1.0 - right)
+    if from_first:
+        under: FloatArray | float = 0.0
+        base = rest if late is None else late
+    else:
+        spill = np.where(right < 1.0, spill, np.inf)
+        left = np.where(low > 0, (a + low) / x, 0.0)  # t_{low-1} / t_low
+        under = np.where(left < 1.0, left / (1.0 - left), np.inf)
+        base = rest + 1.0
+    converged = spill + under <= _SERIES_TOLERANCE * base
+    if weighted is not None:
+        growth = inverse[last] + 1.0 / ((1.0 - right) * (a + high))
+        converged &= spill * growth + under * start <= _SERIES_TOLERANCE * weighted
+    return _Sums(rest, late, weighted, converged)
+
+
+@functools.lru_cache(maxsize=64)
+def _term_rows(count: int, ndim: int = 0) -> FloatArray:
+    """0, 1, ..., count - 1 arranged as `_running` wants them (read-only).
+
+    Shape ``(_RUN_BLOCK, count // _RUN_BLOCK)`` and ``ndim`` axes of length
+    1 after them: term ``m = i B + j`` (with ``B = _RUN_BLOCK``) sits at
+    ``[j, i]``, so that the j-th terms of every block form one contiguous
+    slab.
+    """
+    blocks = count // _RUN_BLOCK
+    rows = np.arange(count, dtype=np.float64).reshape(blocks, _RUN_BLOCK).T
+    rows = np.ascontiguousarray(rows).reshape(_RUN_BLOCK, blocks, *([1] * ndim))
+    rows.flags.writeable = False
+    return rows
+
+
+@functools.lru_cache(maxsize=64)
+def _decay_rows(decay: float, count: int) -> FloatArray:
+    """decay^(m - 1) laid out as `_term_rows` (read-only; m = 0 is unused)."""
+    powers: FloatArray = decay ** (_term_rows(count) - 1.0)
+    powers.flags.writeable = False
+    return powers
+
+
+def _running(slabs: FloatArray, operation: np.ufunc) -> None:
+    """Running products or sums of the terms in `_term_rows` order, in place.
+
+    The j-th terms of every block are run through first, one contiguous
+    slab at a time; then every block after the first takes the running
+    total of the blocks before it: about ``B + count / B`` numpy calls
+    instead of one per term, and the same order of operations for any
+    number of columns.
+    """
+    for j in range(1, _RUN_BLOCK):
+        operation(slabs[j], slabs[j - 1], out=slabs[j])
+    if slabs.shape[1] == 1:
+        return
+    carry = slabs[-1, :-1].copy()  # each block's total
+    previous = carry[0]
+    for row in carry[1:]:
+        operation(row, previous, out=row)
+        previous = row
+    operation(slabs[:, 1:], carry, out=slabs[:, 1:])
+
+
+def _windowed_delay(a: FloatArray, x: FloatArray) -> FloatArray:
+    """The delay of `_queue_sums` summed over a window around the mode of t.
+
+    ``t_m`` rises up to its mode near ``x - a`` and falls after it. The
+    window starts wide enough for most queues and widens until the terms
+    left out on either side are negligible (`_window_sums`); chunks of
+    queues keep its matrix below ``_WAIT_CELLS`` terms.
+    """
+    delay = np.empty_like(a)
+    mode = np.maximum(np.ceil(x - a - 1.0), 0.0)
+    spread = 120.0 * np.maximum(x, 1.0)  # ample: the check widens
+    below = np.minimum(mode, np.ceil(np.sqrt(spread)) + 2.0)
+    excess = np.maximum(a - x, 0.0)
+    above = np.ceil(np.sqrt(excess * excess + spread) - excess) + 2.0
+    for part in _chunks(below + above + 1.0, _WAIT_CELLS):
+        low, width = mode[part] - below[part], below[part] + above[part]
+        a_part, x_part = a[part], x[part]
+        while True:
+            count = _RUN_BLOCK * math.ceil((width.max() + 1.0) / _RUN_BLOCK)
+            sums = _window_sums(a_part, x_part, low, count, None, harmonic=True)
+            if sums.converged.all():
+                break
+            grow = np.minimum(low, width)
+            low, width = low - grow, 2.0 * width + grow
+        assert sums.weighted is not None
+        delay[part] = (a_part / x_part) * sums.weighted / (1.0 + sums.rest)
+    return delay
 
 
 def _chunks(lengths: FloatArray, cells: int) -> list[slice]:
@@ -464,52 +790,6 @@ def _chunks(lengths: FloatArray, cells: int) -> list[slice]:
     return parts
 
 
-def _answered_delay(
-    a: FloatArray, x: FloatArray, low: FloatArray, width: FloatArray
-) -> FloatArray:
-    """(a / x) sum_m t_m g_m / sum_m t_m: theta times the answered callers' wait.
-
-    ``t_m = prod_{i=1..m} x / (a + i)`` rises up to its mode near ``x - a``
-    and falls after it; ``g_m = psi(a + m + 1) - psi(a + 1)``. The sums run
-    over ``m = low .. low + count - 1``, with ``count`` the widest window
-    asked for (more terms only add precision), relative to ``t_low`` (a
-    product of ratios: no term overflows while the window stays within
-    about 37 standard deviations of the mode). Each tail left out is
-    bounded by its edge term and the ratio ``r`` of the next: ``t r / (1 -
-    r)`` for the sum of ``t``, plus ``t r / ((1 - r)^2 (a + m))`` for the
-    growth of g; both must be below ``_SERIES_TOLERANCE`` of the window's
-    sums, or the window widens.
-    """
-    digamma = _special().digamma
-    while True:
-        count = int(width.max()) + 1
-        m = low[:, None] + _offsets_row(count)  # intervals x window
-        inverse = 1.0 / (a[:, None] + m)  # 1 / (a + m)
-        weight = x[:, None] * inverse  # t_m / t_{m-1}
-        weight[:, 0] = 1.0  # relative to t_low
-        np.cumprod(weight, axis=1, out=weight)
-        start = np.where(low > 0, digamma(a + low + 1.0) - digamma(a + 1.0), 0.0)
-        inverse[:, 0] = start
-        harmonic = np.cumsum(inverse, axis=1)  # g_m
-        total = weight.sum(axis=1)
-        weighted = np.einsum("ij,ij->i", weight, harmonic)
-        # Tails: above the window (ratio x / (a + high + 1) < 1) and below it.
-        high = low + (count - 1)
-        edge = weight[:, -1]
-        right = x / (a + high + 1.0)
-        spill = edge * right / (1.0 - right)
-        spill_weighted = spill * (harmonic[:, -1] + 1.0 / ((1.0 - right) * (a + high)))
-        left = np.where(low > 0, (a + low) / x, 0.0)
-        under = left / (1.0 - left)  # t_low = 1; g decreases below the window
-        if np.all(
-            (spill + under <= _SERIES_TOLERANCE * total)
-            & (spill_weighted + under * start <= _SERIES_TOLERANCE * weighted)
-        ):
-            return (a / x) * weighted / total  # type: ignore[no-any-return]
-        grow = np.minimum(low, width)
-        low, width = low - grow, 2.0 * width + grow
-
-
 @functools.lru_cache(maxsize=32)
 def _offsets_row(count: int) -> FloatArray:
     """0, 1, ..., count - 1 as a read-only float row."""
@@ -527,17 +807,17 @@ class Window(NamedTuple):
 
     ``following()`` is the judge's state at the staffing after the window's
     last, to go on upwards without computing it afresh (computed only when
-    some interval does). ``margin``, when the
-    judge gives one, tells how far each staffing is from meeting the
-    targets: increasing in the agents, nearly linear, and at least 0 where
-    they are met; it guides the next window.
+    some interval does). ``margin()``, when the judge gives one, tells how
+    far each staffing is from meeting the targets: increasing in the
+    agents, nearly linear, and at least 0 where they are met; it guides the
+    next window (and is computed only when some interval needs one).
     """
 
     agents: FloatArray
     meets: BoolArray
     following: Callable[[], FloatArray]
     measures: tuple[FloatArray, ...]
-    margin: FloatArray | None = None
+    margin: Callable[[], FloatArray] | None = None
 
 
 #: The intervals a judge is asked about: indices, or None for all of them.
@@ -595,28 +875,31 @@ def first_meeting(
         # row is the least admissible staffing: all settled at once.
         chosen = meets.argmax(axis=0) * size + _positions(size)
         return window.agents.ravel()[chosen], tuple(
-            measure.ravel()[chosen] for measure in window.measures
+            [measure.ravel()[chosen] for measure in window.measures]
         )
     failed = (start if lowest is None else lowest) - 1.0  # known to fail
-    met = np.full(size, np.inf)  # the least staffing known to meet
-    failed_margin = np.full(size, np.nan)
-    met_margin = np.full(size, np.nan)
-    agents_found = np.empty(size)
-    measures_found: list[FloatArray] = []
     while True:
+        meets = window.meets
         count = meets.shape[1]
-        positions = _positions(count)
         first = meets.argmax(axis=0)
-        found = meets[first, positions]
+        chosen = first * count + _positions(count)
+        found = meets.ravel()[chosen]
         settled = found
         if lowest is not None:
             settled = found & ((first > 0) | (start - 1.0 <= failed))
-        chosen = first * count + positions
+        if which is None:
+            if settled.all():  # the first window settles every interval
+                return window.agents.ravel()[chosen], tuple(
+                    measure.ravel()[chosen] for measure in window.measures
+                )
+            met = np.full(size, np.inf)  # the least staffing known to meet
+            failed_margin = np.full(size, np.nan)
+            met_margin = np.full(size, np.nan)
+            agents_found = np.empty(size)
+            measures_found = [np.empty(size) for _ in window.measures]
         rows_done = np.flatnonzero(settled)
         done = rows_done if which is None else which[rows_done]
         agents_found[done] = window.agents.ravel()[chosen[rows_done]]
-        if not measures_found:
-            measures_found = [np.empty(size) for _ in window.measures]
         for kept, measure in zip(measures_found, window.measures, strict=True):
             kept[done] = measure.ravel()[chosen[rows_done]]
         if rows_done.size == count:
@@ -633,7 +916,7 @@ def first_meeting(
             state = window.following()[going]
             rows = min(2 * rows, max(1, _SEARCH_CELLS // going.size))
         else:
-            margins = window.margin[:, going]
+            margins = window.margin()[:, going]
             failed_margin = np.where(up, margins[-1], failed_margin[going])
             met_margin = np.where(up, met_margin[going], margins[0])
             following = _next_start(
@@ -651,7 +934,6 @@ def first_meeting(
             state = np.where(jumped, judge.state_at(following, which), state)
         start = following
         window = judge.window(start, state, rows, which)
-        meets = window.meets
 
 
 def _next_start(
@@ -729,7 +1011,7 @@ def least_agents_erlang_c(
     busy = None if np.count_nonzero(traffic) == size else traffic > 0
     load = traffic if busy is None else np.where(busy, traffic, 1.0)
     highest = max(highest, 1.0)  # counting the stand-in load of idle intervals
-    start = _least_stable(load, max_occupancy)
+    start = _least_stable(load, max_occupancy, highest)
     decay = (-target_time) / aht  # each agent more multiplies the delay by e^{-t/h}
     delay_rate = _least(target_time) / _most(aht)
     rows = _search_rows(highest, size, level, max_occupancy, delay_rate)
@@ -776,7 +1058,7 @@ def least_agents_erlang_c(
     return agents, wait, service, asa, occupancy
 
 
-def _pick(values: Any, which: Which) -> Any:
+def _pick(values: Any, which: Which | slice | BoolArray) -> Any:
     """The values of the intervals ``which`` (all of them for None; a number as is)."""
     if which is None or not isinstance(values, np.ndarray) or values.ndim == 0:
         return values
@@ -816,16 +1098,21 @@ def _erlang_c_window(
     return agents, inverse, wait, miss
 
 
-def _least_stable(traffic: FloatArray, max_occupancy: float | None) -> FloatArray:
-    """The least staffing worth judging: above the traffic, within the cap."""
+def _least_stable(
+    traffic: FloatArray, max_occupancy: float | None, highest: float
+) -> FloatArray:
+    """The least staffing worth judging: above the traffic, within the cap.
+
+    ``highest`` bounds the traffic from above.
+    """
     if max_occupancy is not None and max_occupancy < _CLEARLY_BELOW_ONE:
         # A / max_occupancy is then above A even after rounding, and so is
         # its ceiling: the occupancy bound alone is stable.
-        return _least_below_occupancy(traffic, max_occupancy)
+        return _whole_ceiling(traffic, 1.0 / max_occupancy, highest)
     stable = np.floor(traffic) + 1.0
     if max_occupancy is None:
         return stable
-    return np.maximum(stable, _least_below_occupancy(traffic, max_occupancy))
+    return np.maximum(stable, _whole_ceiling(traffic, 1.0 / max_occupancy, highest))
 
 
 def _search_rows(
@@ -922,7 +1209,7 @@ def least_agents_erlang_a(
     level: float,
     max_occupancy: float | None,
     max_abandonment: float | None,
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+) -> tuple[FloatArray, ...]:
     """The least agents meeting every Erlang A target, and the measures there.
 
     The service level, the occupancy (answered load / agents) and the
@@ -936,23 +1223,15 @@ def least_agents_erlang_a(
     targets: the answered share ``1 - P(abandon)``, at least the service
     level, is at most ``N / A`` (an agent answers at most one call at a
     time), and the occupancy is ``A (1 - P(abandon)) / N``. Returns agents,
-    P(wait), P(abandon), service level and occupancy (idle intervals: 0, 0,
-    0, 1, 0).
+    P(wait), P(abandon), service level, ASA, mean wait and occupancy (idle
+    intervals: 0, 0, 0, 1, 0, 0, 0).
     """
     load = queue.load
     least_share = max(level, 0.0 if max_abandonment is None else 1.0 - max_abandonment)
     lowest = np.maximum(_whole_ceiling(load, least_share / (max_occupancy or 1.0)), 1.0)
     root = np.sqrt(load)
-    guess = np.ceil(load + _erlang_a_guess(queue, level) * root)
-    start = np.maximum(lowest, guess - 2.0)  # rows guess - 2 .. guess
     jump_cap = np.ceil(2.0 * root) + 2.0
     log_load = np.log(load)
-    probit = _special().ndtri
-    allowed = (  # the targets on the margins' scales (see `_erlang_a_margin`)
-        float(probit(level)),
-        None if max_abandonment is None else float(probit(max_abandonment)),
-        None if max_occupancy is None else math.log(max_occupancy),
-    )
 
     def state_at(first_agents: FloatArray, which: Which) -> FloatArray:
         return log_erlang_b_excess(first_agents, _pick(load, which))
@@ -961,7 +1240,7 @@ def least_agents_erlang_a(
         first_agents: FloatArray, excess: FloatArray, count: int, which: Which
     ) -> Window:
         agents = first_agents + _offsets(count)
-        part = queue if which is None else ErlangAQueue(*(v[which] for v in queue))
+        part = queue.part(which)
         log_loads = _pick(log_load, which)
         excesses = _log_excess_upward(agents, log_loads, excess)
 
@@ -970,75 +1249,94 @@ def least_agents_erlang_a(
             result += np.logaddexp(0.0, excesses[-1])
             return result
 
-        wait, abandon, service, occupancy = erlang_a_measures(part, agents, excesses)
+        measures = erlang_a_measures(part, agents, excesses, waits=True)
+        _, abandon, service, occupancy, _ = measures
         meets = service >= level
         if max_occupancy is not None:
             meets &= occupancy <= max_occupancy
         if max_abandonment is not None:
             meets &= abandon <= max_abandonment
-        margin = _erlang_a_margin(allowed, abandon, service, occupancy)
-        measures = (wait, abandon, service, occupancy)
+
+        def margin() -> FloatArray:
+            return _erlang_a_margin(
+                (level, max_abandonment, max_occupancy), abandon, service, occupancy
+            )
+
         return Window(agents, meets, following, measures, margin)
 
+    # The Erlang A kernels run under the caller's errstate (see erlang_a_measures).
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        guess = _erlang_a_guess(queue, root, level, max_occupancy)
+        start = np.maximum(lowest, guess - 2.0)  # rows guess - 2 .. guess
         agents, measures = first_meeting(
             Judge(state_at, window), start, _ERLANG_A_ROWS, lowest, jump_cap=jump_cap
         )
-    wait, abandon, service, occupancy = measures
+        wait, abandon, service, occupancy, delay = measures
+        asa, mean_wait = erlang_a_waits(queue, agents, wait, abandon, delay)
+    found = (agents, wait, abandon, service, asa, mean_wait, occupancy)
     if busy is None:
-        return agents, wait, abandon, service, occupancy
-    empty = (0.0, 0.0, 0.0, 1.0, 0.0)  # no arrivals: nobody needed, nobody waits
-    agents, wait, abandon, service, occupancy = (
+        return found
+    empty = (0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0)  # no arrivals: nobody waits
+    agents, wait, abandon, service, asa, mean_wait, occupancy = (
         np.where(busy, value, nothing)
-        for value, nothing in zip(
-            (agents, wait, abandon, service, occupancy), empty, strict=True
-        )
+        for value, nothing in zip(found, empty, strict=True)
     )
-    return agents, wait, abandon, service, occupancy
+    return agents, wait, abandon, service, asa, mean_wait, occupancy
 
 
-def _erlang_a_guess(queue: ErlangAQueue, level: float) -> FloatArray:
-    """A starting guess of Erlang A staffing, as beta in N = A + beta sqrt(A).
+def _erlang_a_guess(
+    queue: ErlangAQueue, root: FloatArray, level: float, max_occupancy: float | None
+) -> FloatArray:
+    """A starting guess of Erlang A staffing (a whole number of agents).
 
-    Garnett, Mandelbaum and Reiman's heavy-traffic limit: with
-    ``r = sqrt(patience / aht)``, ``h`` the standard normal hazard
-    ``phi / (1 - Phi)``, ``P(wait) ~ 1 / (1 + h(beta r) / (r h(-beta)))``,
-    and the wait of a delayed caller is nearly a normal truncated at 0, so
-    the share answered within t has a closed form in ``erfcx``. One secant
-    step from square-root staffing's (Erlang C) beta solves for the target
-    service level. It only places the first window: which staffing is the
-    answer is decided on exact measures.
+    Garnett, Mandelbaum and Reiman's heavy-traffic limit, with
+    ``N = A + beta sqrt(A)``, ``r = sqrt(patience / aht)`` and ``h`` the
+    standard normal hazard ``phi / (1 - Phi)``:
+    ``P(wait) ~ 1 / (1 + h(beta r) / (r h(-beta)))``,
+    ``P(abandon | wait) ~ (h(beta r) - beta r) / (r sqrt(N))``, and the wait
+    of a delayed caller is nearly a normal truncated at 0, so the share
+    answered within t has a closed form in ``erfcx``. One secant step from
+    square-root staffing's (Erlang C) beta solves for the target service
+    level; with an occupancy cap, the occupancy ``A (1 - P(abandon)) / N``
+    must be at most the cap too, with P(abandon) taken at ``N = A / cap``.
+    It only places the first window: which staffing is the answer is
+    decided on exact measures.
     """
     special = _special()
     safety, slope = _square_root_safety(level)
     load = queue.load
-    root = np.sqrt(load)
-    tau = queue.target_time / queue.aht
-    first = safety / (1.0 + root * tau / slope)  # Erlang C's, t-adjusted
+    tau = queue.pace  # target time / aht
+    first = safety / (1.0 + root * (tau / slope))  # Erlang C's, t-adjusted
     ratio = np.sqrt(queue.ratio)
-    spread = tau * root / ratio  # the target in the delay's standard deviations
-    tilt = 1.0 / (ratio * root)  # the abandonment rate in the same scale
-
-    def service_level(beta: FloatArray) -> FloatArray:
-        scaled = np.maximum(beta * ratio, -25.0) / _SQRT_2
-        delayed = special.erfcx(scaled)
-        wait = 1.0 / (
-            1.0 + special.erfcx(np.minimum(-beta / _SQRT_2, 25.0)) / (ratio * delayed)
-        )
-        served = scaled + tilt / _SQRT_2
-        exponent = np.minimum(-(served * _SQRT_2) * spread - 0.5 * spread * spread, 700)
-        within = special.erfcx(served) - np.exp(exponent) * special.erfcx(
-            served + spread / _SQRT_2
-        )
-        result: FloatArray = 1.0 - wait * (1.0 - within / delayed)
-        return result
-
-    second = first - 1.5
-    before, after = service_level(first) - level, service_level(second) - level
-    with np.errstate(divide="ignore", invalid="ignore"):
-        beta = second - after * (second - first) / (after - before)
-    beta = np.where(np.isfinite(beta), beta, first)
-    return np.clip(beta, -root, first + 2.0)
+    # Two betas for the secant and, with a cap, the staffing A / cap: one
+    # evaluation of the heavy-traffic formulas for all three.
+    beta = np.empty((2 if max_occupancy is None else 3, load.size))
+    beta[0] = first
+    np.subtract(first, 1.5, out=beta[1])
+    if max_occupancy is not None:
+        top = load / max_occupancy  # enough for the cap whoever abandons
+        np.multiply(root, 1.0 / max_occupancy - 1.0, out=beta[2])  # (top - A) / root
+    scaled = np.maximum(beta * ratio, -25.0) / _SQRT_2
+    delayed = special.erfcx(scaled)
+    wait = 1.0 / (
+        1.0 + special.erfcx(np.minimum(-beta / _SQRT_2, 25.0)) / (ratio * delayed)
+    )
+    # Answered within t, of the delayed: a normal truncated at 0, in erfcx.
+    spread = (tau * root / ratio) / _SQRT_2  # the target in the delay's sd
+    served = scaled[:2] + 1.0 / (_SQRT_2 * ratio * root)
+    exponent = np.minimum(-2.0 * served * spread - spread * spread, 700.0)
+    within = special.erfcx(served) - np.exp(exponent) * special.erfcx(served + spread)
+    before, after = 1.0 - level - wait[:2] * (1.0 - within / delayed[:2])
+    secant = beta[1] + 1.5 * after / (after - before)
+    secant = np.where(np.isfinite(secant), secant, first)
+    secant = np.maximum(np.minimum(secant, first + 2.0), -root)
+    guess: FloatArray = np.ceil(load + secant * root)
+    if max_occupancy is None:
+        return guess
+    hazard = math.sqrt(2.0 / math.pi) / delayed[2] - _SQRT_2 * scaled[2]
+    abandon = np.minimum(wait[2] * hazard / (ratio * np.sqrt(top)), 1.0)
+    capped: FloatArray = np.maximum(guess, np.ceil(top * (1.0 - abandon)))
+    return capped
 
 
 def _log_excess_upward(
@@ -1059,29 +1357,29 @@ def _log_excess_upward(
 
 
 def _erlang_a_margin(
-    allowed: tuple[float, float | None, float | None],
+    targets: tuple[float, float | None, float | None],
     abandon: FloatArray,
     service: FloatArray,
     occupancy: FloatArray,
 ) -> FloatArray:
     """How far each staffing is from its tightest target.
 
-    ``allowed`` holds the probits of the service level target and of the
-    abandonment cap, and the log of the occupancy cap (None where there is
-    none). The margins ``probit(SL) - probit(level)``,
-    ``probit(max) - probit(P(abandon))`` and ``log(max) - log(occupancy)``
-    each grow with the agents, nearly linearly over a few agents (the
-    probit scale straightens the service level's approach to 1), and are
-    0 at their targets. They place the next window only; which staffings
-    meet the targets is decided on the measures themselves.
+    ``targets`` holds the service level target, the abandonment cap and the
+    occupancy cap (None where there is none). The margins
+    ``probit(SL) - probit(level)``, ``probit(max) - probit(P(abandon))``
+    and ``log(max) - log(occupancy)`` each grow with the agents, nearly
+    linearly over a few agents (the probit scale straightens the service
+    level's approach to 1), and are 0 at their targets. They place the
+    next window only; which staffings meet the targets is decided on the
+    measures themselves.
     """
     probit = _special().ndtri
-    level, most_abandon, most_occupancy = allowed
-    margin: FloatArray = probit(service) - level
+    level, most_abandon, most_occupancy = targets
+    margin: FloatArray = probit(service) - probit(level)
     if most_abandon is not None:
-        margin = np.minimum(margin, most_abandon - probit(abandon))
+        margin = np.minimum(margin, probit(most_abandon) - probit(abandon))
     if most_occupancy is not None:
-        margin = np.minimum(margin, most_occupancy - np.log(occupancy))
+        margin = np.minimum(margin, math.log(most_occupancy) - np.log(occupancy))
     return margin
 
 
@@ -1091,15 +1389,15 @@ def _erlang_a_margin(
 
 def _least(values: Numbers) -> float:
     """The least value of a number or an array."""
-    return values if isinstance(values, float) else float(values.min())
+    return values if isinstance(values, float) else float(np.minimum.reduce(values))
 
 
 def _most(values: Numbers) -> float:
     """The largest value of a number or an array."""
-    return values if isinstance(values, float) else float(values.max())
+    return values if isinstance(values, float) else float(np.maximum.reduce(values))
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=64)
 def _offsets(count: int) -> FloatArray:
     """0, 1, ..., count - 1 as a read-only float column."""
     column = np.arange(count, dtype=np.float64)[:, np.newaxis]
@@ -1115,21 +1413,32 @@ def _positions(count: int) -> npt.NDArray[np.intp]:
     return positions
 
 
-def _whole_ceiling(numerator: FloatArray, factor: float) -> FloatArray:
+def _whole_ceiling(
+    numerator: FloatArray, factor: float, most: float | None = None
+) -> FloatArray:
     """ceil(numerator * factor), reading a product just above a whole number as it.
 
-    A product up to a relative 1e-9 above a whole number counts as that
-    number. A quotient of decimals that is whole on paper can land just above the
-    whole number in floating point (21 / (1 - 0.3) is 30.000000000000004),
-    and a plain ceiling would then add a needless agent.
+    A product up to a relative 1e-9 above a whole number, and at most
+    ``WHOLE_SLACK`` above it, counts as that number. A quotient of decimals
+    that is whole on paper can land just above the whole number in floating
+    point (21 / (1 - 0.3) is 30.000000000000004), and a plain ceiling would
+    then add a needless agent; the absolute bound keeps a large product
+    from losing whole agents to the relative one (1e13 agents are not
+    within 1e-9 of 9,999,999,990,000 in any sense that matters here).
+    ``most``, when known, bounds the numerator from above.
+
+    Up to ``WHOLE_SLACK / WHOLE_TOLERANCE`` (1,000 agents) the relative
+    bound is the smaller one, and one product does it: this runs twice in
+    every staffing call.
     """
-    # Shrinking first moves a quotient up to 1e-9 above k to just below k.
-    return np.ceil(numerator * (factor * (1.0 - WHOLE_TOLERANCE)))
-
-
-def _least_below_occupancy(traffic: FloatArray, max_occupancy: float) -> FloatArray:
-    """The least N with traffic / N <= max_occupancy (see `_whole_ceiling`)."""
-    return _whole_ceiling(traffic, 1.0 / max_occupancy)
+    if most is None:
+        most = float(numerator.max(initial=0.0))
+    if most * factor <= WHOLE_SLACK / WHOLE_TOLERANCE:
+        # Shrinking first moves a product up to 1e-9 above k to just below k.
+        return np.ceil(numerator * (factor * (1.0 - WHOLE_TOLERANCE)))
+    product = numerator * factor
+    # Moving down by the slack takes a product just above k to just below k.
+    return np.ceil(product - np.minimum(product * WHOLE_TOLERANCE, WHOLE_SLACK))
 
 
 def headcount(on_queue: FloatArray, shrinkage: float) -> FloatArray:

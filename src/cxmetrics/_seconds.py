@@ -30,6 +30,7 @@ from cxmetrics._validation import (
     format_count,
     format_examples,
     is_real,
+    real_float,
     to_float_array,
 )
 
@@ -164,7 +165,7 @@ def _scalar_seconds(value: object, *, func: str, name: str) -> float | None:
     if isinstance(value, _DATE_TYPES):
         raise dates_error(func, name, [value])
     if is_real(value):
-        return float(value)
+        return real_float(func, name, value)
     return None
 
 

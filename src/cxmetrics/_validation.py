@@ -129,6 +129,19 @@ def is_real(
     )
 
 
+def real_float(
+    func: str, name: str, value: int | float | np.integer[Any] | np.floating[Any]
+) -> float:
+    """A real number (see `is_real`) as a float, refusing a Python int beyond it."""
+    try:
+        return float(value)
+    except OverflowError:
+        raise InputError(
+            f"{func}: {name} is too large for floating point "
+            f"({format_examples([value])})"
+        ) from None
+
+
 def is_whole(value: object) -> TypeGuard[int | np.integer[Any]]:
     """A Python or numpy int (not a bool nor a time span)."""
     return is_real(value) and isinstance(value, (int, np.integer))

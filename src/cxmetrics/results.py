@@ -614,13 +614,21 @@ def _interval_count(record: Any, names: tuple[str, ...]) -> int | None:
 
 
 def _frame_of(record: Any, names: tuple[str, ...]) -> Any:
+    """One row per interval; the index of the pandas inputs when there was one."""
     import pandas as pd
 
     columns = {name: np.atleast_1d(getattr(record, name)) for name in names}
     size = max(len(column) for column in columns.values())
     return pd.DataFrame(
-        {name: np.broadcast_to(col, (size,)) for name, col in columns.items()}
+        {name: np.broadcast_to(col, (size,)) for name, col in columns.items()},
+        index=record.index,
     )
+
+
+def _queue_dict(record: Any) -> dict[str, Any]:
+    """`_Record.to_dict` without the index (its rows are the arrays' positions)."""
+    values = attrs.asdict(record, filter=lambda field, _: field.name != "index")
+    return {k: _plain(v) for k, v in values.items()}
 
 
 _ERLANG_FIELDS = (
@@ -664,6 +672,9 @@ class ErlangCResult(_Record):
         Average speed of answer, seconds; inf when unstable.
     occupancy : float or numpy.ndarray
         ``traffic / agents``, capped at 1.
+    index : pandas.Index or None
+        The index of the pandas Series given as inputs (they must share
+        one), kept by `to_frame`; None otherwise.
     """
 
     arrival_rate: FloatOrArray
@@ -676,6 +687,11 @@ class ErlangCResult(_Record):
     service_level: FloatOrArray
     asa: FloatOrArray
     occupancy: FloatOrArray
+    index: Any = attrs.field(default=None, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict of plain Python values (not the index)."""
+        return _queue_dict(self)
 
     def __str__(self) -> str:
         intervals = _interval_count(self, _ERLANG_FIELDS)
@@ -739,6 +755,8 @@ class ErlangAResult(_Record):
     occupancy : float or numpy.ndarray
         Share of the agents' time spent on calls: the answered load
         ``traffic * (1 - prob_abandon)`` over ``agents``.
+    index : pandas.Index or None
+        As in `ErlangCResult`.
     """
 
     arrival_rate: FloatOrArray
@@ -754,6 +772,11 @@ class ErlangAResult(_Record):
     asa: FloatOrArray
     mean_wait: FloatOrArray
     occupancy: FloatOrArray
+    index: Any = attrs.field(default=None, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict of plain Python values (not the index)."""
+        return _queue_dict(self)
 
     def __str__(self) -> str:
         intervals = _interval_count(self, _ERLANG_A_FIELDS)
@@ -824,6 +847,8 @@ class StaffingResult(_Record):
         The caps on occupancy and abandonment, when given.
     shrinkage : float
         Share of paid time agents are not on the queue.
+    index : pandas.Index or None
+        As in `ErlangCResult`.
     """
 
     arrival_rate: FloatOrArray
@@ -844,6 +869,11 @@ class StaffingResult(_Record):
     asa: FloatOrArray
     mean_wait: FloatOrArray
     occupancy: FloatOrArray
+    index: Any = attrs.field(default=None, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict of plain Python values (not the index)."""
+        return _queue_dict(self)
 
     def __str__(self) -> str:
         model = "" if self.patience is None else " (Erlang A)"

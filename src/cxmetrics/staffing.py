@@ -24,6 +24,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from cxmetrics import _queueing as queueing
 from cxmetrics._seconds import Durations, duration_values
@@ -33,10 +34,12 @@ from cxmetrics._validation import (
     InputError,
     NanPolicy,
     check_option,
+    check_same_index,
     format_count,
     format_examples,
     is_real,
     missing_rows,
+    real_float,
     to_float_array,
 )
 from cxmetrics.results import ErlangAResult, ErlangCResult, StaffingResult
@@ -55,6 +58,11 @@ Numbers = float | FloatArray  # a validated input: a float, or a 1-d float64 arr
 #: The most traffic (Erlangs) required_agents staffs: the search runs the
 #: Erlang B recursion from the traffic up, about 2 sqrt(traffic) agents.
 _MAX_TRAFFIC = 1e7
+#: The most agents (or lines) a queue may have: beyond 2**53, floating point
+#: cannot tell one whole number from the next (and int64 counts overflow
+#: soon after, near 2**63).
+_MAX_AGENTS = 2.0**53
+_MAX_AGENTS_TEXT = "2**53 (9,007,199,254,740,992)"
 #: The most calls arriving within one mean patience (traffic * patience / aht)
 #: that Erlang A takes: the mean wait of answered calls sums over the queue a
 #: caller finds, about sqrt of this many terms. Beyond it nobody abandons in
@@ -180,12 +188,25 @@ def erlang_c(
     rate, handle, staff, target, length, shape = _check_erlang_c(
         "erlang_c", arrival_rate, aht, agents, target_time, interval
     )
+    index = _input_index(
+        "erlang_c",
+        shape,
+        ("arrival_rate", "aht", "agents", "target_time", "interval"),
+        (arrival_rate, aht, agents, target_time, interval),
+    )
     traffic, _ = _traffic("erlang_c", rate, handle, length, limit=math.inf)
     prob_wait, service, asa, occupancy = queueing.queue_measures(
         np.asarray(traffic), np.asarray(staff), np.asarray(handle), np.asarray(target)
     )
     return ErlangCResult(
-        **_inputs(rate, handle, length, target, traffic),
+        **_inputs(
+            (arrival_rate, aht, interval, target_time),
+            rate,
+            handle,
+            length,
+            target,
+            traffic,
+        ),
         agents=_counts(staff, np.shape(staff)),
         **_measures(
             shape,
@@ -194,6 +215,7 @@ def erlang_c(
             asa=asa,
             occupancy=occupancy,
         ),
+        index=index,
     )
 
 
@@ -338,6 +360,12 @@ def erlang_a(
     rate, handle, staff, target, length, shape = _check_erlang_c(
         func, arrival_rate, aht, agents, target_time, interval, wait_limit
     )
+    index = _input_index(
+        func,
+        shape,
+        ("arrival_rate", "aht", "agents", "target_time", "interval", "patience"),
+        (arrival_rate, aht, agents, target_time, interval, patience),
+    )
     traffic, _ = _traffic(func, rate, handle, length, limit=math.inf)
     _check_patient_arrivals(func, traffic, handle, wait_limit)
     load, staffed, handles, targets, limits = (
@@ -351,10 +379,10 @@ def erlang_a(
     )
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         excess = queueing.log_erlang_b_excess(staffed, queue.load)
-        wait, abandon, service, occupancy = queueing.erlang_a_measures(
-            queue, staffed, excess
+        wait, abandon, service, occupancy, delay = queueing.erlang_a_measures(
+            queue, staffed, excess, waits=True
         )
-        asa, mean_wait = queueing.erlang_a_waits(queue, staffed, wait, abandon)
+        asa, mean_wait = queueing.erlang_a_waits(queue, staffed, wait, abandon, delay)
     measures: tuple[FloatArray, ...] = (
         wait,
         abandon,
@@ -371,8 +399,15 @@ def erlang_a(
         )
     wait, abandon, service, asa, mean_wait, occupancy = measures
     return ErlangAResult(
-        **_inputs(rate, handle, length, target, traffic),
-        patience=_kept(wait_limit),
+        **_inputs(
+            (arrival_rate, aht, interval, target_time),
+            rate,
+            handle,
+            length,
+            target,
+            traffic,
+        ),
+        patience=_kept(wait_limit, patience),
         agents=_counts(staff, np.shape(staff)),
         **_measures(
             shape,
@@ -383,6 +418,7 @@ def erlang_a(
             mean_wait=mean_wait,
             occupancy=occupancy,
         ),
+        index=index,
     )
 
 
@@ -449,15 +485,7 @@ def erlang_b(traffic: npt.ArrayLike, lines: npt.ArrayLike) -> Any:
     """
     func = "erlang_b"
     load = _numbers(func, "traffic", traffic, minimum=0.0, strict=False)
-    count = _numbers(func, "lines", lines, minimum=1.0, strict=False)
-    _check_rule(
-        func,
-        "lines",
-        count,
-        np.floor(count) == count,
-        "are not whole numbers",
-        "a whole number",
-    )
+    count = _check_count(func, "lines", lines)
     shape = _check_lengths(func, {"traffic": load, "lines": count})
     loads, counts = (
         np.asarray(value, dtype=np.float64).reshape(-1)
@@ -651,6 +679,12 @@ def required_agents(
     rate, handle, target, length, shape = _check_required_agents(
         func, arrival_rate, aht, target_time, interval, wait_limit
     )
+    index = _input_index(
+        func,
+        shape,
+        ("arrival_rate", "aht", "target_time", "interval", "patience"),
+        (arrival_rate, aht, target_time, interval, patience),
+    )
     level = _check_fraction(
         func, "target_service_level", target_service_level, closed_high=False
     )
@@ -668,16 +702,18 @@ def required_agents(
                 "is Erlang C, where nobody abandons"
             )
         traffic, highest = _traffic(func, rate, handle, length, limit=_MAX_TRAFFIC)
+        _check_cap(func, highest, cap)
         on_queue, prob_wait, service, asa, occupancy = queueing.least_agents_erlang_c(
             _full(traffic, shape), highest, handle, target, level, cap
         )
-        abandon, mean_wait = np.zeros_like(asa), asa
+        abandon, mean_wait = np.zeros(asa.shape), asa
     else:
         if max_abandonment is not None:
             most_abandon = _check_fraction(
                 func, "max_abandonment", max_abandonment, closed_high=False
             )
-        traffic, _ = _traffic(func, rate, handle, length, limit=_MAX_TRAFFIC)
+        traffic, highest = _traffic(func, rate, handle, length, limit=_MAX_TRAFFIC)
+        _check_cap(func, highest, cap)
         _check_patient_arrivals(func, traffic, handle, wait_limit)
         on_queue, prob_wait, abandon, service, asa, mean_wait, occupancy = (
             _least_agents_erlang_a(
@@ -686,8 +722,15 @@ def required_agents(
         )
     headcount = queueing.headcount(on_queue, loss)
     return StaffingResult(
-        **_inputs(rate, handle, length, target, traffic),
-        patience=None if wait_limit is None else _kept(wait_limit),
+        **_inputs(
+            (arrival_rate, aht, interval, target_time),
+            rate,
+            handle,
+            length,
+            target,
+            traffic,
+        ),
+        patience=None if wait_limit is None else _kept(wait_limit, patience),
         target_service_level=level,
         max_occupancy=cap,
         max_abandonment=most_abandon,
@@ -703,6 +746,7 @@ def required_agents(
             mean_wait=mean_wait,
             occupancy=occupancy,
         ),
+        index=index,
     )
 
 
@@ -806,6 +850,7 @@ def estimate_patience(
     """
     func = "estimate_patience"
     check_option(func, "nan_policy", nan_policy, NAN_POLICIES)
+    check_same_index(func, {"wait_time": wait_time, "answered": answered})
     calls = _read_answered(func, wait_time, answered)
     missing = np.isnan(calls.wait)
     if calls.flag_missing is not None:
@@ -844,23 +889,15 @@ def _least_agents_erlang_a(
     Returns agents, P(wait), P(abandon), service level, ASA, mean wait and
     occupancy, each a float64 array with one value per interval.
     """
-    load, handles, targets, limits = (
-        np.asarray(value, dtype=np.float64).reshape(-1)
-        for value in np.broadcast_arrays(
-            _full(traffic, shape), aht, target_time, patience
-        )
-    )
+    load = _full(traffic, shape)
     busy = load > 0
     all_busy = bool(busy.all())
     queue = queueing.ErlangAQueue.of(
-        load if all_busy else np.where(busy, load, 1.0), handles, limits, targets
+        load if all_busy else np.where(busy, load, 1.0), aht, patience, target_time
     )
-    agents, wait, abandon, service, occupancy = queueing.least_agents_erlang_a(
+    return queueing.least_agents_erlang_a(
         queue, None if all_busy else busy, level, max_occupancy, max_abandonment
     )
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        asa, mean_wait = queueing.erlang_a_waits(queue, agents, wait, abandon)
-    return agents, wait, abandon, service, asa, mean_wait, occupancy
 
 
 # ---------------------------------------------------------------------------
@@ -883,15 +920,7 @@ def _check_erlang_c(
     rate, handle, target, length = _check_queue(
         func, arrival_rate, aht, target_time, interval
     )
-    staff = _numbers(func, "agents", agents, minimum=1.0, strict=False)
-    _check_rule(
-        func,
-        "agents",
-        staff,
-        np.floor(staff) == staff,
-        "are not whole numbers",
-        "a whole number",
-    )
+    staff = _check_count(func, "agents", agents)
     shape = _check_lengths(
         func,
         _named(rate, handle, target, length, patience, agents=staff),
@@ -965,7 +994,7 @@ def _check_patience(func: str, value: object) -> Numbers:
     """Patience in seconds: positive and finite (infinite patience is Erlang C)."""
     seconds = duration_values(value, func=func, name="patience")
     infinite = np.isposinf(seconds)
-    if np.any(infinite):
+    if infinite.any():
         hint = "use erlang_c" if func == "erlang_a" else "leave patience out"
         where = (
             ""
@@ -1009,30 +1038,67 @@ def _numbers(
     if type(value) is np.ndarray and value.ndim == 1 and value.dtype.kind in "fiu":
         values = value.astype(np.float64, copy=False)  # to_float_array's result
     else:
+        if type(value) is float or type(value) is int:  # a plain number
+            number = (
+                value if isinstance(value, float) else real_float(func, name, value)
+            )
+            if not (minimum < number < math.inf or (number == minimum and not strict)):
+                _check_number(func, name, number, minimum, strict=strict)
+            return number
         if isinstance(value, np.ndarray) and value.ndim == 0:
             value = value[()]
         if isinstance(value, (bool, np.bool_, np.timedelta64)):
             raise InputError(f"{func}: {name} must be a number; got {value!r}")
         if is_real(value):
-            number = float(value)
-            if not math.isfinite(number):
-                raise InputError(
-                    f"{func}: {name} must be a finite number; got {number:g}"
-                )
-            _check_minimum(func, name, number, number, minimum, strict=strict)
+            number = real_float(func, name, value)
+            _check_number(func, name, number, minimum, strict=strict)
             return number
         values = to_float_array(value, func=func, name=name, allow_bool=False)
     if values.size == 0:
         raise InputError(f"{func}: {name} is empty")
-    low, high = float(values.min()), float(values.max())  # NaN wins both
+    # NaN wins both (ufunc reductions: without the wrappers of .min and .max)
+    low, high = float(np.minimum.reduce(values)), float(np.maximum.reduce(values))
     if not (math.isfinite(low) and math.isfinite(high)):
         bad = values[~np.isfinite(values)]
         raise InputError(
             f"{func}: {format_count(bad.size)} of {format_count(values.size)} values "
             f"of {name} are missing or infinite ({format_examples(bad)})"
         )
-    _check_minimum(func, name, values, low, minimum, strict=strict)
+    if not (low > minimum or (low == minimum and not strict)):
+        _check_minimum(func, name, values, low, minimum, strict=strict)
     return values
+
+
+def _check_count(func: str, name: str, value: object) -> Numbers:
+    """Agents or lines: whole numbers from 1 to 2**53 (see ``_MAX_AGENTS``)."""
+    counts = _numbers(func, name, value, minimum=1.0, strict=False)
+    _check_rule(
+        func,
+        name,
+        counts,
+        np.floor(counts) == counts,
+        "are not whole numbers",
+        "a whole number",
+    )
+    _check_rule(
+        func,
+        name,
+        counts,
+        counts <= _MAX_AGENTS,
+        f"are more than {_MAX_AGENTS_TEXT}, where floating point stops counting "
+        "one by one",
+        f"at most {_MAX_AGENTS_TEXT}",
+    )
+    return counts
+
+
+def _check_number(
+    func: str, name: str, number: float, minimum: float, *, strict: bool
+) -> None:
+    """Raise unless ``number`` is finite and above ``minimum`` (or at it)."""
+    if not math.isfinite(number):
+        raise InputError(f"{func}: {name} must be a finite number; got {number:g}")
+    _check_minimum(func, name, number, number, minimum, strict=strict)
 
 
 def _check_minimum(
@@ -1105,6 +1171,40 @@ def _check_lengths(func: str, named: dict[str, Numbers]) -> tuple[int, ...]:
     return () if all(isinstance(v, float) for v in named.values()) else (1,)
 
 
+def _input_index(
+    func: str,
+    shape: tuple[int, ...],
+    names: tuple[str, ...],
+    values: tuple[object, ...],
+) -> Any:
+    """The index of the pandas Series among the per-interval inputs, or None.
+
+    Series passed together must share one index (`check_same_index`). One
+    of another length than the intervals (a single value) gives none.
+    """
+    for value in values:
+        if isinstance(value, (pd.Series, pd.DataFrame)):
+            break
+    else:
+        return None  # the common case, at the cost of a loop
+    check_same_index(func, dict(zip(names, values, strict=True)))
+    for value in values:
+        if isinstance(value, pd.Series) and (len(value),) == shape:
+            return value.index
+    return None
+
+
+def _check_cap(func: str, highest: float, max_occupancy: float | None) -> None:
+    """Refuse an occupancy cap so low that the traffic would need over 2**53 agents."""
+    if max_occupancy is None or highest <= _MAX_AGENTS * max_occupancy:
+        return
+    raise InputError(
+        f"{func}: max_occupancy={max_occupancy:g} is too low for the traffic: "
+        f"{highest:,.4g} Erlangs at that occupancy need traffic / max_occupancy "
+        f"agents, more than {_MAX_AGENTS_TEXT}"
+    )
+
+
 def _check_fraction(func: str, name: str, value: object, *, closed_high: bool) -> float:
     """A number in (0, 1), or in (0, 1] when ``closed_high``."""
     high = "at most 1" if closed_high else "below 1"
@@ -1124,9 +1224,11 @@ def _check_shrinkage(func: str, value: object) -> float:
 
 
 def _option_number(func: str, name: str, value: object, rule: str) -> float:
+    if type(value) is float:  # the common case, without the checks below
+        return value
     if not is_real(value):
         raise InputError(f"{func}: {name} must be a number {rule}; got {value!r}")
-    return float(value)
+    return real_float(func, name, value)
 
 
 # ---------------------------------------------------------------------------
@@ -1142,7 +1244,9 @@ def _traffic(
     """
     with np.errstate(over="ignore"):
         traffic = rate * handle / length
-    highest = traffic if isinstance(traffic, float) else float(traffic.max())
+    highest = (
+        traffic if isinstance(traffic, float) else float(np.maximum.reduce(traffic))
+    )
     if not math.isfinite(highest):
         raise InputError(
             f"{func}: the traffic arrival_rate * aht / interval overflows; "
@@ -1169,33 +1273,38 @@ def _full(values: Numbers, shape: tuple[int, ...]) -> FloatArray:
 
 
 def _inputs(
-    rate: Numbers, aht: Numbers, interval: Numbers, target: Numbers, traffic: Numbers
+    given: tuple[object, object, object, object],
+    rate: Numbers,
+    aht: Numbers,
+    interval: Numbers,
+    target: Numbers,
+    traffic: Numbers,
 ) -> dict[str, Any]:
-    """The queue's inputs and traffic, as a result record keeps them."""
+    """The queue's inputs and traffic, as a result record keeps them.
+
+    ``given`` holds the arguments as the caller passed them (arrival rate,
+    aht, interval, target time), for `_kept`.
+    """
+    if isinstance(traffic, np.ndarray):
+        traffic.setflags(write=False)  # a fresh array from the computation
     return {
-        "arrival_rate": _kept(rate),
-        "aht": _kept(aht),
-        "interval": _kept(interval),
-        "target_time": _kept(target),
-        "traffic": _frozen(traffic),
+        "arrival_rate": _kept(rate, given[0]),
+        "aht": _kept(aht, given[1]),
+        "interval": _kept(interval, given[2]),
+        "target_time": _kept(target, given[3]),
+        "traffic": traffic,
     }
 
 
 def _measures(shape: tuple[int, ...], **values: npt.NDArray[Any]) -> dict[str, Any]:
     """Measures as a result record keeps them: floats, or read-only arrays."""
-    return {name: _shaped(value, shape) for name, value in values.items()}
-
-
-def _shaped(values: npt.NDArray[Any], shape: tuple[int, ...]) -> Any:
-    """A float when ``shape`` is ``()`` (every input a number), else an array.
-
-    The array is read-only: it belongs to a result record.
-    """
     if not shape:
-        return float(values.reshape(-1)[0])
-    if values.shape != shape:
-        values = np.broadcast_to(values, shape).astype(np.float64)
-    return _frozen(values)  # a fresh float64 array from the computation
+        return {name: float(value.reshape(-1)[0]) for name, value in values.items()}
+    for name, value in values.items():
+        if value.shape != shape:
+            values[name] = value = np.broadcast_to(value, shape).astype(np.float64)
+        value.setflags(write=False)  # a fresh array from the computation
+    return values
 
 
 def _counts(values: Numbers | FloatArray, shape: tuple[int, ...]) -> Any:
@@ -1205,21 +1314,21 @@ def _counts(values: Numbers | FloatArray, shape: tuple[int, ...]) -> Any:
     counts = np.asarray(values)
     if counts.shape != shape:
         counts = np.broadcast_to(counts, shape)
-    return _frozen(counts.astype(np.int64))
+    counts = counts.astype(np.int64)
+    counts.setflags(write=False)
+    return counts
 
 
-def _frozen(values: Any) -> Any:
-    """An array made by the computation, made read-only for its result record."""
-    if isinstance(values, np.ndarray):
-        values.flags.writeable = False
-    return values
+def _kept(values: Numbers, given: object) -> Any:
+    """An input kept on a result: a read-only array, or a number as is.
 
-
-def _kept(values: Numbers) -> Any:
-    """An input kept on a result: a read-only copy of an array, a number as is.
-
-    The copy leaves the caller's own array writable.
+    ``given`` is the argument as the caller passed it. An array converted
+    from a list or tuple is new and is kept as it is; any other (the
+    caller's array, or a Series' data) is copied first, so that the
+    caller's data stays writable and the record cannot change under it.
     """
-    if isinstance(values, np.ndarray):
-        return _frozen(values.copy())
-    return values
+    if not isinstance(values, np.ndarray):
+        return values
+    kept = values if type(given) in (list, tuple) else values.copy()
+    kept.setflags(write=False)
+    return kept

@@ -2,7 +2,8 @@
 
 ``cxmetrics demo`` prints a customer-experience report on the bundled sample
 data; ``cxmetrics survey|tickets|calls|retention FILE.csv`` the same kind of
-report on a user's CSV file, as an aligned text table, JSON or CSV.
+report on a user's CSV file, and ``cxmetrics schedule`` a shift plan from
+per-period requirements, as an aligned text table, JSON or CSV.
 
 The layer has one module per part:
 
@@ -10,8 +11,8 @@ The layer has one module per part:
 - `cxmetrics.cli.render`: the text, JSON and CSV renderers;
 - `cxmetrics.cli.inputs`: reading the file and its columns;
 - `cxmetrics.cli.blocks`: rows and tables every command builds alike;
-- `cxmetrics.cli.survey`, ``tickets``, ``calls``, ``retention``: one
-  builder module per command;
+- `cxmetrics.cli.survey`, ``tickets``, ``calls``, ``schedule``,
+  ``retention``: one builder module per command;
 - `cxmetrics.cli.demo`: the demo, which runs those builders on the bundled
   data;
 - `cxmetrics.cli.parser`: the argument parser and `main`.

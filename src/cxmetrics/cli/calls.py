@@ -1,8 +1,10 @@
-"""``cxmetrics calls``: service level, abandonment, ASA, AHT and an Erlang C plan.
+"""``cxmetrics calls``: service level, abandonment, ASA, AHT and a staffing plan.
 
-The builders take a DataFrame whose columns are already read (``answered``
-as booleans, blank where unknown); `build` reads the user's file and runs
-them, and the demo runs them on the bundled calls.
+The plan is Erlang C's, with Erlang A's beside it when the callers'
+patience is given or estimated from the file (``--patience``). The builders
+take a DataFrame whose columns are already read (``answered`` as booleans,
+blank where unknown); `build` reads the user's file and runs them, and the
+demo runs them on the bundled calls.
 """
 
 from __future__ import annotations
@@ -17,9 +19,17 @@ import cxmetrics as cx
 from cxmetrics import InputError
 from cxmetrics.cli.blocks import file_report, metric_row, table
 from cxmetrics.cli.inputs import read_dates, read_flags, read_table, source_note
-from cxmetrics.cli.report import Block, Column, Report, Section, Table
+from cxmetrics.cli.report import Block, Column, Report, Row, Section, Table, Unit
 
-__all__ = ["CallTargets", "build", "calls_section", "handle_time", "staffing_table"]
+__all__ = [
+    "CallTargets",
+    "average_day",
+    "build",
+    "calls_section",
+    "handle_time",
+    "patience_row",
+    "staffing_table",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -112,20 +122,71 @@ def handle_time(
     return cx.average_handle_time(confidence=confidence, **parts)
 
 
-def staffing_table(arrivals: pd.Series, aht: float, targets: CallTargets) -> Table:
-    """Agents needed per interval of an average day of the arrivals (Erlang C)."""
+def patience_row(frame: pd.DataFrame, *, wait: str, answered: str) -> Row:
+    """The callers' mean patience estimated from the waits (`cx.estimate_patience`).
+
+    Calls whose wait or ``answered`` is blank are left out and counted as
+    missing; the row has no interval.
+    """
+    waits, flags = frame[wait], frame[answered]
+    known = int((waits.notna() & flags.notna()).sum())
+    return Row(
+        key="patience",
+        label="Mean patience (estimated)",
+        value=cx.estimate_patience(waits, flags),
+        unit="seconds",
+        n=known,
+        n_missing=len(frame) - known,
+    )
+
+
+#: The Erlang A columns of the staffing table: the library's field, its
+#: name in the output, the header, the unit and whether the text table shows it.
+_ERLANG_A_COLUMNS: tuple[tuple[str, str, str, Unit, bool], ...] = (
+    ("agents_on_queue", "erlang_a_agents_on_queue", "on queue (A)", "count", True),
+    ("agents", "erlang_a_agents", "scheduled (A)", "count", True),
+    ("service_level", "erlang_a_service_level", "service level (A)", "share", True),
+    ("prob_abandon", "erlang_a_prob_abandon", "abandon (A)", "share", True),
+    ("asa", "erlang_a_asa", "ASA (A)", "seconds", False),
+    ("prob_wait", "erlang_a_prob_wait", "P(wait) (A)", "share", False),
+    ("occupancy", "erlang_a_occupancy", "occupancy (A)", "share", False),
+)
+
+
+def average_day(arrivals: pd.Series, interval: int) -> tuple[pd.Series, int]:
+    """Mean arrivals per interval of the day (``HH:MM``), and the days averaged.
+
+    ``interval`` is in minutes; arrival times left blank are left out.
+    """
     arrivals = arrivals.dropna()
-    slots = arrivals.dt.floor(f"{targets.interval}min")
-    days = slots.dt.normalize().nunique()
-    per_slot = slots.dt.strftime("%H:%M").value_counts().sort_index() / days
-    plan = cx.required_agents(
-        per_slot.to_numpy(),
-        aht,
-        target_service_level=targets.target,
-        target_time=targets.threshold,
-        interval=60 * targets.interval,
-        shrinkage=targets.shrinkage,
-    ).to_frame()
+    slots = arrivals.dt.floor(f"{interval}min")
+    days = int(slots.dt.normalize().nunique())
+    return slots.dt.strftime("%H:%M").value_counts().sort_index() / days, days
+
+
+def staffing_table(
+    arrivals: pd.Series,
+    aht: float,
+    targets: CallTargets,
+    *,
+    patience: float | None = None,
+    patience_note: str = "",
+) -> Table:
+    """Agents needed per interval of an average day of the arrivals.
+
+    Erlang C's plan; with ``patience`` (mean seconds a caller waits before
+    hanging up), Erlang A's beside it, in columns named ``erlang_a_`` and
+    the library's field (``erlang_a_agents``, ``erlang_a_prob_abandon``,
+    ...). ``patience_note`` says where the patience comes from.
+    """
+    per_slot, days = average_day(arrivals, targets.interval)
+    options = {
+        "target_service_level": targets.target,
+        "target_time": targets.threshold,
+        "interval": 60 * targets.interval,
+        "shrinkage": targets.shrinkage,
+    }
+    plan = cx.required_agents(per_slot.to_numpy(), aht, **options).to_frame()
     note = (
         f"mean arrivals per {targets.interval} min over {days:,} days, AHT "
         f"{aht:.0f} s; target {targets.target:.0%} answered within "
@@ -157,9 +218,21 @@ def staffing_table(arrivals: pd.Series, aht: float, targets: CallTargets) -> Tab
             plan["occupancy"],
         ),
     ]
-    return table(
-        key="staffing", title="Staffing (Erlang C)", note=note, columns=columns
-    )
+    title = "Staffing (Erlang C)"
+    if patience is not None:
+        with_patience = cx.required_agents(
+            per_slot.to_numpy(), aht, patience=patience, **options
+        ).to_frame()
+        columns += [
+            (
+                Column(name=name, header=header, unit=unit, shown=shown),
+                with_patience[field],
+            )
+            for field, name, header, unit, shown in _ERLANG_A_COLUMNS
+        ]
+        title = "Staffing (Erlang C; Erlang A in the (A) columns)"
+        note += f"; Erlang A with a mean patience of {patience:.1f} s{patience_note}"
+    return table(key="staffing", title=title, note=note, columns=columns)
 
 
 def build(args: argparse.Namespace) -> Report:
@@ -190,9 +263,24 @@ def build(args: argparse.Namespace) -> Report:
         confidence=args.confidence,
         source=source_note(args.file, frame),
     )
+    patience, patience_note = args.patience, ""
+    if patience is not None and args.arrival is None:
+        raise InputError("calls: --patience needs --arrival for the staffing plan")
+    if patience == "auto":
+        row = patience_row(frame, wait=args.wait, answered=args.answered)
+        section = attrs.evolve(section, rows=(*section.rows, row))
+        patience, patience_note = row.value, " (estimated from the file)"
     blocks: list[Block] = [section]
     if args.arrival is not None:
         aht = handle_time(frame, args.answered, handle, confidence=args.confidence)
         arrivals = read_dates("calls", frame, args.arrival)
-        blocks.append(staffing_table(arrivals, float(aht.value), targets))
+        blocks.append(
+            staffing_table(
+                arrivals,
+                float(aht.value),
+                targets,
+                patience=patience,
+                patience_note=patience_note,
+            )
+        )
     return file_report("calls", args.file, args.confidence, blocks)

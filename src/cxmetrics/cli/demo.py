@@ -5,7 +5,8 @@ report; `DEMO_SECTIONS` lists them in print order. The survey, tickets,
 calls and retention blocks come from the builders of ``cxmetrics survey``,
 ``tickets``, ``calls`` and ``retention``, so the demo and the commands share
 every rule; the demo adds what no command has: annualized churn, revenue
-retention, lifetime value and the sign-up funnel. The customer-value blocks
+retention, lifetime value, the sign-up funnel, Erlang A and Erlang C set
+against what the sample line observed, and a shift plan. The customer-value blocks
 come from the builders of ``cxmetrics value``, run on the sample purchase
 log.
 """
@@ -22,14 +23,15 @@ import pandas as pd
 
 import cxmetrics as cx
 from cxmetrics import datasets
-from cxmetrics.cli import calls, retention, survey, tickets, value
-from cxmetrics.cli.blocks import percent, table
+from cxmetrics.cli import calls, retention, schedule, survey, tickets, value
+from cxmetrics.cli.blocks import metric_row, percent, table
 from cxmetrics.cli.report import Block, Column, Report, Row, Section, Table, Unit
 
 __all__ = [
     "CALL_TARGETS",
     "COHORT_OFFSETS",
     "DEMO_SECTIONS",
+    "DEMO_SHIFTS",
     "GROSS_MARGIN",
     "OBSERVED_UNTIL",
     "VALUE_SETTINGS",
@@ -42,7 +44,9 @@ __all__ = [
     "funnel_table",
     "nps_by_region_table",
     "nps_trend_table",
+    "queue_models_section",
     "retention_section",
+    "shift_plan_table",
     "staffing_table",
     "survey_section",
     "tickets_section",
@@ -282,6 +286,14 @@ def calls_section(options: DemoOptions) -> Section:
     )
 
 
+def _sample_aht(frame: pd.DataFrame, options: DemoOptions) -> float:
+    """The mean handle time of the sample's answered calls, seconds."""
+    result = calls.handle_time(
+        frame, "answered", _HANDLE, confidence=options.confidence
+    )
+    return float(result.value)
+
+
 def staffing_table(options: DemoOptions) -> Table:
     """Agents needed per half hour of an average weekday of the sample calls.
 
@@ -307,10 +319,163 @@ def staffing_table(options: DemoOptions) -> Table:
     ['interval', 'calls', 'Erlangs']
     """
     frame = datasets.load_calls()
-    aht = calls.handle_time(
-        frame, "answered", _HANDLE, confidence=options.confidence
-    ).value
-    return calls.staffing_table(frame["arrival"], float(aht), CALL_TARGETS)
+    patience = cx.estimate_patience(frame["wait"], frame["answered"])
+    return calls.staffing_table(
+        frame["arrival"],
+        _sample_aht(frame, options),
+        CALL_TARGETS,
+        patience=patience,
+        patience_note=" (estimated from the calls)",
+    )
+
+
+def queue_models_section(options: DemoOptions) -> Section:
+    """Erlang A and Erlang C against what the sample line observed.
+
+    Every half hour of the two weeks is predicted from its calls, the mean
+    handle time and the roster it had (`cxmetrics.datasets.CALL_AGENTS`):
+    by Erlang C, where nobody hangs up, and by Erlang A with the callers'
+    patience estimated from the same log (`cx.estimate_patience`). The
+    predictions are averaged over the calls offered.
+
+    Parameters
+    ----------
+    options : DemoOptions
+        The confidence level of the observed rates.
+
+    Returns
+    -------
+    Section
+        Rows ``patience`` (estimated, seconds), ``abandonment`` (observed:
+        every caller who hung up), ``abandonment_erlang_a``,
+        ``abandonment_erlang_c``, ``service_level`` (observed, answered
+        within 20 s of all offered), ``service_level_erlang_a`` and
+        ``service_level_erlang_c``.
+
+    Examples
+    --------
+    >>> section = queue_models_section(DemoOptions())
+    >>> [row.key for row in section.rows][:3]
+    ['patience', 'abandonment', 'abandonment_erlang_a']
+    >>> round(section.rows[0].value, 1)
+    128.7
+    """
+    frame = datasets.load_calls()
+    waits, answered = frame["wait"], frame["answered"]
+    target = CALL_TARGETS.threshold
+    patience = calls.patience_row(frame, wait="wait", answered="answered")
+    aht = _sample_aht(frame, options)
+    slot = frame["arrival"].dt.floor("30min")
+    offered = slot.value_counts().sort_index()
+    first = int(offered.index.hour.min())
+    position = (offered.index.hour - first) * 2 + offered.index.minute // 30
+    agents = np.asarray(datasets.CALL_AGENTS)[position]
+    by_a = cx.erlang_a(
+        offered.to_numpy(), aht, agents, patience=patience.value, target_time=target
+    )
+    by_c = cx.erlang_c(offered.to_numpy(), aht, agents, target_time=target)
+    weight = offered.to_numpy()
+
+    def predicted(key: str, label: str, value: object) -> Row:
+        mean = float(np.average(np.asarray(value, dtype=float), weights=weight))
+        return Row(key=key, label=label, value=mean, unit="share", indent=1)
+
+    rows = (
+        patience,
+        metric_row(
+            "abandonment",
+            "Abandoned, observed",
+            cx.abandonment_rate(~answered, confidence=options.confidence),
+            "share",
+        ),
+        predicted("abandonment_erlang_a", "Erlang A predicts", by_a.prob_abandon),
+        predicted("abandonment_erlang_c", "Erlang C predicts", np.zeros(len(weight))),
+        metric_row(
+            "service_level",
+            f"Answered within {target:g} s, observed",
+            cx.service_level(
+                waits, answered, threshold=target, confidence=options.confidence
+            ),
+            "share",
+        ),
+        predicted("service_level_erlang_a", "Erlang A predicts", by_a.service_level),
+        predicted("service_level_erlang_c", "Erlang C predicts", by_c.service_level),
+    )
+    unstable = int(np.count_nonzero(np.asarray(by_c.prob_wait) == 1))
+    note = (
+        f"{len(offered):,} half hours of the sample line, each predicted from its "
+        f"calls, the mean handle time ({aht:.0f} s) and its roster; Erlang C's "
+        f"queue is unstable in {unstable} of them"
+    )
+    return Section(
+        key="queue_models", title="Erlang A vs Erlang C", note=note, rows=rows
+    )
+
+
+#: The demo's candidate shifts over the sample line's day (08:00 to 18:00 in
+#: half hours): start, number of half hours, and cost (the hours paid).
+DEMO_SHIFTS = {
+    "08:00-14:00": (0, 12),
+    "10:00-16:00": (4, 12),
+    "12:00-18:00": (8, 12),
+    "08:00-12:00": (0, 8),
+    "14:00-18:00": (12, 8),
+}
+
+
+def shift_plan_table(options: DemoOptions) -> Table:
+    """Shifts for the Erlang A headcount of the sample line's average weekday.
+
+    The agents to schedule per half hour (Erlang A, patience estimated from
+    the calls, 80% in 20 s, 30% shrinkage) are covered at the least cost by
+    five candidate shifts, six hours and four hours long, each costing the
+    hours it pays (`cx.schedule_shifts`).
+
+    Parameters
+    ----------
+    options : DemoOptions
+        The confidence level (of the handle time's interval, not shown).
+
+    Returns
+    -------
+    Table
+        One row per shift, as ``cxmetrics schedule`` prints it.
+
+    Examples
+    --------
+    >>> [row[1] for row in shift_plan_table(DemoOptions()).rows][:2]
+    ['08:00-14:00', '10:00-16:00']
+    """
+    frame = datasets.load_calls()
+    aht = _sample_aht(frame, options)
+    per_slot, _ = calls.average_day(frame["arrival"], CALL_TARGETS.interval)
+    needed = np.asarray(
+        cx.required_agents(
+            per_slot.to_numpy(),
+            aht,
+            patience=cx.estimate_patience(frame["wait"], frame["answered"]),
+            target_service_level=CALL_TARGETS.target,
+            target_time=CALL_TARGETS.threshold,
+            interval=60 * CALL_TARGETS.interval,
+            shrinkage=CALL_TARGETS.shrinkage,
+        ).agents
+    )
+    periods = len(per_slot)
+    patterns = {
+        name: np.isin(np.arange(periods), np.arange(start, start + length)).astype(int)
+        for name, (start, length) in DEMO_SHIFTS.items()
+    }
+    cost = [length / 2 for _, length in DEMO_SHIFTS.values()]
+    requirements = pd.DataFrame(
+        [needed], index=["weekday"], columns=list(per_slot.index)
+    )
+    plan = cx.schedule_shifts(requirements, patterns, cost=cost)
+    note = (
+        f"the Erlang A headcount of the average weekday ({int(needed.sum()):,} "
+        f"agent-half-hours) at the least paid hours: {plan.total_cost:,.0f} hours, "
+        f"{int(plan.surplus.sum())} spare agent-half-hours"
+    )
+    return schedule.shifts_table(plan, cost, note=note)
 
 
 def retention_section(options: DemoOptions) -> Section:
@@ -576,6 +741,8 @@ DEMO_SECTIONS: tuple[SectionBuilder, ...] = (
     tickets_section,
     calls_section,
     staffing_table,
+    queue_models_section,
+    shift_plan_table,
     retention_section,
     cohort_table,
     funnel_table,
@@ -607,8 +774,8 @@ def build_demo_report(
     >>> report = build_demo_report(DemoOptions(confidence=0.9))
     >>> [section.key for section in report.sections]
     ['survey', 'nps_by_region', 'csat_by_region', 'nps_trend', 'tickets', 'calls',
-     'staffing', 'retention', 'cohorts', 'funnel', 'value', 'models', 'parameters',
-     'top_customers']
+     'staffing', 'queue_models', 'shifts', 'retention', 'cohorts', 'funnel',
+     'value', 'models', 'parameters', 'top_customers']
     >>> report.confidence
     0.9
     """

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 import cxmetrics as cx
-from cxmetrics.cli import calls, retention, survey, tickets, value
+from cxmetrics.cli import calls, retention, schedule, survey, tickets, value
 from cxmetrics.cli.demo import DemoOptions, build_demo_report
 from cxmetrics.cli.inputs import one_line, shown_path
 from cxmetrics.cli.render import render_csv, render_json, render_table
@@ -105,11 +105,37 @@ def _number_type(
     return parse
 
 
+def _patience(text: str) -> float | str:
+    """Parse ``--patience``: ``auto`` or a number of seconds."""
+    if text.strip().lower() == "auto":
+        return "auto"
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected auto or a number of seconds such as 120; got {text!r}"
+        ) from None
+
+
+def _whole(text: str) -> int:
+    """Parse a cap such as ``--max-per-period``: a whole number, 0 or more."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number, 0 or more; got {text!r}"
+        )
+    return number
+
+
 _DEMO_DESCRIPTION = """\
 Print a customer-experience report on the bundled sample data: NPS, CSAT
 and CES of a survey; reply and resolution times in business hours, first
 contact resolution and reopens of support tickets; abandonment, service
-level, ASA and AHT of calls, with an Erlang C staffing plan per half hour;
+level, ASA and AHT of calls, with Erlang C and Erlang A staffing per half
+hour, both models against the abandonment observed, and a shift plan;
 monthly churn, Kaplan-Meier median lifetime, revenue retention, lifetime
 value and quarterly cohorts of subscriptions; a sign-up funnel; and the
 customer value of a purchase log (BG/NBD and Gamma-Gamma models, P(alive),
@@ -129,6 +155,7 @@ examples:
       --resolved closed --hours 09:00-17:00 --tz Europe/Berlin
   cxmetrics calls calls.csv --wait wait --answered answered --talk talk \\
       --arrival arrival
+  cxmetrics schedule needs.csv --required agents --shifts shifts.csv
   cxmetrics retention activity.csv --customer customer_id --date month
   cxmetrics value orders.csv --customer customer_id --date date --value amount
 
@@ -162,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_survey(commands)
     _add_tickets(commands)
     _add_calls(commands)
+    _add_schedule(commands)
     _add_retention(commands)
     _add_value(commands)
     return parser
@@ -319,6 +347,8 @@ _CALLS_EXAMPLES = """\
   cxmetrics calls calls.csv --wait wait --answered answered --threshold 30
   cxmetrics calls calls.csv --wait wait --answered answered --talk talk \\
       --hold hold --wrap wrap --arrival arrival --interval 30 --target 0.8
+  cxmetrics calls calls.csv --wait wait --answered answered --talk talk \\
+      --arrival arrival --patience auto
 """
 
 
@@ -350,8 +380,63 @@ def _add_calls(commands: Any) -> None:
         "--target", type=float, default=0.8, help="target service level (0.8)"
     )
     parser.add_argument("--shrinkage", type=float, default=0.3, help="(0.3)")
+    parser.add_argument(
+        "--patience",
+        type=_patience,
+        metavar="auto|SECONDS",
+        help="callers' mean patience; with --arrival, an Erlang A plan beside "
+        "Erlang C's. auto: estimated from the waits and answered flags (total "
+        "wait / calls abandoned)",
+    )
     _add_output_options(parser)
     parser.set_defaults(handler=_runner(calls.build))
+
+
+_SCHEDULE_EXAMPLES = """\
+  cxmetrics schedule needs.csv --required agents --shifts shifts.csv
+  cxmetrics schedule week.csv --required agents --day day --period time \\
+      --shifts shifts.csv --objective match --max-per-period 40 --plots charts
+
+  REQUIREMENTS.csv: one row per period, the agents needed in --required;
+  with --day, days by periods (each day planned on its own), otherwise one
+  horizon in file order (shifts may run past midnight). SHIFTS.csv: one row
+  per shift: its name in 'shift', optionally 'cost' (per agent) and
+  'max_per_shift', and a 0/1 column per period of a day, in order (named
+  like the --period labels when --day and --period are given).
+"""
+
+
+def _add_schedule(commands: Any) -> None:
+    parser = _file_command(
+        commands,
+        "schedule",
+        "agents on each shift from per-period requirements (exact integer program)",
+        _SCHEDULE_EXAMPLES,
+    )
+    parser.add_argument(
+        "--shifts", required=True, metavar="SHIFTS.csv", help="the candidate shifts"
+    )
+    parser.add_argument(
+        "--required", required=True, metavar="COL", help="agents needed per period"
+    )
+    parser.add_argument("--day", metavar="COL", help="day of each period")
+    parser.add_argument("--period", metavar="COL", help="label of each period")
+    parser.add_argument(
+        "--objective",
+        choices=("cover", "match"),
+        default="cover",
+        help="cover: least cost with every period covered (default); match: "
+        "least total gap between coverage and requirement",
+    )
+    parser.add_argument(
+        "--max-per-period",
+        type=_whole,
+        metavar="N",
+        help="the most agents on duty in any period (seats)",
+    )
+    _add_output_options(parser)
+    _add_plots_option(parser, "shifts.png (requirement against coverage)")
+    parser.set_defaults(handler=_runner(schedule.build))
 
 
 _RETENTION_EXAMPLES = """\

@@ -137,6 +137,9 @@ TEXT = {
     "message",
     "frequency_bucket",
     "customer",
+    "day",
+    "shift",
+    "criterion",
 }
 FLAGS = {"significant", "low_n", "converged"}
 COUNTS = {
@@ -157,7 +160,6 @@ COUNTS = {
     "shortfall",
     "surplus",
 }
-TEXT = {"cohort", "period", "interval", "stage", "day", "shift", "criterion"}
 
 
 def test_json_uses_snake_case_names_and_real_types(

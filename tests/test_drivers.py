@@ -375,7 +375,8 @@ def test_bad_data_names_the_fix(swiss: pd.DataFrame) -> None:
         cx.key_drivers(total, "Fertility", ["Examination", "Education", "Total"])
     with pytest.raises(cx.InputError, match="5 complete rows with a positive weight"):
         cx.key_drivers(swiss.head(5), "Fertility", DRIVERS)
-    text = swiss.assign(Region="Vaud")
+    # Object dtype on every pandas (pandas 3 would infer its own text dtype).
+    text = swiss.assign(Region=pd.Series("Vaud", index=swiss.index, dtype=object))
     with pytest.raises(
         cx.InputError, match=r"47 of 47 values of 'Region' are not numbers \('Vaud'\)"
     ):

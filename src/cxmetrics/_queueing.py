@@ -426,11 +426,12 @@ def erlang_a_measures(
     late = np.exp(kummer.log_late + (queue.lead - agents * queue.pace))  # in [0, 1]
     service = 1.0 - wait + wait * served * (1.0 - late)  # sums when SL is small
     occupancy = queue.load * (1.0 - abandon) / agents
+    # Into [0, 1] by a ufunc each way: np.clip's Python wrapper costs more.
     measures = (
         wait,
-        np.clip(abandon, 0.0, 1.0),
-        np.clip(service, 0.0, 1.0),
-        np.clip(occupancy, 0.0, 1.0),
+        np.minimum(np.maximum(abandon, 0.0), 1.0),
+        np.minimum(np.maximum(service, 0.0), 1.0),
+        np.minimum(np.maximum(occupancy, 0.0), 1.0),
     )
     if kummer.delay is None:
         return measures

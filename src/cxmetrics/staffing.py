@@ -993,13 +993,16 @@ def _durations(func: str, name: str, value: object, *, strict: bool) -> Numbers:
 def _check_patience(func: str, value: object) -> Numbers:
     """Patience in seconds: positive and finite (infinite patience is Erlang C)."""
     seconds = duration_values(value, func=func, name="patience")
-    infinite = np.isposinf(seconds)
-    if infinite.any():
+    if isinstance(seconds, float):
+        infinite: bool | npt.NDArray[np.bool_] = seconds == math.inf
+    else:
+        infinite = np.isposinf(seconds)
+    if np.any(infinite):
         hint = "use erlang_c" if func == "erlang_a" else "leave patience out"
         where = (
             ""
             if isinstance(seconds, float)
-            else f" ({format_count(int(infinite.sum()))} of "
+            else f" ({format_count(int(np.count_nonzero(infinite)))} of "
             f"{format_count(np.size(seconds))} values)"
         )
         raise InputError(
@@ -1014,7 +1017,7 @@ def _check_patient_arrivals(
 ) -> None:
     """Refuse patience so long that Erlang A is Erlang C for every purpose."""
     arrivals = np.asarray(traffic) * np.asarray(patience) / np.asarray(aht)
-    if np.all(arrivals <= _MAX_PATIENT_ARRIVALS):
+    if np.max(arrivals) <= _MAX_PATIENT_ARRIVALS:  # False with a NaN
         return
     _refuse(
         func,

@@ -433,7 +433,7 @@ def test_schedule_bad_cap_option(
     assert (status, out) == (2, "")
     assert err == (
         "cxmetrics schedule: error: argument --max-per-period: expected a whole "
-        "number, 0 or more; got '-1'\n"
+        "number 0 or more; got '-1'\n"
     )
 
 

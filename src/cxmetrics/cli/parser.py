@@ -71,19 +71,6 @@ def _confidence(text: str) -> float:
     return level
 
 
-def _offset(text: str) -> int:
-    """Parse ``--max-offset``: a whole number of periods, 0 or more."""
-    try:
-        offset = int(text)
-    except ValueError:
-        offset = -1
-    if offset < 0:
-        raise argparse.ArgumentTypeError(
-            f"expected a whole number of periods, 0 or more; got {text!r}"
-        )
-    return offset
-
-
 def _number_type(
     name: str, minimum: float, *, strict: bool, whole: bool
 ) -> Callable[[str], float]:
@@ -105,6 +92,12 @@ def _number_type(
     return parse
 
 
+#: ``--max-offset``: a whole number of periods, 0 or more.
+_offset = _number_type("max offset", 0, strict=False, whole=True)
+#: Caps such as ``--max-per-period``: a whole number, 0 or more.
+_whole = _number_type("cap", 0, strict=False, whole=True)
+
+
 def _patience(text: str) -> float | str:
     """Parse ``--patience``: ``auto`` or a number of seconds."""
     if text.strip().lower() == "auto":
@@ -115,19 +108,6 @@ def _patience(text: str) -> float | str:
         raise argparse.ArgumentTypeError(
             f"expected auto or a number of seconds such as 120; got {text!r}"
         ) from None
-
-
-def _whole(text: str) -> int:
-    """Parse a cap such as ``--max-per-period``: a whole number, 0 or more."""
-    try:
-        number = int(text)
-    except ValueError:
-        number = -1
-    if number < 0:
-        raise argparse.ArgumentTypeError(
-            f"expected a whole number, 0 or more; got {text!r}"
-        )
-    return number
 
 
 _DEMO_DESCRIPTION = """\

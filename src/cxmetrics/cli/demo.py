@@ -286,6 +286,16 @@ def calls_section(options: DemoOptions) -> Section:
     )
 
 
+def _sample_patience_row(frame: pd.DataFrame) -> Row:
+    """The sample callers' mean patience, as ``calls --patience auto`` reads it."""
+    return calls.patience_row(frame, wait="wait", answered="answered")
+
+
+def _sample_patience(frame: pd.DataFrame) -> float:
+    """The sample callers' mean patience in seconds (`_sample_patience_row`)."""
+    return float(_sample_patience_row(frame).value)
+
+
 def _sample_aht(frame: pd.DataFrame, options: DemoOptions) -> float:
     """The mean handle time of the sample's answered calls, seconds."""
     result = calls.handle_time(
@@ -319,12 +329,11 @@ def staffing_table(options: DemoOptions) -> Table:
     ['interval', 'calls', 'Erlangs']
     """
     frame = datasets.load_calls()
-    patience = cx.estimate_patience(frame["wait"], frame["answered"])
     return calls.staffing_table(
         frame["arrival"],
         _sample_aht(frame, options),
         CALL_TARGETS,
-        patience=patience,
+        patience=_sample_patience(frame),
         patience_note=" (estimated from the calls)",
     )
 
@@ -363,7 +372,7 @@ def queue_models_section(options: DemoOptions) -> Section:
     frame = datasets.load_calls()
     waits, answered = frame["wait"], frame["answered"]
     target = CALL_TARGETS.threshold
-    patience = calls.patience_row(frame, wait="wait", answered="answered")
+    patience = _sample_patience_row(frame)
     aht = _sample_aht(frame, options)
     slot = frame["arrival"].dt.floor("30min")
     offered = slot.value_counts().sort_index()
@@ -453,7 +462,7 @@ def shift_plan_table(options: DemoOptions) -> Table:
         cx.required_agents(
             per_slot.to_numpy(),
             aht,
-            patience=cx.estimate_patience(frame["wait"], frame["answered"]),
+            patience=_sample_patience(frame),
             target_service_level=CALL_TARGETS.target,
             target_time=CALL_TARGETS.threshold,
             interval=60 * CALL_TARGETS.interval,

@@ -25,6 +25,7 @@ from cxmetrics._stats import (
     MomentStats,
     NetStats,
     RateStats,
+    flagged_count,
     group_count,
     group_sum,
 )
@@ -344,11 +345,7 @@ def count_points(
     ).reshape(groups, size)
     squared = counts.sum(axis=1) if w is None else group_sum(w * w, valid_codes, groups)
     n = group_count(valid_codes, groups, size=offsets.size)
-    n_missing_groups = (
-        np.zeros(groups, dtype=np.int64)
-        if missing is None
-        else group_count(codes, groups, missing)
-    )
+    n_missing_groups = flagged_count(codes, groups, missing)
     calibration = None
     if isinstance(weights, RakedWeights):
         calibration = scale_calibration(

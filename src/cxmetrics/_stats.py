@@ -107,6 +107,13 @@ def group_count(
     return np.bincount(codes, minlength=groups).astype(np.int64)
 
 
+def flagged_count(codes: Codes, groups: int, flags: BoolArray | None) -> IntArray:
+    """Rows per group with a flag (missing, pending): zeros when ``flags`` is None."""
+    if flags is None:
+        return np.zeros(groups, dtype=np.int64)
+    return group_count(codes, groups, flags)
+
+
 def _clipped_rest(total: FloatArray, part: FloatArray, empty: BoolArray) -> FloatArray:
     """``total - part`` for sums of floats: not below 0, and exactly 0 when empty."""
     return np.where(empty, 0.0, np.maximum(total - part, 0.0))
@@ -355,15 +362,11 @@ class RateStats(_Statistics):
             successes = group_sum(weights, codes, groups, mask=hits)
             squared = group_sum(weights * weights, codes, groups, mask=take)
             n = group_count(codes, groups, take, size=size)
-        n_missing = (
-            np.zeros(groups, dtype=np.int64)
-            if missing is None
-            else group_count(codes, groups, missing)
-        )
-        n_pending = (
-            np.zeros(groups, dtype=np.int64)
-            if pending is None
-            else group_count(codes, groups, pending if kept is None else pending & kept)
+        n_missing = flagged_count(codes, groups, missing)
+        n_pending = flagged_count(
+            codes,
+            groups,
+            pending if pending is None or kept is None else pending & kept,
         )
         return cls(
             successes=successes,
@@ -559,11 +562,7 @@ class MomentStats(_Statistics):
         if counted is not None:
             take = counted if take is None else take & counted
         n = group_count(codes, groups, take, size=size)
-        n_missing = (
-            np.zeros(groups, dtype=np.int64)
-            if missing is None
-            else group_count(codes, groups, missing)
-        )
+        n_missing = flagged_count(codes, groups, missing)
         if take is not None:
             values = values[take]
             weights = None if weights is None else weights[take]

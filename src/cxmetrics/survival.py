@@ -35,6 +35,7 @@ from cxmetrics._life_tables import (
     reverse_cumsum,
 )
 from cxmetrics._plans import segmentable
+from cxmetrics._stats import flagged_count, group_count
 from cxmetrics._validation import (
     NAN_POLICIES,
     InputError,
@@ -665,7 +666,7 @@ def _check_subjects(
     missing = _missing_mask(raw is None, values, flags, entries)
     n_missing = 0 if missing is None else int(np.count_nonzero(missing))
     propagate = False
-    missing_by_group = _per_group(codes, groups, missing)
+    missing_by_group = flagged_count(codes, groups, missing)
     if missing is not None and n_missing:
         _check_missing(names, missing, values, flags, entries, nan_policy, whole)
         propagate = nan_policy == "propagate"
@@ -675,7 +676,7 @@ def _check_subjects(
         )
     n = int(values.size)
     # Without weights each group's count is its life table's, counted there.
-    n_by_group = None if w is None else _per_group(codes, groups, None, size=n)
+    n_by_group = None if w is None else group_count(codes, groups, size=n)
     if n == 0:  # every subject missing, under nan_policy="propagate"
         return attrs.evolve(
             _no_subjects(n_missing),
@@ -731,24 +732,6 @@ def _check_subjects(
         n_by_group=n_by_group,
         missing_by_group=missing_by_group,
     )
-
-
-def _per_group(
-    codes: npt.NDArray[np.intp] | None,
-    groups: int,
-    mask: BoolArray | None,
-    *,
-    size: int = 0,
-) -> IntArray:
-    """Subjects per group: those in ``mask`` (None: none, or all ``size``)."""
-    if codes is None:
-        count = size if mask is None else int(np.count_nonzero(mask))
-        return np.array([count], dtype=np.int64)
-    if mask is None:
-        if size == 0:
-            return np.zeros(groups, dtype=np.int64)
-        return np.bincount(codes, minlength=groups).astype(np.int64)
-    return np.bincount(codes[mask], minlength=groups).astype(np.int64)
 
 
 def _no_subjects(n_missing: int) -> _Subjects:

@@ -463,11 +463,12 @@ def _model(table: _Table, patterns: IntArray, shift_caps: FloatArray) -> _Model:
         if crosses:  # the first run of worked periods is the next day's
             lead = int(np.argmin(patterns[s]))
             offsets = np.where(worked < lead, worked + length, worked)
-        for d in range(days):
-            covered = d * length + offsets
-            covered = covered[covered < total]
-            rows.append(covered)
-            cols.append(np.full(covered.size, d * shift_count + s))
+        # Every day's copy of the shift at once: day d covers d * length + offsets.
+        covered = (np.arange(days)[:, np.newaxis] * length + offsets).ravel()
+        variable = np.repeat(np.arange(days) * shift_count + s, offsets.size)
+        inside = covered < total
+        rows.append(covered[inside])
+        cols.append(variable[inside])
     row = np.concatenate(rows)
     col = np.concatenate(cols)
     variables = days * shift_count

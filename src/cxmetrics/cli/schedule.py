@@ -64,10 +64,10 @@ def read_requirements(
         within = frame[period].astype(str)
     else:
         within = days.groupby(days, sort=False).cumcount().astype(str)
-    twice = within.groupby(days, sort=False).apply(lambda p: p.duplicated().any())
+    twice = pd.DataFrame({"day": days, "period": within}).duplicated().to_numpy()
     if twice.any():
         raise InputError(
-            f"{_COMMAND}: day {twice.index[twice.to_numpy()][0]!r} lists a period "
+            f"{_COMMAND}: day {days.to_numpy()[twice][0]!r} lists a period "
             f"twice in column {period!r}"
         )
     periods = within.groupby(days, sort=False).apply(tuple)

@@ -1002,6 +1002,47 @@ def test_model_methods_refuse_bad_input():
         BGNBDModel.from_params(r=-1, alpha=1, a=1, b=1)
 
 
+def _reversed(values):
+    """A Series whose index runs the other way: rows would pair up by position."""
+    return pd.Series(values, index=range(len(values) - 1, -1, -1))
+
+
+def test_misaligned_series_are_refused_everywhere():
+    # The same labels in another order would pair each customer's frequency
+    # with another customer's recency: refused, never matched by position.
+    x = pd.Series([2, 1, 0])
+    tx, T = _reversed([30.0, 10.0, 0.0]), pd.Series([40.0, 40.0, 40.0])
+    different = "are pandas objects with different indexes"
+    for fit in FITS:
+        with pytest.raises(cx.InputError, match=f"frequency and recency {different}"):
+            fit(x, tx, T)
+        with pytest.raises(cx.InputError, match=f"frequency and weights {different}"):
+            fit(x, T, T, weights=_reversed([1, 1, 1]))
+    with pytest.raises(
+        cx.InputError,
+        match=f"fit_gamma_gamma: frequency and monetary_value {different}",
+    ):
+        cx.fit_gamma_gamma(x, _reversed([10.0, 20.0, 30.0]))
+    model = BGNBDModel.from_params(**PUBLISHED_BG)
+    pareto = ParetoNBDModel.from_params(**PUBLISHED_PNBD)
+    spend = GammaGammaModel.from_params(**PUBLISHED_GG)
+    aligned = pd.Series([30.0, 10.0, 0.0])
+    for purchases in (model, pareto):
+        with pytest.raises(cx.InputError, match="p_alive: frequency and recency"):
+            purchases.p_alive(x, tx, T)
+        with pytest.raises(cx.InputError, match=f"frequency and t {different}"):
+            purchases.expected_purchases(_reversed([1.0, 2.0, 3.0]), x, aligned, T)
+    with pytest.raises(cx.InputError, match="expected_spend: frequency and"):
+        spend.expected_spend(x, _reversed([10.0, 20.0, 30.0]))
+    with pytest.raises(cx.InputError, match="lifetime_value: frequency and T"):
+        cx.lifetime_value(model, spend, x, aligned, _reversed([40.0] * 3), x, periods=2)
+    # Equal indexes in the same order, or arrays, are matched row by row.
+    assert (
+        model.p_alive(x, aligned, T).tolist()
+        == model.p_alive(x.to_numpy(), aligned.to_numpy(), T.to_numpy()).tolist()
+    )
+
+
 # ---------------------------------------------------------------------------
 # Import cost
 

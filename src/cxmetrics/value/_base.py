@@ -21,6 +21,7 @@ from cxmetrics._retention_inputs import to_numbers as _to_numbers
 from cxmetrics._validation import (
     InputError,
     check_option,
+    check_same_index,
     format_count,
     format_examples,
 )
@@ -232,6 +233,7 @@ def fit_histories(
     out for a missing value.
     """
     check_option(func, "nan_policy", nan_policy, FITTED_NAN_POLICIES)
+    check_same_index(func, {**dict(columns), "weights": weights})
     arrays = [_vector(func, name, value) for name, value in columns]
     first_name, first = columns[0][0], arrays[0]
     for (name, _), array in zip(columns[1:], arrays[1:], strict=True):
@@ -676,9 +678,16 @@ def check_period(func: str, period: FloatArray) -> None:
 
 
 def histories(
-    func: str, frequency: Any, recency: Any, T: Any
+    func: str, frequency: Any, recency: Any, T: Any, **others: Any
 ) -> tuple[FloatArray, FloatArray, FloatArray, bool]:
-    """Checked histories, broadcast together, and whether all were scalars."""
+    """Checked histories, broadcast together, and whether all were scalars.
+
+    Pandas objects among them and ``others`` (such as ``t``) must share one
+    index.
+    """
+    check_same_index(
+        func, {"frequency": frequency, "recency": recency, "T": T, **others}
+    )
     if any(v is None for v in (frequency, recency, T)):
         raise InputError(
             f"{func}: give frequency, recency and T together (or none of them "

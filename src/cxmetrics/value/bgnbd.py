@@ -372,7 +372,7 @@ class BGNBDModel(FittedModel):
         if frequency is None and recency is None and T is None:
             zero = np.zeros_like(period)
             return as_output(_growth(r, a, b, zero, alpha + zero, period), scalar_t)
-        x, tx, T_, scalar = histories(func, frequency, recency, T)
+        x, tx, T_, scalar = histories(func, frequency, recency, T, t=t)
         if period.ndim == 0 and x.ndim == 1 and x.size > _DISTINCT_ABOVE:
             expected = _expected_distinct(self.params, x, tx, T_, period)
         else:

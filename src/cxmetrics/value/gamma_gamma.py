@@ -15,7 +15,12 @@ import attrs
 import numpy as np
 from scipy import special
 
-from cxmetrics._validation import InputError, format_count, format_examples
+from cxmetrics._validation import (
+    InputError,
+    check_same_index,
+    format_count,
+    format_examples,
+)
 from cxmetrics.value._base import (
     FittedModel,
     FloatArray,
@@ -177,6 +182,9 @@ class GammaGammaModel(FittedModel):
         24.66
         """
         func = "expected_spend"
+        check_same_index(
+            func, {"frequency": frequency, "monetary_value": monetary_value}
+        )
         x, scalar_x = numbers(func, "frequency", frequency)
         m, scalar_m = numbers(func, "monetary_value", monetary_value)
         try:

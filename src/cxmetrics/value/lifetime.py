@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from cxmetrics._validation import InputError, check_positive_int
+from cxmetrics._validation import InputError, check_positive_int, check_same_index
 from cxmetrics.value._base import as_output, numbers
 from cxmetrics.value.bgnbd import BGNBDModel
 from cxmetrics.value.gamma_gamma import GammaGammaModel
@@ -116,6 +116,15 @@ def lifetime_value(
     count = check_positive_int(func, "periods", periods)
     length = _positive_number(func, "period_length", period_length, strict=True)
     rate = _positive_number(func, "discount_rate", discount_rate, strict=False)
+    check_same_index(
+        func,
+        {
+            "frequency": frequency,
+            "recency": recency,
+            "T": T,
+            "monetary_value": monetary_value,
+        },
+    )
     spend = spend_model.expected_spend(frequency, monetary_value)
     scalar = np.ndim(spend) == 0 and all(
         np.ndim(v) == 0 for v in (frequency, recency, T, monetary_value)

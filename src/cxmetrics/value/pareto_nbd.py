@@ -363,7 +363,7 @@ class ParetoNBDModel(FittedModel):
         if frequency is None and recency is None and T is None:
             value = r * beta / alpha * _growth(s - 1.0, period / beta)
             return as_output(value, scalar_t)
-        x, tx, T_, scalar = histories(func, frequency, recency, T)
+        x, tx, T_, scalar = histories(func, frequency, recency, T, t=t)
         alive = _p_alive(self.params, x, tx, T_)
         rate = (r + x) * (beta + T_) / (alpha + T_)
         value = alive * rate * _growth(s - 1.0, period / (beta + T_))

@@ -477,6 +477,11 @@ def test_erlang_b_no_traffic_blocks_nothing_and_arrays_broadcast():
         ([1, 2], [1, 2, 3], "arrays must have one value per interval"),
         (np.timedelta64(10, "s"), 5, "traffic must be a number"),
         ([], 5, "traffic is empty"),
+        (
+            pd.Series([10.0, 20.0]),
+            pd.Series([10, 20], index=[1, 0]),
+            "erlang_b: traffic and lines are pandas objects with different indexes",
+        ),
     ],
 )
 def test_erlang_b_bad_input(traffic, lines, message):

@@ -484,6 +484,7 @@ def erlang_b(traffic: npt.ArrayLike, lines: npt.ArrayLike) -> Any:
     array([0.21458, 0.0365 , 0.00187])
     """
     func = "erlang_b"
+    check_same_index(func, {"traffic": traffic, "lines": lines})
     load = _numbers(func, "traffic", traffic, minimum=0.0, strict=False)
     count = _check_count(func, "lines", lines)
     shape = _check_lengths(func, {"traffic": load, "lines": count})

@@ -381,6 +381,14 @@ def test_bad_data_names_the_fix(swiss: pd.DataFrame) -> None:
         cx.InputError, match=r"47 of 47 values of 'Region' are not numbers \('Vaud'\)"
     ):
         cx.key_drivers(text, "Fertility", ["Region"])
+    # A text dtype (pandas' own, the default for text on pandas 3) says so.
+    typed = swiss.assign(Region=pd.Series("Vaud", index=swiss.index, dtype="string"))
+    with pytest.raises(
+        cx.InputError,
+        match=r"key_drivers: values of 'Region' must be numbers; got "
+        r"text such as 'Vaud'",
+    ):
+        cx.key_drivers(typed, "Fertility", ["Region"])
     infinite = swiss.assign(Education=np.inf)
     with pytest.raises(cx.InputError, match="must be finite numbers"):
         cx.key_drivers(infinite, "Fertility", ["Education"])

@@ -1606,3 +1606,16 @@ def test_service_level_and_asa_by_segment_equal_pandas(frame):
         assert asa["value"].iloc[i] == pytest.approx(inside.mean(), rel=1e-12)
         welch = stats.ttest_ind(inside, outside, equal_var=False)
         assert asa["p_value"].iloc[i] == pytest.approx(welch.pvalue, rel=1e-9)
+
+
+def test_integer_keys_from_zero_are_read_but_never_written():
+    # Keys 0..k-1 serve as their own group codes without a copy: the
+    # caller's column must come back unchanged and still writable.
+    frame = pd.DataFrame({"seg": np.array([2, 0, 1, 2, 0]), "score": [9, 3, 10, 7, 10]})
+    before = frame["seg"].to_numpy().copy()
+    table = cx.by_segment(frame, cx.nps, column="score", by="seg")
+    assert table["seg"].tolist() == [0, 1, 2]
+    assert table["n"].tolist() == [2, 1, 2]
+    assert np.array_equal(frame["seg"].to_numpy(), before)
+    frame.loc[0, "seg"] = 1  # still the caller's to change
+    assert frame["seg"].tolist() == [1, 0, 1, 2, 0]

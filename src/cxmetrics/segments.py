@@ -443,15 +443,32 @@ def _whole_number_range(
     Some groups may hold no row. None when the range is wide or the keys are
     not integers.
     """
+    found = _integer_offsets(values, _RANGE_KEYS - 1)
+    if found is None:
+        return None
+    offsets, low, high = found
+    return offsets, pd.Index(np.arange(low, high + 1), dtype=values.dtype)
+
+
+def _integer_offsets(
+    values: pd.Series[Any], widest: int
+) -> tuple[npt.NDArray[np.intp], int, int] | None:
+    """Integer keys as ``value - min``, with the min and max; None past ``widest``.
+
+    None too for keys that are not integers. Keys counted from 0 are their
+    own offsets, a read-only view of the column: no pass over the rows.
+    """
     if values.dtype.kind not in "iu" or not len(values):
         return None
     array = values.to_numpy()
     low, high = int(array.min()), int(array.max())
-    if high - low >= _RANGE_KEYS:
+    if high - low > widest:
         return None
-    # Keys counted from 0 are their own offsets: no pass over the rows.
     offsets = (array if low == 0 else array - low).astype(np.intp, copy=False)
-    return offsets, pd.Index(np.arange(low, high + 1), dtype=values.dtype)
+    if offsets is array:  # the caller's own data: a view that cannot write it
+        offsets = offsets.view()
+        offsets.flags.writeable = False
+    return offsets, low, high
 
 
 def _present(
@@ -479,14 +496,10 @@ def _whole_number_codes(
     over ``value - min`` finds those present, sorted, with no hashing. None
     for other keys (pandas factorizes them).
     """
-    if values.dtype.kind not in "iu" or not len(values):
+    found = _integer_offsets(values, max(2 * len(values), 1 << 16))
+    if found is None:
         return None
-    array = values.to_numpy()
-    low, high = int(array.min()), int(array.max())
-    if high - low > max(2 * array.size, 1 << 16):
-        return None
-    # Keys counted from 0 are their own offsets: no pass over the rows.
-    offsets = (array if low == 0 else array - low).astype(np.intp, copy=False)
+    offsets, low, _ = found
     counts = np.bincount(offsets)
     present = np.flatnonzero(counts)
     uniques = pd.Index(present + low, dtype=values.dtype)

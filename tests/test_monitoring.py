@@ -925,3 +925,28 @@ def test_frame_column_and_time_errors_name_the_function(cans):
         cx.InputError, match=r"^control_chart: cx\.nps on 'score': 1 of 3 scores"
     ):
         cx.control_chart(frame, cx.nps, column="score", time="date", freq="D")
+
+
+def test_misaligned_weights_are_refused(cans):
+    # Weights as a Series must carry the frame's index: rows are never
+    # paired with another row's weight.
+    backwards = pd.Series(1.0, index=cans.index[::-1])
+    with pytest.raises(
+        cx.InputError,
+        match="control_chart: the Series given as weights does not have the frame's "
+        "index",
+    ):
+        chart_of(cans, weights=backwards)
+    frame = teams()
+    with pytest.raises(
+        cx.InputError,
+        match="funnel_plot: the Series given as weights does not have the frame's "
+        "index",
+    ):
+        cx.funnel_plot(
+            frame,
+            cx.fcr_rate,
+            column="resolved",
+            by="team",
+            weights=pd.Series(1.0, index=frame.index[::-1]),
+        )

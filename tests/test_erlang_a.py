@@ -629,3 +629,32 @@ def test_the_measures_are_monotone_in_the_agents(seed):
     assert np.all(np.diff(result.prob_abandon) <= 1e-12)
     assert np.all(np.diff(result.occupancy) <= 1e-12)
     assert np.all(np.diff(result.prob_wait) <= 1e-12)
+
+
+def test_required_agents_waits_of_large_queues_are_those_of_erlang_a(monkeypatch):
+    # Large, patient queues need more terms than the series sums: the search
+    # leaves their mean waits out and fills them in at the answer only.
+    # They must be erlang_a's, which computes every wait (and whose windowed
+    # sums meet the chain in the overloaded cases above).
+    from cxmetrics import _queueing
+
+    windows: list[int] = []
+    windowed = _queueing._windowed_delay
+
+    def counted(a, x):
+        windows.append(a.size)
+        return windowed(a, x)
+
+    monkeypatch.setattr(_queueing, "_windowed_delay", counted)
+    calls = np.array([300.0, 2500.0, 9000.0, 30.0])
+    aht = np.array([180.0, 300.0, 420.0, 300.0])
+    patience = np.array([6000.0, 3000.0, 1800.0, 200.0])
+    result = cx.required_agents(
+        calls, aht, target_service_level=0.8, target_time=20, patience=patience
+    )
+    # Only the three large queues, once each, at their answers.
+    assert windows == [3]
+    n = result.agents_on_queue
+    measured = cx.erlang_a(calls, aht, n, patience=patience, target_time=20)
+    np.testing.assert_allclose(result.asa, measured.asa, rtol=1e-12)
+    np.testing.assert_allclose(result.mean_wait, measured.mean_wait, rtol=1e-12)

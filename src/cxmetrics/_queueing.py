@@ -32,7 +32,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -51,6 +51,9 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 Numbers = float | FloatArray  # a validated input: a float, or a 1-d float64 array
+#: Which delays (mean waits) the Erlang A measures include: every one, only
+#: those the Kummer series gives at no extra pass, or none.
+Waits = Literal["all", "series", "none"]
 
 #: A quotient this close to a whole number (relative) is that whole number, in
 #: the ceilings of ``traffic / max_occupancy`` and ``agents / (1 - shrinkage)``.
@@ -394,12 +397,14 @@ def erlang_a_measures(
     agents: FloatArray,
     log_excess: FloatArray,
     *,
-    waits: bool = False,
+    waits: Waits = "none",
 ) -> tuple[FloatArray, ...]:
     """P(wait), P(abandon), service level and occupancy of M/M/N+M queues.
 
-    With ``waits``, also the delay from which `erlang_a_waits` gives the mean
-    waits of answered and of all calls. ``agents`` holds one staffing per
+    With ``waits`` "all", also the delay from which `erlang_a_waits` gives
+    the mean waits of answered and of all calls; with "series", the delay
+    only where the Kummer series gives it at no extra pass, NaN elsewhere
+    (`erlang_a_delay` fills those in). ``agents`` holds one staffing per
     interval, or rows of them (a column per interval); ``log_excess`` is
     ``log(1 / B(N, A) - 1)`` there (`log_erlang_b_excess`).
 
@@ -419,7 +424,7 @@ def erlang_a_measures(
     kernel.
     """
     a = agents * queue.ratio
-    kummer = _kummer_terms(a, queue.scale, queue.decay, harmonic=waits)
+    kummer = _kummer_terms(a, queue.scale, queue.decay, waits=waits)
     wait: FloatArray = _special().expit(kummer.log_s - log_excess)
     served = kummer.share * (a / (a + 1.0))  # answered, of the callers who wait
     abandon = wait * (1.0 - served)
@@ -464,6 +469,17 @@ def erlang_a_waits(
     return np.where(wait > 0, answered_wait, 0.0), mean_wait
 
 
+def _fill_delays(queue: ErlangAQueue, agents: FloatArray, delay: FloatArray) -> None:
+    """Fill in, in place, the delays left out (NaN) by ``waits="series"``.
+
+    ``agents`` and ``delay`` hold one staffing per interval of ``queue``.
+    """
+    left = np.flatnonzero(np.isnan(delay))
+    if left.size:
+        part = queue.part(left)
+        delay[left] = _windowed_delay(agents[left] * part.ratio, part.scale)
+
+
 class _Kummer(NamedTuple):
     """What the Erlang A measures need of the Kummer functions (`_kummer_terms`).
 
@@ -479,7 +495,7 @@ class _Kummer(NamedTuple):
 
 
 def _kummer_terms(
-    a: FloatArray, x: Numbers, decay: Numbers | None, *, harmonic: bool
+    a: FloatArray, x: Numbers, decay: Numbers | None, *, waits: Waits
 ) -> _Kummer:
     """The Kummer functions of Erlang A's measures, for queues ``a``, ``x``.
 
@@ -497,8 +513,11 @@ def _kummer_terms(
     from the same terms. Elsewhere, or where that would take more than
     ``_SERIES_TERMS`` terms, the incomplete gamma function (`log_kummer`)
     gives S in log space, and a window around the mode of t the delay
-    (`_windowed_delay`).
+    (`_windowed_delay`), unless ``waits`` is "series": a window there costs
+    more than the rest put together, and a staffing search needs the delay
+    at its answer only (NaN stands for the delays left out).
     """
+    harmonic = waits != "none"
     count, fast = _series_plan(a, x)
     if fast is True:
         sums = _window_sums(a, x, 0.0, count, decay, harmonic=harmonic)
@@ -532,7 +551,7 @@ def _kummer_terms(
         if decay is not None:
             log_late[slow] = log_kummer(b, z * _pick(decay, slow)) - log_s1
         if delay is not None:
-            delay[slow] = _windowed_delay(a[slow], z)
+            delay[slow] = _windowed_delay(a[slow], z) if waits == "all" else np.nan
     return _Kummer(
         log_s.reshape(shape),
         share.reshape(shape),
@@ -1250,7 +1269,7 @@ def least_agents_erlang_a(
             result += np.logaddexp(0.0, excesses[-1])
             return result
 
-        measures = erlang_a_measures(part, agents, excesses, waits=True)
+        measures = erlang_a_measures(part, agents, excesses, waits="series")
         _, abandon, service, occupancy, _ = measures
         meets = service >= level
         if max_occupancy is not None:
@@ -1273,6 +1292,7 @@ def least_agents_erlang_a(
             Judge(state_at, window), start, _ERLANG_A_ROWS, lowest, jump_cap=jump_cap
         )
         wait, abandon, service, occupancy, delay = measures
+        _fill_delays(queue, agents, delay)
         asa, mean_wait = erlang_a_waits(queue, agents, wait, abandon, delay)
     found = (agents, wait, abandon, service, asa, mean_wait, occupancy)
     if busy is None:

@@ -380,7 +380,7 @@ def erlang_a(
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         excess = queueing.log_erlang_b_excess(staffed, queue.load)
         wait, abandon, service, occupancy, delay = queueing.erlang_a_measures(
-            queue, staffed, excess, waits=True
+            queue, staffed, excess, waits="all"
         )
         asa, mean_wait = queueing.erlang_a_waits(queue, staffed, wait, abandon, delay)
     measures: tuple[FloatArray, ...] = (

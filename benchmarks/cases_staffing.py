@@ -412,7 +412,13 @@ CASES: tuple[Case, ...] = (
         "Erlang C's recursion takes two numpy calls per staffing after the "
         "first Poisson cdf; the mean wait of answered calls comes from the same "
         "terms. Checked: every count meets the targets by cx.erlang_a and one "
-        "agent fewer does not",
+        "agent fewer does not"
+        + (
+            "; pyworkforce's ErlangA gives the same agents on the queue at every "
+            "half hour"
+            if _erlang_a_peer() is not None
+            else ""
+        ),
     ),
     Case(
         name="schedule-shifts",

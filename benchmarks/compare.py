@@ -11,12 +11,24 @@ Usage::
     python benchmarks/compare.py --quick          # small sizes, prints the table
     python benchmarks/compare.py                  # full sizes, prints the table
     python benchmarks/compare.py --write docs/benchmarks.md
-    python benchmarks/compare.py --case nps-bincount
+    python benchmarks/compare.py --case nps-bincount  # --case may be repeated
+    python benchmarks/compare.py --update docs/benchmarks.md --case NAME
+
+``--update PATH`` measures only the ``--case`` cases, at full size, and
+replaces their table rows and their notes in the report already at PATH,
+keeping everything else (the other rows, the machine and the versions of
+the run that wrote it). Each replaced note ends with the Python, library
+and peer versions of the run that measured it. This is how a case is
+measured in another environment than the rest of the report: ``make
+bench-report`` writes the page from the main environment, then updates the
+Erlang A row from the second one, on Python 3.12, where pyworkforce's
+ErlangA (its peer) installs.
 
 Exit status: 0 when every case ran and cxmetrics agreed with its peer; 1 when
 a case failed or disagreed, or (full sizes only) a ratio missed its target;
-2 for bad arguments. At ``--quick`` sizes the ratios are mostly noise, so a
-missed target is shown but does not fail the run.
+2 for bad arguments, or a report to update that lacks a case's row or note.
+At ``--quick`` sizes the ratios are mostly noise, so a missed target is shown
+but does not fail the run.
 
 Adding a case: in the family's ``cases_*.py`` module, write a ``prepare``
 function that builds the data and returns a `harness.Pair` (the cxmetrics
@@ -123,6 +135,14 @@ def _rows(outcomes: Sequence[Outcome], sizes: Sizes) -> list[tuple[str, ...]]:
 HEADER = ("case", "cxmetrics", "peer", "ratio", "target", "met")
 
 
+def _table_line(row: Sequence[str]) -> str:
+    return "| " + " | ".join(row) + " |"
+
+
+def _note_line(name: str, detail: str) -> str:
+    return f"- **{name}**: {detail}."
+
+
 def _notes(
     outcomes: Sequence[Outcome], *, about: bool = False
 ) -> list[tuple[str, str]]:
@@ -177,6 +197,21 @@ def _version(package: str) -> str:
         return "not installed"
 
 
+def _python() -> str:
+    return f"{platform.python_implementation()} {platform.python_version()}"
+
+
+def _libraries() -> str:
+    return (
+        f"cxmetrics {cx.__version__}, numpy {_version('numpy')}, "
+        f"pandas {_version('pandas')}, scipy {_version('scipy')}"
+    )
+
+
+def _peers() -> str:
+    return f"lifelines {_version('lifelines')}, pyworkforce {_version('pyworkforce')}"
+
+
 def format_markdown(outcomes: Sequence[Outcome], sizes: Sizes, load: str) -> str:
     """The benchmarks page: the ratio table, how it was measured, the machine.
 
@@ -193,10 +228,9 @@ def format_markdown(outcomes: Sequence[Outcome], sizes: Sizes, load: str) -> str
         "| " + " | ".join(HEADER) + " |",
         "|" + "|".join(["---"] * 3 + ["--:"] * 2 + [":-:"]) + "|",
     ]
-    lines += ["| " + " | ".join(row) + " |" for row in _rows(outcomes, sizes)]
+    lines += [_table_line(row) for row in _rows(outcomes, sizes)]
     lines += ["", "## How each case is measured", ""]
-    notes = _notes(outcomes, about=True)
-    lines += [f"- **{name}**: {detail}." for name, detail in notes]
+    lines += [_note_line(*note) for note in _notes(outcomes, about=True)]
     lines += [
         "",
         "Every case first checks that cxmetrics and its peer agree on the same",
@@ -210,22 +244,85 @@ def format_markdown(outcomes: Sequence[Outcome], sizes: Sizes, load: str) -> str
         "The cases without a target are shown for information.",
         "",
         "Regenerate this page with `make bench-report`, which runs",
-        "`python benchmarks/compare.py --write docs/benchmarks.md`.",
+        "`python benchmarks/compare.py --write docs/benchmarks.md`, then",
+        "measures the Erlang A case again in a second environment, on Python",
+        "3.12 where pyworkforce's ErlangA installs, and replaces its row and",
+        "note with `compare.py --update docs/benchmarks.md --case NAME`; that",
+        "note names the Python and the versions it was measured with.",
         "",
         "## Machine",
         "",
         f"- Date: {datetime.date.today().isoformat()}",
         f"- Platform: {platform.platform()}",
         f"- CPU: {_cpu_model()}, {os.cpu_count()} logical CPUs",
-        f"- Python: {platform.python_implementation()} {platform.python_version()}",
+        f"- Python: {_python()}",
         f"- Load average at the start of the run: {load}",
-        f"- cxmetrics {cx.__version__}, numpy {_version('numpy')}, "
-        f"pandas {_version('pandas')}, scipy {_version('scipy')}",
-        f"- Peers: lifelines {_version('lifelines')}, "
-        f"pyworkforce {_version('pyworkforce')}",
+        f"- {_libraries()}",
+        f"- Peers: {_peers()}",
         "",
     ]
     return "\n".join(lines)
+
+
+class ReportError(ValueError):
+    """The report to update has no row or no note for a case."""
+
+
+def _row_prefix(name: str) -> str:
+    return f"| {name} |"
+
+
+def _note_prefix(name: str) -> str:
+    return f"- **{name}**:"
+
+
+def _line_index(lines: Sequence[str], prefix: str) -> int:
+    """The index of the one line starting with ``prefix``; `ReportError` else."""
+    found = [i for i, line in enumerate(lines) if line.startswith(prefix)]
+    if len(found) != 1:
+        raise ReportError(
+            f"the report has {len(found) or 'no'} lines starting {prefix!r}, not one"
+        )
+    return found[0]
+
+
+def missing_cases(report: str, names: Sequence[str]) -> list[str]:
+    """The cases of ``names`` without exactly one row and one note in ``report``."""
+    lines = report.splitlines()
+    missing = []
+    for name in names:
+        try:
+            _line_index(lines, _row_prefix(name))
+            _line_index(lines, _note_prefix(name))
+        except ReportError:
+            missing.append(name)
+    return missing
+
+
+def update_markdown(
+    report: str, outcomes: Sequence[Outcome], sizes: Sizes, load: str
+) -> str:
+    """``report`` with the rows and notes of ``outcomes`` measured again.
+
+    Every other line is kept. Each new note ends with this run's Python,
+    library and peer versions and its load average at the start (``load``),
+    since they may differ from those in the report's machine section.
+    Raises `ReportError` when a case has no row or no note, or several.
+    """
+    lines = report.splitlines()
+    measured = (
+        f"measured apart from the rest of this page on "
+        f"{datetime.date.today().isoformat()}, with `compare.py --update`, on "
+        f"{_python()}: {_libraries()}; peers {_peers()}; load average at the "
+        f"start {load}"
+    )
+    rows = _rows(outcomes, sizes)
+    notes = _notes(outcomes, about=True)
+    for row, (name, detail) in zip(rows, notes, strict=True):
+        lines[_line_index(lines, _row_prefix(name))] = _table_line(row)
+        note = _line_index(lines, _note_prefix(name))
+        lines[note] = _note_line(name, f"{detail}; {measured}")
+    return "\n".join(lines) + ("\n" if report.endswith("\n") else "")
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -245,10 +342,18 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         type=Path,
         help="full sizes; write the Markdown report to PATH",
     )
+    mode.add_argument(
+        "--update",
+        metavar="PATH",
+        type=Path,
+        help="full sizes; measure the --case cases again and replace their rows "
+        "and notes in the report at PATH, keeping the rest",
+    )
     parser.add_argument(
         "--case",
+        action="append",
         choices=[case.name for case in CASES],
-        help="run only this case",
+        help="run only this case (repeat for several)",
     )
     parser.add_argument(
         "--list", action="store_true", help="list the cases and their targets"
@@ -256,6 +361,20 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.write is not None and args.case is not None:
         parser.error("--write needs every case; drop --case")
+    if args.update is not None:
+        if args.case is None:
+            parser.error("--update needs the cases to measure again: give --case")
+        try:
+            report = args.update.read_text(encoding="utf-8")
+        except OSError as err:
+            parser.error(f"--update: cannot read {args.update}: {err.strerror}")
+        missing = missing_cases(report, args.case)
+        if missing:
+            parser.error(
+                f"--update: {args.update} has no single row and note for "
+                f"{', '.join(missing)}; write the whole report first"
+            )
+        args.report = report
     return args
 
 
@@ -268,7 +387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{case.name} ({_format_target(case.target)}): {ours} vs {peer}")
         return 0
     sizes = QUICK if args.quick else FULL
-    cases = [case for case in CASES if args.case in (None, case.name)]
+    cases = [case for case in CASES if args.case is None or case.name in args.case]
     load = _load_average()
     outcomes = []
     for case in cases:
@@ -279,6 +398,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.write.parent.mkdir(parents=True, exist_ok=True)
         args.write.write_text(format_markdown(outcomes, sizes, load), encoding="utf-8")
         print(f"wrote {args.write}")
+    if args.update is not None:
+        updated = update_markdown(args.report, outcomes, sizes, load)
+        args.update.write_text(updated, encoding="utf-8")
+        print(f"updated {', '.join(o.case.name for o in outcomes)} in {args.update}")
     failed = [o.case.name for o in outcomes if o.error is not None]
     missed = [o.case.name for o in outcomes if o.met is False]
     if failed:

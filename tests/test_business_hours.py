@@ -875,7 +875,7 @@ DAY_NAMES = "use Mon to Sun or Monday to Sunday"
             "'xmas', '5')",
         ),
         (
-            {"holidays": [None, np.datetime64("NaT")]},
+            {"holidays": [None, np.datetime64("NaT", "ns")]},
             "2 of 2 holidays are missing (None, NaT); give each holiday a date",
         ),
         (

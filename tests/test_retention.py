@@ -528,7 +528,7 @@ def test_customer_flows_frequencies_match_pandas_periods(freq, pandas_freq):
         "timedelta64[D]"
     )
     end = start + rng.integers(0, 400, 300).astype("timedelta64[D]")
-    end[rng.random(300) < 0.3] = np.datetime64("NaT")
+    end[rng.random(300) < 0.3] = np.datetime64("NaT", "ns")
     flows = cx.customer_flows(start, end, freq=freq)
     # Plain pandas: value_counts of the periods, reindexed without gaps.
     start_p = pd.Series(start).dt.to_period(pandas_freq)

@@ -309,9 +309,9 @@ def test_time_spans_mixed_with_numbers_are_refused() -> None:
 
 def test_a_not_a_time_duration_is_refused() -> None:
     with pytest.raises(cx.InputError, match="aht must be a finite number"):
-        cx.erlang_c(100, np.timedelta64("NaT"), 14, target_time=20)
+        cx.erlang_c(100, np.timedelta64("NaT", "s"), 14, target_time=20)
     with pytest.raises(cx.InputError, match="threshold must be a finite duration"):
-        cx.service_level([3], [1], threshold=np.timedelta64("NaT"))
+        cx.service_level([3], [1], threshold=np.timedelta64("NaT", "s"))
 
 
 def test_text_and_booleans_are_not_durations() -> None:

@@ -404,9 +404,9 @@ def erlang_a_measures(
     With ``waits`` "all", also the delay from which `erlang_a_waits` gives
     the mean waits of answered and of all calls; with "series", the delay
     only where the Kummer series gives it at no extra pass, NaN elsewhere
-    (`erlang_a_delay` fills those in). ``agents`` holds one staffing per
-    interval, or rows of them (a column per interval); ``log_excess`` is
-    ``log(1 / B(N, A) - 1)`` there (`log_erlang_b_excess`).
+    (`_fill_delays` fills in those a search settles on). ``agents`` holds
+    one staffing per interval, or rows of them (a column per interval);
+    ``log_excess`` is ``log(1 / B(N, A) - 1)`` there (`log_erlang_b_excess`).
 
     With ``a = N mu / theta`` and ``x = lambda / theta``:
     P(wait) = S(a, x) / (1 / B - 1 + S(a, x)); a waiting caller is answered

@@ -658,3 +658,36 @@ def test_required_agents_waits_of_large_queues_are_those_of_erlang_a(monkeypatch
     measured = cx.erlang_a(calls, aht, n, patience=patience, target_time=20)
     np.testing.assert_allclose(result.asa, measured.asa, rtol=1e-12)
     np.testing.assert_allclose(result.mean_wait, measured.mean_wait, rtol=1e-12)
+
+
+def test_required_agents_below_the_load_where_many_abandon(monkeypatch):
+    # The efficiency-driven regime: at a thousand Erlangs and more, with a
+    # tenth or so abandoning, the least staffing lies below the load. The
+    # heavy-traffic guess errs low by hundreds of agents there; the fluid
+    # model's guess puts the first window next to the answer, so the search
+    # takes a window or two, not dozens.
+    from cxmetrics import _queueing
+
+    windows = []
+    excess = _queueing.log_erlang_b_excess
+
+    def counted(agents, traffic, most=None):
+        windows.append(agents.size)
+        return excess(agents, traffic, most)
+
+    monkeypatch.setattr(_queueing, "log_erlang_b_excess", counted)
+    rng = np.random.default_rng(3)
+    calls = rng.uniform(2000, 3000, 40)
+    aht = rng.uniform(600, 900, 40)
+    result = cx.required_agents(
+        calls, aht, target_service_level=0.5, target_time=60, patience=600
+    )
+    n = result.agents_on_queue
+    traffic = calls * aht / 1800
+    assert np.all(n < traffic)
+    assert len(windows) <= 3
+    measured = cx.erlang_a(calls, aht, n, patience=600, target_time=60)
+    fewer = cx.erlang_a(calls, aht, n - 1, patience=600, target_time=60)
+    assert np.all(measured.service_level >= 0.5)
+    assert np.all(fewer.service_level < 0.5)
+    assert np.all(measured.prob_abandon > 0.05)

@@ -1320,6 +1320,7 @@ def _erlang_a_guess(
     square-root staffing's (Erlang C) beta solves for the target service
     level; with an occupancy cap, the occupancy ``A (1 - P(abandon)) / N``
     must be at most the cap too, with P(abandon) taken at ``N = A / cap``.
+    Where many abandon, the fluid model's staffing is the guess when higher.
     It only places the first window: which staffing is the answer is
     decided on exact measures.
     """
@@ -1352,6 +1353,12 @@ def _erlang_a_guess(
     secant = np.where(np.isfinite(secant), secant, first)
     secant = np.maximum(np.minimum(secant, first + 2.0), -root)
     guess: FloatArray = np.ceil(load + secant * root)
+    # With many callers abandoning, the answer can lie below the load, where
+    # the heavy-traffic limit errs low (by hundreds of agents at a thousand
+    # Erlangs). The fluid model has every answered caller wait
+    # w = patience log(A / N) there: the target needs N / A >= level (the
+    # share answered) and w <= t, so N >= A max(level, e^{-t / patience}).
+    guess = np.maximum(guess, np.ceil(load * np.maximum(level, queue.decay)))
     if max_occupancy is None:
         return guess
     hazard = math.sqrt(2.0 / math.pi) / delayed[2] - _SQRT_2 * scaled[2]

@@ -624,8 +624,10 @@ def required_agents(
     :math:`A \max(s, 1 - \text{max abandonment}) / \text{max occupancy}`
     can meet them (an agent answers at most one call at a time, so the
     answered share is at most :math:`N / A`). The same window search
-    starts near square-root staffing's guess [2]_ and moves by the secant
-    of the tightest target; every staffing it judges is computed exactly,
+    starts near square-root staffing's guess [2]_ (where many abandon,
+    near the fluid model's :math:`A \max(s, e^{-t / \text{patience}})`,
+    which can lie below the load) and moves by the secant of the tightest
+    target; every staffing it judges is computed exactly,
     and the answer is a staffing that meets every target with one agent
     fewer failing one, which by monotonicity no fewer agents meet.
 

@@ -996,6 +996,18 @@ class ShiftPlan(_Record):
         ``day`` and ``period`` are the requirements' labels (for a 1-D
         horizon: the day's number and the period's position in it, and the
         index is the horizon's labels when it was a Series).
+
+        Examples
+        --------
+        >>> import cxmetrics as cx
+        >>> plan = cx.schedule_shifts(
+        ...     [2, 3, 3, 1], {"early": [1, 1, 0, 0], "late": [0, 1, 1, 1]})
+        >>> plan.to_frame()
+           day  period  requirement  coverage  shortfall  surplus
+        0    0       0            2         2          0        0
+        1    0       1            3         5          0        2
+        2    0       2            3         3          0        0
+        3    0       3            1         3          0        2
         """
         import pandas as pd
 

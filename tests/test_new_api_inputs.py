@@ -256,6 +256,29 @@ def test_sample_size_refuses_a_rate_difference_in_points() -> None:
         cx.sample_size("rate", difference=5)
 
 
+@pytest.mark.parametrize(
+    ("kind", "difference", "options", "variance", "unit"),
+    [
+        ("rate", 0.05, {}, 0.25, 1.0),
+        ("rate", 0.1, {"proportion": 0.3, "power": 0.9}, 0.21, 1.0),
+        ("nps", 10, {"promoters": 0.4, "detractors": 0.2}, 0.56, 100.0),
+        ("mean", 0.3, {"sd": 1.1}, 1.21, 1.0),
+    ],
+)
+def test_sample_size_per_group_equals_statsmodels_power(
+    kind: str, difference: float, options: dict[str, Any], variance: float, unit: float
+) -> None:
+    # statsmodels solves the two-sided z-test's power equation (both tails)
+    # for n per group, from the standardized effect.
+    power_module = pytest.importorskip("statsmodels.stats.power")
+    power = options.get("power", 0.8)
+    effect = difference / unit / math.sqrt(variance)
+    n = power_module.NormalIndPower().solve_power(
+        effect_size=effect, alpha=0.05, power=power, ratio=1.0
+    )
+    assert cx.sample_size(kind, difference=difference, **options) == math.ceil(n)
+
+
 # ---------------------------------------------------------------------------
 # control_chart and funnel_plot
 

@@ -105,11 +105,19 @@ def test_key_drivers_dates_are_not_ratings(ratings: pd.DataFrame) -> None:
 @pytest.mark.xfail(
     strict=True,
     raises=TypeError,
-    reason="key_drivers(drivers=5) raises TypeError: 'int' object is not iterable",
+    reason="key_drivers raises TypeError ('int' object is not iterable, "
+    "unhashable type: 'list') for drivers or an outcome of the wrong type",
 )
-def test_key_drivers_drivers_of_the_wrong_type(ratings: pd.DataFrame) -> None:
-    with pytest.raises(cx.InputError, match=r"^key_drivers: drivers"):
-        cx.key_drivers(ratings, "y", 5, n_resamples=5)  # type: ignore[arg-type]
+@pytest.mark.parametrize(
+    ("outcome", "drivers"),
+    [("y", 5), ("y", None), ("y", 1.5), (["y"], ["a"])],
+    ids=["drivers-int", "drivers-none", "drivers-float", "outcome-list"],
+)
+def test_key_drivers_columns_of_the_wrong_type(
+    ratings: pd.DataFrame, outcome: Any, drivers: Any
+) -> None:
+    with pytest.raises(cx.InputError, match=r"^key_drivers: "):
+        cx.key_drivers(ratings, outcome, drivers, n_resamples=5)
 
 
 # ---------------------------------------------------------------------------

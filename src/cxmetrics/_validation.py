@@ -625,10 +625,38 @@ def format_columns(columns: Sequence[Hashable]) -> str:
     return shown + (f" and {format_count(more)} more" if more > 0 else "")
 
 
+def column_list(func: str, name: str, value: object) -> list[Hashable]:
+    """Column labels given as one label or as an ordered collection of them.
+
+    One label (text, a number) gives a list of one; a list, tuple, array or
+    Index gives its items in order. None, and sets or dicts (which have no
+    order to keep), raise `InputError`.
+    """
+    if value is None:
+        raise InputError(f"{func}: {name} must name at least one column; got None")
+    if isinstance(value, (set, frozenset, dict)):
+        raise InputError(
+            f"{func}: {name} must be a list of column names, in the order "
+            f"wanted; got a {type(value).__name__}, which has no order"
+        )
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        return [value]
+    return list(value)
+
+
 def check_columns(
-    func: str, frame: pd.DataFrame, names: Sequence[Hashable], role: str
+    func: str, frame: pd.DataFrame, names: Sequence[object], role: str
 ) -> None:
-    """Refuse ``names`` that are not columns of ``frame``, listing its columns."""
+    """Refuse ``names`` that are not columns of ``frame``, listing its columns.
+
+    A name that cannot be a label (a list, say) is refused as such.
+    """
+    unlabelled = [name for name in names if not isinstance(name, Hashable)]
+    if unlabelled:
+        raise InputError(
+            f"{func}: a {role} must be named by a column label; got a "
+            f"{type(unlabelled[0]).__name__} ({format_examples(unlabelled)})"
+        )
     absent = [name for name in names if name not in frame.columns]
     if absent:
         raise InputError(

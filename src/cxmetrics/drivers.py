@@ -40,6 +40,7 @@ from cxmetrics._validation import (
     check_option,
     check_resamples,
     check_weights,
+    column_list,
     format_count,
     format_examples,
     make_rng,
@@ -267,7 +268,7 @@ def _key_drivers_iv(
         )
     check_option(func, "method", method, KEY_DRIVER_METHODS)
     check_option(func, "nan_policy", nan_policy, NAN_POLICIES)
-    names = [drivers] if isinstance(drivers, str) else list(drivers)  # type: ignore[call-overload]
+    names = column_list(func, "drivers", drivers)
     if not names:
         raise InputError(f"{func}: drivers must name at least one column")
     twice = sorted({str(n) for n in names if names.count(n) > 1})

@@ -102,21 +102,21 @@ def test_key_drivers_dates_are_not_ratings(ratings: pd.DataFrame) -> None:
         cx.key_drivers(frame, "y", ["a", "c"], n_resamples=5)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="key_drivers raises TypeError ('int' object is not iterable, "
-    "unhashable type: 'list') for drivers or an outcome of the wrong type",
-)
 @pytest.mark.parametrize(
-    ("outcome", "drivers"),
-    [("y", 5), ("y", None), ("y", 1.5), (["y"], ["a"])],
-    ids=["drivers-int", "drivers-none", "drivers-float", "outcome-list"],
+    ("outcome", "drivers", "message"),
+    [
+        ("y", 5, "1 column not in frame \\(5\\)"),
+        ("y", None, "drivers must name at least one column; got None"),
+        ("y", 1.5, "1 column not in frame \\(1.5\\)"),
+        ("y", {"a", "b"}, "drivers must be a list .* a set, which has no order"),
+        (["y"], ["a"], "a column must be named by a column label; got a list"),
+    ],
+    ids=["drivers-int", "drivers-none", "drivers-float", "drivers-set", "outcome-list"],
 )
 def test_key_drivers_columns_of_the_wrong_type(
-    ratings: pd.DataFrame, outcome: Any, drivers: Any
+    ratings: pd.DataFrame, outcome: Any, drivers: Any, message: str
 ) -> None:
-    with pytest.raises(cx.InputError, match=r"^key_drivers: "):
+    with pytest.raises(cx.InputError, match=r"^key_drivers: " + message):
         cx.key_drivers(ratings, outcome, drivers, n_resamples=5)
 
 
@@ -254,14 +254,20 @@ def test_sample_size_missing_and_wrong_types(
     assert str(error.value).startswith(message)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sample_size('rate', difference=5) answers 1: a rate's difference "
-    "above 1 (points given for a fraction) is not refused as its margin is",
+@pytest.mark.parametrize(
+    ("kind", "options", "message"),
+    [
+        ("rate", {"difference": 5}, "a rate's difference is a fraction"),
+        ("rate", {"difference": -1.5}, "a rate's difference is a fraction"),
+        ("nps", {"difference": 300}, "a net score's difference is in points and"),
+        ("nps", {"margin": 250}, "a net score's margin is in points and at most 200"),
+    ],
 )
-def test_sample_size_refuses_a_rate_difference_in_points() -> None:
-    with pytest.raises(cx.InputError, match=r"^sample_size: .*fraction"):
-        cx.sample_size("rate", difference=5)
+def test_sample_size_refuses_differences_and_margins_beyond_the_range(
+    kind: str, options: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(cx.InputError, match=r"^sample_size: " + message):
+        cx.sample_size(kind, **options)
 
 
 @pytest.mark.parametrize(

@@ -521,11 +521,12 @@ def sample_size(
     ------
     InputError
         An unknown ``kind``; neither or both of ``margin`` and
-        ``difference``; ``margin`` not positive (or above 1 for a rate);
-        ``difference`` of 0; ``power`` or ``confidence`` outside (0, 1);
-        shares outside [0, 1] or ``promoters + detractors`` above 1; a
-        missing or non-positive ``sd`` for a mean; an option that does not
-        apply to ``kind``; ``population`` below 1.
+        ``difference``; ``margin`` not positive; ``margin`` or
+        ``difference`` above 1 for a rate (a fraction) or above 200 points
+        for a net score; ``difference`` of 0; ``power`` or ``confidence``
+        outside (0, 1); shares outside [0, 1] or ``promoters + detractors``
+        above 1; a missing or non-positive ``sd`` for a mean; an option that
+        does not apply to ``kind``; ``population`` below 1.
 
     Notes
     -----
@@ -584,25 +585,40 @@ def sample_size(
         )
     z = z_critical(level)
     if margin is not None:
-        m = _positive(func, "margin", margin) / scale
-        if kind == "rate" and m > 1:
-            raise InputError(
-                f"{func}: a rate's margin is a fraction (0.05 for 5 points); got "
-                f"{margin!r}"
-            )
+        m = _in_units(func, "margin", _positive(func, "margin", margin), kind, scale)
         n0 = z * z * variance / (m * m)
     else:
         if not is_real(difference) or not math.isfinite(float(difference)):
             raise InputError(f"{func}: difference must be a number; got {difference!r}")
-        delta = abs(float(difference)) / scale
-        if delta == 0:
+        if float(difference) == 0:
             raise InputError(f"{func}: difference must not be 0")
+        delta = _in_units(func, "difference", abs(float(difference)), kind, scale)
         z_power = _power_quantile(func, power)
         n0 = (z + z_power) ** 2 * 2.0 * variance / (delta * delta)
     if population is not None:
         size = check_positive_int(func, "population", population)
         n0 = n0 * size / (n0 + size - 1.0)
     return max(1, math.ceil(round(n0, 9)))
+
+
+def _in_units(func: str, name: str, value: float, kind: str, scale: float) -> float:
+    """A positive margin or difference over ``scale``, the unit of the variance.
+
+    A rate and a net score are shares, so they differ by at most 1 and 2
+    shares (a net score is given in points, ``scale`` 100, so at most 200);
+    a mean has no bound.
+    """
+    share = value / scale
+    if kind == "rate" and share > 1.0:
+        raise InputError(
+            f"{func}: a rate's {name} is a fraction (0.05 for 5 points); got {value!r}"
+        )
+    if kind == "nps" and share > 2.0:
+        raise InputError(
+            f"{func}: a net score's {name} is in points and at most 200 (the "
+            f"range from -100 to 100); got {value!r}"
+        )
+    return share
 
 
 def _positive(func: str, name: str, value: object) -> float:

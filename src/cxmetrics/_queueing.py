@@ -791,20 +791,22 @@ def _windowed_delay(a: FloatArray, x: FloatArray) -> FloatArray:
 
 
 def _chunks(lengths: FloatArray, cells: int) -> list[slice]:
-    """Consecutive slices of the intervals whose padded windows fit in ``cells``."""
+    """Consecutive slices of the intervals whose padded windows fit in ``cells``.
+
+    Each slice takes as many intervals as fit (at least one): it is padded
+    to its longest window, so its running maximum times its running count
+    must stay within ``cells``. That product never falls, and it passes
+    ``cells`` within ``cells // first + 1`` intervals of a slice starting
+    at a window of ``first``: one numpy pass over those per slice.
+    """
     if lengths.max() * lengths.size <= cells:
         return [slice(0, lengths.size)]
     parts: list[slice] = []
     begin = 0
     while begin < lengths.size:
-        end = begin + 1
-        longest = lengths[begin]
-        while end < lengths.size:
-            longest_next = max(longest, lengths[end])
-            if longest_next * (end + 1 - begin) > cells:
-                break
-            longest = longest_next
-            end += 1
+        ahead = lengths[begin : begin + int(cells // lengths[begin]) + 1]
+        padded = np.maximum.accumulate(ahead) * np.arange(1, ahead.size + 1)
+        end = begin + max(1, int(np.count_nonzero(padded <= cells)))
         parts.append(slice(begin, end))
         begin = end
     return parts

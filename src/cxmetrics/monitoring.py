@@ -200,6 +200,22 @@ def _center_and_spread(
     return center, spread
 
 
+def _values_and_errors(
+    stats: Stats, estimator: Any, spread: float
+) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray]:
+    """Each period's or segment's value, effective size, standard error, validity.
+
+    The standard error is that of a mean of ``effective_n`` rows of
+    standard deviation ``spread``; a value is valid where both are finite.
+    """
+    value = np.asarray(estimator.estimate(stats)[0], dtype=np.float64)
+    effective = np.asarray(stats.effective_n, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.where(effective > 0, spread / np.sqrt(effective), np.nan)
+    valid = np.isfinite(value) & np.isfinite(se)
+    return value, effective, se, valid
+
+
 def _within(
     estimator: Any, lower: FloatArray, upper: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
@@ -556,11 +572,7 @@ def control_chart(
     center, spread = _center_and_spread(
         func, stats.take(chosen), estimator, "the baseline"
     )
-    value = np.asarray(estimator.estimate(stats)[0], dtype=np.float64)
-    effective = np.asarray(stats.effective_n, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        se = np.where(effective > 0, spread / np.sqrt(effective), np.nan)
-    valid = np.isfinite(value) & np.isfinite(se)
+    value, effective, se, valid = _values_and_errors(stats, estimator, spread)
     attributes: dict[str, Any] = {"chart": chart, **settings, "sd": spread}
     attributes["label"] = estimator.label
     if chart == "laney":
@@ -694,11 +706,7 @@ def funnel_plot(
         fix="funnel plot",
     )
     center, spread = _center_and_spread(func, stats, estimator, "the data")
-    value = np.asarray(estimator.estimate(stats)[0], dtype=np.float64)
-    effective = np.asarray(stats.effective_n, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        se = np.where(effective > 0, spread / np.sqrt(effective), np.nan)
-    valid = np.isfinite(value) & np.isfinite(se)
+    value, effective, se, valid = _values_and_errors(stats, estimator, spread)
     limits = _chart_columns("shewhart", value, se, center, valid, {"sigma": width})
     lower, upper = _within(estimator, limits["lower"], limits["upper"])
     columns: Columns = {

@@ -220,10 +220,15 @@ def _largest_error(achieved: list[FloatArray], targets: list[FloatArray]) -> flo
     """
     worst = 0.0
     for total, target in zip(achieved, targets, strict=True):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            error = np.where(target > 0, np.abs(total / target - 1.0), total)
+        error = np.abs(_margin_errors(total, target))
         worst = max(worst, float(error.max(initial=0.0)))
     return worst
+
+
+def _margin_errors(total: FloatArray, target: FloatArray) -> FloatArray:
+    """``achieved / target - 1`` of each category; for a target of 0, ``achieved``."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(target > 0, total / target - 1.0, total)
 
 
 def _raked(
@@ -242,8 +247,7 @@ def _raked(
         columns, targets, codes, achieved, strict=True
     ):
         respondents = np.bincount(code, minlength=target.size)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            error = np.where(target > 0, total / target - 1.0, total)
+        error = _margin_errors(total, target)
         rows.append(
             pd.DataFrame(
                 {

@@ -30,7 +30,7 @@ from cxmetrics._validation import (
     is_real,
     is_whole,
 )
-from cxmetrics.segments import period_statistics, segment_statistics
+from cxmetrics.segments import check_keys_free, period_statistics, segment_statistics
 
 __all__ = ["CHARTS", "RULES", "control_chart", "funnel_plot"]
 
@@ -83,16 +83,6 @@ def _metric_options(
     if spec is not None and "ci" in spec.options:
         return {**metric_options, "ci": None}
     return dict(metric_options)
-
-
-def _check_keys_free(func: str, keys: Sequence[Hashable], outputs: Columns) -> None:
-    clash = [key for key in keys if key in outputs]
-    if clash:
-        raise InputError(
-            f"{func}: the key column {clash[0]!r} has the name of an output column "
-            f"({', '.join(outputs)}); rename it first, e.g. "
-            f"frame.rename(columns={{{clash[0]!r}: {str(clash[0]) + '_key'!r}}})"
-        )
 
 
 # ---------------------------------------------------------------------------
@@ -718,7 +708,7 @@ def funnel_plot(
         "upper": upper,
         "signal": limits["signal"],
     }
-    _check_keys_free(func, list(keys_table.columns), columns)
+    check_keys_free(func, list(keys_table.columns), list(columns))
     data: dict[Hashable, Any] = {key: keys_table[key].array for key in keys_table}
     data.update(columns)
     table: pd.DataFrame = pd.DataFrame(data)

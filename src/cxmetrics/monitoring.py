@@ -29,6 +29,7 @@ from cxmetrics._validation import (
     format_count,
     is_real,
     is_whole,
+    real_float,
 )
 from cxmetrics.segments import check_keys_free, period_statistics, segment_statistics
 
@@ -57,7 +58,7 @@ def _number(
     valid: Callable[[float], bool],
 ) -> float:
     """``value`` as a float, or an `InputError` that states ``rule``."""
-    if not is_real(value) or not math.isfinite(float(value)):
+    if not is_real(value) or not math.isfinite(real_float(func, name, value)):
         raise InputError(f"{func}: {name} must be a number {rule}; got {value!r}")
     number = float(value)
     if not valid(number):

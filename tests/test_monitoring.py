@@ -804,6 +804,11 @@ def test_funnel_bad_input():
         cx.InputError, match=exact("funnel_plot: sigma must be above 0; got -2")
     ):
         cx.funnel_plot(frame, cx.fcr_rate, column="resolved", by="team", sigma=-2)
+    with pytest.raises(
+        cx.InputError,
+        match=exact("funnel_plot: sigma is too large for floating point (1.000e+400)"),
+    ):
+        cx.funnel_plot(frame, cx.fcr_rate, column="resolved", by="team", sigma=10**400)
     with pytest.raises(cx.InputError, match="funnel_plot: ci= sets a confidence"):
         cx.funnel_plot(frame, cx.fcr_rate, column="resolved", by="team", ci="wald")
     with pytest.raises(

@@ -299,6 +299,7 @@ def test_raked_weights_are_a_read_only_array_like() -> None:
         ({"region": []}, {}, "rake: margins['region'] must be a non-empty mapping"),
         (MARGINS, {"max_iter": 0}, "rake: max_iter must be at least 1"),
         (MARGINS, {"tol": 0}, "rake: tol must be a positive number"),
+        (MARGINS, {"tol": 10**400}, "rake: tol is too large for floating point"),
         (MARGINS, {"weights": "wt"}, "rake: weights 'wt' is not a column of frame"),
         (
             MARGINS,
@@ -657,6 +658,24 @@ def test_sample_size_rounds_up_but_not_past_a_whole_answer() -> None:
             ("rate",),
             {"margin": 0.05, "population": 0},
             "sample_size: population must be",
+        ),
+        # Integers beyond floating point are refused, not an OverflowError.
+        (("rate",), {"margin": 10**400}, "sample_size: margin is too large for"),
+        (
+            ("rate",),
+            {"margin": 0.05, "proportion": 10**400},
+            "sample_size: proportion is too large for",
+        ),
+        (("nps",), {"difference": 10**400}, "sample_size: difference is too large"),
+        (
+            ("nps",),
+            {"difference": 5, "power": 10**400},
+            "sample_size: power is too large for",
+        ),
+        (
+            ("rate",),
+            {"margin": 0.05, "population": 10**400},
+            "sample_size: population is too large for floating point",
         ),
     ],
 )

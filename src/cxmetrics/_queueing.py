@@ -38,10 +38,12 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "busy_queues",
     "erlang_a_measures",
     "erlang_a_waits",
     "erlang_b",
     "headcount",
+    "idle_where",
     "least_agents_erlang_a",
     "least_agents_erlang_c",
     "log_erlang_b_excess",
@@ -390,6 +392,42 @@ class ErlangAQueue(NamedTuple):
         if which is None:
             return self
         return ErlangAQueue(*(_pick(value, which) for value in self))
+
+
+def busy_queues(
+    load: FloatArray, aht: Numbers, patience: Numbers, target_time: Numbers
+) -> tuple[ErlangAQueue, BoolArray | None]:
+    """Erlang A's queues, and which intervals have calls (None: every one).
+
+    An interval without calls is given a load of 1, so that no measure
+    divides by 0; `idle_where` then gives it the measures of an idle queue.
+    """
+    busy = load > 0
+    if bool(busy.all()):
+        return ErlangAQueue.of(load, aht, patience, target_time), None
+    queues = ErlangAQueue.of(np.where(busy, load, 1.0), aht, patience, target_time)
+    return queues, busy
+
+
+#: P(wait), P(abandon), service level, ASA, mean wait and occupancy of an
+#: interval without calls: nobody waits.
+_IDLE_MEASURES = (0.0, 0.0, 1.0, 0.0, 0.0, 0.0)
+
+
+def idle_where(
+    busy: BoolArray | None, measures: tuple[FloatArray, ...]
+) -> tuple[FloatArray, ...]:
+    """Erlang A's measures, those of an idle queue where not ``busy``.
+
+    ``measures`` are in the order of `_IDLE_MEASURES`; ``busy`` is that of
+    `busy_queues` (None: every interval has calls).
+    """
+    if busy is None:
+        return measures
+    return tuple(
+        np.where(busy, value, idle)
+        for value, idle in zip(measures, _IDLE_MEASURES, strict=True)
+    )
 
 
 def erlang_a_measures(
@@ -791,20 +829,22 @@ def _windowed_delay(a: FloatArray, x: FloatArray) -> FloatArray:
 
 
 def _chunks(lengths: FloatArray, cells: int) -> list[slice]:
-    """Consecutive slices of the intervals whose padded windows fit in ``cells``."""
+    """Consecutive slices of the intervals whose padded windows fit in ``cells``.
+
+    Each slice takes as many intervals as fit (at least one): it is padded
+    to its longest window, so its running maximum times its running count
+    must stay within ``cells``. That product never falls, and it passes
+    ``cells`` within ``cells // first + 1`` intervals of a slice starting
+    at a window of ``first``: one numpy pass over those per slice.
+    """
     if lengths.max() * lengths.size <= cells:
         return [slice(0, lengths.size)]
     parts: list[slice] = []
     begin = 0
     while begin < lengths.size:
-        end = begin + 1
-        longest = lengths[begin]
-        while end < lengths.size:
-            longest_next = max(longest, lengths[end])
-            if longest_next * (end + 1 - begin) > cells:
-                break
-            longest = longest_next
-            end += 1
+        ahead = lengths[begin : begin + int(cells // lengths[begin]) + 1]
+        padded = np.maximum.accumulate(ahead) * np.arange(1, ahead.size + 1)
+        end = begin + max(1, int(np.count_nonzero(padded <= cells)))
         parts.append(slice(begin, end))
         begin = end
     return parts
@@ -1294,15 +1334,10 @@ def least_agents_erlang_a(
         wait, abandon, service, occupancy, delay = measures
         _fill_delays(queue, agents, delay)
         asa, mean_wait = erlang_a_waits(queue, agents, wait, abandon, delay)
-    found = (agents, wait, abandon, service, asa, mean_wait, occupancy)
+    measures = (wait, abandon, service, asa, mean_wait, occupancy)
     if busy is None:
-        return found
-    empty = (0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0)  # no arrivals: nobody waits
-    agents, wait, abandon, service, asa, mean_wait, occupancy = (
-        np.where(busy, value, nothing)
-        for value, nothing in zip(found, empty, strict=True)
-    )
-    return agents, wait, abandon, service, asa, mean_wait, occupancy
+        return (agents, *measures)
+    return (np.where(busy, agents, 0.0), *idle_where(busy, measures))
 
 
 def _erlang_a_guess(

@@ -29,8 +29,9 @@ from cxmetrics._validation import (
     format_count,
     is_real,
     is_whole,
+    real_float,
 )
-from cxmetrics.segments import period_statistics, segment_statistics
+from cxmetrics.segments import check_keys_free, period_statistics, segment_statistics
 
 __all__ = ["CHARTS", "RULES", "control_chart", "funnel_plot"]
 
@@ -57,7 +58,7 @@ def _number(
     valid: Callable[[float], bool],
 ) -> float:
     """``value`` as a float, or an `InputError` that states ``rule``."""
-    if not is_real(value) or not math.isfinite(float(value)):
+    if not is_real(value) or not math.isfinite(real_float(func, name, value)):
         raise InputError(f"{func}: {name} must be a number {rule}; got {value!r}")
     number = float(value)
     if not valid(number):
@@ -83,16 +84,6 @@ def _metric_options(
     if spec is not None and "ci" in spec.options:
         return {**metric_options, "ci": None}
     return dict(metric_options)
-
-
-def _check_keys_free(func: str, keys: Sequence[Hashable], outputs: Columns) -> None:
-    clash = [key for key in keys if key in outputs]
-    if clash:
-        raise InputError(
-            f"{func}: the key column {clash[0]!r} has the name of an output column "
-            f"({', '.join(outputs)}); rename it first, e.g. "
-            f"frame.rename(columns={{{clash[0]!r}: {str(clash[0]) + '_key'!r}}})"
-        )
 
 
 # ---------------------------------------------------------------------------
@@ -198,6 +189,22 @@ def _center_and_spread(
             "baseline"
         )
     return center, spread
+
+
+def _values_and_errors(
+    stats: Stats, estimator: Any, spread: float
+) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray]:
+    """Each period's or segment's value, effective size, standard error, validity.
+
+    The standard error is that of a mean of ``effective_n`` rows of
+    standard deviation ``spread``; a value is valid where both are finite.
+    """
+    value = np.asarray(estimator.estimate(stats)[0], dtype=np.float64)
+    effective = np.asarray(stats.effective_n, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.where(effective > 0, spread / np.sqrt(effective), np.nan)
+    valid = np.isfinite(value) & np.isfinite(se)
+    return value, effective, se, valid
 
 
 def _within(
@@ -556,11 +563,7 @@ def control_chart(
     center, spread = _center_and_spread(
         func, stats.take(chosen), estimator, "the baseline"
     )
-    value = np.asarray(estimator.estimate(stats)[0], dtype=np.float64)
-    effective = np.asarray(stats.effective_n, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        se = np.where(effective > 0, spread / np.sqrt(effective), np.nan)
-    valid = np.isfinite(value) & np.isfinite(se)
+    value, effective, se, valid = _values_and_errors(stats, estimator, spread)
     attributes: dict[str, Any] = {"chart": chart, **settings, "sd": spread}
     attributes["label"] = estimator.label
     if chart == "laney":
@@ -694,11 +697,7 @@ def funnel_plot(
         fix="funnel plot",
     )
     center, spread = _center_and_spread(func, stats, estimator, "the data")
-    value = np.asarray(estimator.estimate(stats)[0], dtype=np.float64)
-    effective = np.asarray(stats.effective_n, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        se = np.where(effective > 0, spread / np.sqrt(effective), np.nan)
-    valid = np.isfinite(value) & np.isfinite(se)
+    value, effective, se, valid = _values_and_errors(stats, estimator, spread)
     limits = _chart_columns("shewhart", value, se, center, valid, {"sigma": width})
     lower, upper = _within(estimator, limits["lower"], limits["upper"])
     columns: Columns = {
@@ -710,7 +709,7 @@ def funnel_plot(
         "upper": upper,
         "signal": limits["signal"],
     }
-    _check_keys_free(func, list(keys_table.columns), columns)
+    check_keys_free(func, list(keys_table.columns), list(columns))
     data: dict[Hashable, Any] = {key: keys_table[key].array for key in keys_table}
     data.update(columns)
     table: pd.DataFrame = pd.DataFrame(data)

@@ -1133,14 +1133,7 @@ def by_segment(
         stats, keys_table = _additive_segments(keyed, plan)
         columns = _segments_additive(plan, stats, compare_to, level)
     outputs = [*columns, "p_adjusted", "significant", "low_n"]
-    clash = [key for key in keys if key in outputs]
-    if clash:
-        raise InputError(
-            f"{func}: the key column {clash[0]!r} has the name of an output column "
-            f"of cx.{request.spec.name} ({', '.join(map(str, outputs))}); rename "
-            f"it first, e.g. frame.rename(columns={{{clash[0]!r}: "
-            f"{str(clash[0]) + '_key'!r}}})"
-        )
+    check_keys_free(func, keys, outputs, of=f"cx.{request.spec.name}")
     keys_table, columns = _present(keys_table, columns)
     adjusted, significant = _significance(columns["p_value"], correction, level)
     columns["p_adjusted"] = adjusted
@@ -1224,6 +1217,20 @@ def _additive_plan(request: _Request, fix: str) -> Plan:
         "use a rate or a mean of the same rows instead, such as cx.sla_attainment "
         "(the share within a target) or cx.churn_rate"
     )
+
+
+def check_keys_free(
+    func: str, keys: Sequence[Hashable], outputs: Sequence[Hashable], *, of: str = ""
+) -> None:
+    """Refuse a key column named like an output column (``of``: whose outputs)."""
+    clash = [key for key in keys if key in outputs]
+    if clash:
+        whose = f" of {of}" if of else ""
+        raise InputError(
+            f"{func}: the key column {clash[0]!r} has the name of an output column"
+            f"{whose} ({', '.join(map(str, outputs))}); rename it first, e.g. "
+            f"frame.rename(columns={{{clash[0]!r}: {str(clash[0]) + '_key'!r}}})"
+        )
 
 
 def segment_statistics(

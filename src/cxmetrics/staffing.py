@@ -372,32 +372,16 @@ def erlang_a(
         np.asarray(value, dtype=np.float64).reshape(-1)
         for value in np.broadcast_arrays(traffic, staff, handle, target, wait_limit)
     )
-    busy = load > 0
-    all_busy = bool(busy.all())
-    queue = queueing.ErlangAQueue.of(
-        load if all_busy else np.where(busy, load, 1.0), handles, limits, targets
-    )
+    queue, busy = queueing.busy_queues(load, handles, limits, targets)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         excess = queueing.log_erlang_b_excess(staffed, queue.load)
         wait, abandon, service, occupancy, delay = queueing.erlang_a_measures(
             queue, staffed, excess, waits="all"
         )
         asa, mean_wait = queueing.erlang_a_waits(queue, staffed, wait, abandon, delay)
-    measures: tuple[FloatArray, ...] = (
-        wait,
-        abandon,
-        service,
-        asa,
-        mean_wait,
-        occupancy,
+    wait, abandon, service, asa, mean_wait, occupancy = queueing.idle_where(
+        busy, (wait, abandon, service, asa, mean_wait, occupancy)
     )
-    if not all_busy:
-        empty = (0.0, 0.0, 1.0, 0.0, 0.0, 0.0)  # no arrivals: nobody waits
-        measures = tuple(
-            np.where(busy, value, nothing)
-            for value, nothing in zip(measures, empty, strict=True)
-        )
-    wait, abandon, service, asa, mean_wait, occupancy = measures
     return ErlangAResult(
         **_inputs(
             (arrival_rate, aht, interval, target_time),
@@ -892,14 +876,11 @@ def _least_agents_erlang_a(
     Returns agents, P(wait), P(abandon), service level, ASA, mean wait and
     occupancy, each a float64 array with one value per interval.
     """
-    load = _full(traffic, shape)
-    busy = load > 0
-    all_busy = bool(busy.all())
-    queue = queueing.ErlangAQueue.of(
-        load if all_busy else np.where(busy, load, 1.0), aht, patience, target_time
+    queue, busy = queueing.busy_queues(
+        _full(traffic, shape), aht, patience, target_time
     )
     return queueing.least_agents_erlang_a(
-        queue, None if all_busy else busy, level, max_occupancy, max_abandonment
+        queue, busy, level, max_occupancy, max_abandonment
     )
 
 

@@ -29,6 +29,7 @@ from cxmetrics._validation import (
     format_count,
     format_examples,
     is_real,
+    real_float,
     weights_of_frame,
 )
 from cxmetrics.intervals import effective_sample_size, z_critical
@@ -220,10 +221,15 @@ def _largest_error(achieved: list[FloatArray], targets: list[FloatArray]) -> flo
     """
     worst = 0.0
     for total, target in zip(achieved, targets, strict=True):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            error = np.where(target > 0, np.abs(total / target - 1.0), total)
+        error = np.abs(_margin_errors(total, target))
         worst = max(worst, float(error.max(initial=0.0)))
     return worst
+
+
+def _margin_errors(total: FloatArray, target: FloatArray) -> FloatArray:
+    """``achieved / target - 1`` of each category; for a target of 0, ``achieved``."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(target > 0, total / target - 1.0, total)
 
 
 def _raked(
@@ -242,8 +248,7 @@ def _raked(
         columns, targets, codes, achieved, strict=True
     ):
         respondents = np.bincount(code, minlength=target.size)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            error = np.where(target > 0, total / target - 1.0, total)
+        error = _margin_errors(total, target)
         rows.append(
             pd.DataFrame(
                 {
@@ -309,7 +314,7 @@ def _rake_iv(
             f"'South': 0.6}}}}; got {type(margins).__name__}"
         )
     iterations = check_positive_int(func, "max_iter", max_iter)
-    if not is_real(tol) or not 0.0 < float(tol) < math.inf:
+    if not is_real(tol) or not 0.0 < real_float(func, "tol", tol) < math.inf:
         raise InputError(f"{func}: tol must be a positive number; got {tol!r}")
     check_columns(func, frame, list(margins), "column of margins")
     design = _design_weights(frame, weights)
@@ -588,7 +593,9 @@ def sample_size(
         m = _in_units(func, "margin", _positive(func, "margin", margin), kind, scale)
         n0 = z * z * variance / (m * m)
     else:
-        if not is_real(difference) or not math.isfinite(float(difference)):
+        if not is_real(difference) or not math.isfinite(
+            real_float(func, "difference", difference)
+        ):
             raise InputError(f"{func}: difference must be a number; got {difference!r}")
         if float(difference) == 0:
             raise InputError(f"{func}: difference must not be 0")
@@ -596,7 +603,9 @@ def sample_size(
         z_power = _power_quantile(func, power)
         n0 = (z + z_power) ** 2 * 2.0 * variance / (delta * delta)
     if population is not None:
-        size = check_positive_int(func, "population", population)
+        size = real_float(
+            func, "population", check_positive_int(func, "population", population)
+        )
         n0 = n0 * size / (n0 + size - 1.0)
     return max(1, math.ceil(round(n0, 9)))
 
@@ -622,13 +631,13 @@ def _in_units(func: str, name: str, value: float, kind: str, scale: float) -> fl
 
 
 def _positive(func: str, name: str, value: object) -> float:
-    if not is_real(value) or not 0.0 < float(value) < math.inf:
+    if not is_real(value) or not 0.0 < real_float(func, name, value) < math.inf:
         raise InputError(f"{func}: {name} must be a positive number; got {value!r}")
     return float(value)
 
 
 def _share(func: str, name: str, value: object) -> float:
-    if not is_real(value) or not 0.0 <= float(value) <= 1.0:
+    if not is_real(value) or not 0.0 <= real_float(func, name, value) <= 1.0:
         raise InputError(
             f"{func}: {name} is a share from 0 to 1 (0.4 for 40%); got {value!r}"
         )
@@ -638,7 +647,7 @@ def _share(func: str, name: str, value: object) -> float:
 def _power_quantile(func: str, power: object) -> float:
     from scipy.special import ndtri
 
-    if not is_real(power) or not 0.0 < float(power) < 1.0:
+    if not is_real(power) or not 0.0 < real_float(func, "power", power) < 1.0:
         raise InputError(
             f"{func}: power must be between 0 and 1 (exclusive), e.g. 0.8; got "
             f"{power!r}"

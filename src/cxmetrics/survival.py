@@ -704,7 +704,8 @@ def _check_subjects(
         _check_never_at_risk(names, entries, values)
     if observed_mask is not None and observed_mask.all():
         observed_mask = None
-    if not coded and w is None and not _on_grid(values) and _mostly_distinct(values):
+    grid = _whole_grid(values)
+    if grid is None and not coded and w is None and _mostly_distinct(values):
         return _Subjects(
             times=np.empty(0),
             codes=np.empty(0, dtype=np.intp),
@@ -717,11 +718,11 @@ def _check_subjects(
             propagate=propagate,
             durations=values,
         )
-    times, time_codes, on_grid = _grid(values)
+    times, time_codes = _distinct(values) if grid is None else grid
     return _Subjects(
         times=times,
         codes=time_codes,
-        on_grid=on_grid,
+        on_grid=grid is not None,
         observed=observed_mask,
         entry=entries,
         weights=w,
@@ -920,35 +921,21 @@ def _raise_some(
     )
 
 
-def _on_grid(values: npt.NDArray[Any]) -> bool:
-    """Whether the durations are whole numbers that `_grid` counts on 0..max."""
-    if values.dtype.kind in "iu":
-        return bool(values.max() < max(_GRID_FLOOR, _GRID_PER_SUBJECT * values.size))
-    high = values.max()
-    if high >= max(_GRID_FLOOR, _GRID_PER_SUBJECT * values.size):
-        return False
-    return bool(np.array_equal(np.floor(values), values))
-
-
-def _grid(values: npt.NDArray[Any]) -> tuple[FloatArray, IntArray, bool]:
-    """The grid of times, each duration's code on it, and whether it is 0..max.
+def _whole_grid(values: npt.NDArray[Any]) -> tuple[FloatArray, IntArray] | None:
+    """The grid 0..max and each duration's code on it, or None off that grid.
 
     Whole numbers whose largest value is not far above the number of
     subjects are their own codes on the grid 0..max (``np.bincount`` then
     counts them in one pass); other durations are coded by their sorted
-    distinct values.
+    distinct values (`_distinct`) or, for one sample, sorted as they are.
     """
     high = values.max()
-    limit = max(_GRID_FLOOR, _GRID_PER_SUBJECT * values.size)
-    if high < limit:
-        grid = np.arange(int(high) + 1, dtype=np.float64)
-        if values.dtype.kind in "iu":
-            return grid, values.astype(np.intp, copy=False), True
-        codes = values.astype(np.intp)
-        if np.array_equal(codes, values):
-            return grid, codes, True
-    times, codes = _distinct(values)
-    return times, codes, False
+    if high >= max(_GRID_FLOOR, _GRID_PER_SUBJECT * values.size):
+        return None
+    codes = values.astype(np.intp, copy=False)
+    if values.dtype.kind not in "iu" and not np.array_equal(codes, values):
+        return None
+    return np.arange(int(high) + 1, dtype=np.float64), codes
 
 
 def _mostly_distinct(values: npt.NDArray[Any]) -> bool:

@@ -593,13 +593,14 @@ def sample_size(
         m = _in_units(func, "margin", _positive(func, "margin", margin), kind, scale)
         n0 = z * z * variance / (m * m)
     else:
-        if not is_real(difference) or not math.isfinite(
-            real_float(func, "difference", difference)
-        ):
+        if not is_real(difference):
             raise InputError(f"{func}: difference must be a number; got {difference!r}")
-        if float(difference) == 0:
+        given = real_float(func, "difference", difference)
+        if not math.isfinite(given):
+            raise InputError(f"{func}: difference must be a number; got {difference!r}")
+        if given == 0:
             raise InputError(f"{func}: difference must not be 0")
-        delta = _in_units(func, "difference", abs(float(difference)), kind, scale)
+        delta = _in_units(func, "difference", abs(given), kind, scale)
         z_power = _power_quantile(func, power)
         n0 = (z + z_power) ** 2 * 2.0 * variance / (delta * delta)
     if population is not None:

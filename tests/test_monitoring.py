@@ -64,6 +64,7 @@ def test_montgomery_p_chart(cans):
     assert isinstance(table.index, pd.PeriodIndex)
     assert list(table.columns) == [
         "n",
+        "n_missing",
         "effective_n",
         "value",
         "center",
@@ -295,7 +296,7 @@ def test_ewma_by_the_recursion_with_sizes_that_change():
     )
     assert table["signal"].tolist() == fired
     assert table["signal"].any()
-    assert list(table.columns)[:4] == ["n", "effective_n", "value", "ewma"]
+    assert list(table.columns)[:5] == ["n", "n_missing", "effective_n", "value", "ewma"]
 
 
 def _ewma(values, start, lam):
@@ -467,6 +468,26 @@ def test_rows_without_a_time_are_left_out(cans):
     assert len(table) == 30
     assert not table.index.isna().any()
     assert table["n"].iloc[0] == 45
+    assert table.attrs["n_without_time"] == 5
+    assert chart_of(cans).attrs["n_without_time"] == 0
+
+
+def test_omitted_missing_values_are_counted():
+    # 3 missing in week 2 and 1 in week 4, omitted: counted, not lost.
+    frame = weekly([10, 12, 11, 9], size=50).assign(
+        bad=lambda f: f["bad"].astype(float)
+    )
+    frame.loc[frame.index[[50, 60, 70, 199]], "bad"] = np.nan
+    table = chart_of(frame, nan_policy="omit")
+    assert table["n_missing"].tolist() == [0, 3, 0, 1]
+    assert table["n"].tolist() == [50, 47, 50, 49]
+    frame["team"] = np.where(np.arange(len(frame)) % 2 == 0, "A", "B")
+    funnel = cx.funnel_plot(
+        frame, cx.conversion_rate, column="bad", by="team", nan_policy="omit"
+    )
+    # Rows 50, 60, 70 are even (team A), 199 odd (team B).
+    assert funnel["n_missing"].tolist() == [3, 1]
+    assert funnel["n"].tolist() == [97, 99]
 
 
 def test_propagated_missing_values():
@@ -526,6 +547,7 @@ def test_funnel_by_hand():
     assert list(table.columns) == [
         "team",
         "n",
+        "n_missing",
         "effective_n",
         "value",
         "center",
@@ -815,7 +837,7 @@ def test_funnel_bad_input():
         cx.InputError,
         match=exact(
             "funnel_plot: the key column 'value' has the name of an output column "
-            "(n, effective_n, value, center, lower, upper, signal); rename it "
+            "(n, n_missing, effective_n, value, center, lower, upper, signal); rename it "
             "first, e.g. frame.rename(columns={'value': 'value_key'})"
         ),
     ):

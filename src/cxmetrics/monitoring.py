@@ -363,6 +363,7 @@ def control_chart(
     pandas.DataFrame
         Indexed by period (a PeriodIndex named ``"period"``), one row per
         period from the first to the last: ``n`` (valid rows),
+        ``n_missing`` (rows left out as missing, under ``nan_policy``),
         ``effective_n`` (Kish's n of weighted rows; ``n`` without weights),
         ``value`` (the period's own value), the chart's statistic
         (``ewma``; ``cusum_upper`` and ``cusum_lower``, both 0 or more),
@@ -376,7 +377,8 @@ def control_chart(
         a textbook p chart, and no signal changes. ``frame.attrs`` holds
         the settings: ``chart``, ``sigma``, ``lam``,
         ``k``, ``h``, ``sd`` (the spread of one row) and, for Laney,
-        ``sigma_z``.
+        ``sigma_z``; and ``n_without_time``, the rows left off the chart
+        because their time is missing.
 
     Raises
     ------
@@ -550,7 +552,10 @@ def control_chart(
         fix="control chart",
     )
     dated = ~np.asarray(index.isna())
+    undated = 0
     if not dated.all():
+        left_out = stats.take(~dated)
+        undated = int(np.sum(left_out.n) + np.sum(left_out.n_missing))
         stats, index = stats.take(dated), index[dated]
     if len(index) < 2:
         periods = "period" if len(index) == 1 else "periods"
@@ -565,6 +570,7 @@ def control_chart(
     )
     value, effective, se, valid = _values_and_errors(stats, estimator, spread)
     attributes: dict[str, Any] = {"chart": chart, **settings, "sd": spread}
+    attributes["n_without_time"] = undated
     attributes["label"] = estimator.label
     if chart == "laney":
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -574,7 +580,11 @@ def control_chart(
         )
     own = _chart_columns(chart, value, se, center, valid, settings)
     own["lower"], own["upper"] = _within(estimator, own["lower"], own["upper"])
-    columns: Columns = {"n": np.asarray(stats.n, np.int64), "effective_n": effective}
+    columns: Columns = {
+        "n": np.asarray(stats.n, np.int64),
+        "n_missing": np.asarray(stats.n_missing, np.int64),
+        "effective_n": effective,
+    }
     columns["value"] = value
     columns.update({name: own[name] for name in own if name not in _LIMITS})
     columns["center"] = np.full(len(index), center)
@@ -638,7 +648,8 @@ def funnel_plot(
     -------
     pandas.DataFrame
         One row per segment, in key order, the key columns first (named
-        after ``by``), then ``n``, ``effective_n``, ``value``, ``center``
+        after ``by``), then ``n``, ``n_missing`` (rows left out as missing,
+        under ``nan_policy``), ``effective_n``, ``value``, ``center``
         (the value of all rows), ``lower``, ``upper`` (kept within the
         metric's values, as in `control_chart`) and ``signal`` (the value is
         outside the limits). ``frame.attrs`` holds ``center``,
@@ -702,6 +713,7 @@ def funnel_plot(
     lower, upper = _within(estimator, limits["lower"], limits["upper"])
     columns: Columns = {
         "n": np.asarray(stats.n, np.int64),
+        "n_missing": np.asarray(stats.n_missing, np.int64),
         "effective_n": effective,
         "value": value,
         "center": np.full(value.size, center),

@@ -167,6 +167,21 @@ def _items(
     return values, names
 
 
+def _period_starts(func: str, index: pd.Index, maker: str) -> Any:
+    """The start of each period (a PeriodIndex) or the times themselves.
+
+    ``maker`` names the function whose tables are indexed so, for the message.
+    """
+    if isinstance(index, pd.PeriodIndex):
+        return index.to_timestamp(how="start").to_numpy()
+    if isinstance(index, pd.DatetimeIndex):
+        return index.to_numpy()
+    raise InputError(
+        f"{func}: frame must be indexed by period (made by {maker}), "
+        f"got {_type_name(index)}"
+    )
+
+
 def _value_label(frame: pd.DataFrame) -> str:
     return "NPS (points)" if "promoters" in frame.columns else "Value"
 
@@ -682,17 +697,7 @@ def plot_trend(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """
     func = "plot_trend"
     table = _check_frame(func, frame, _INTERVAL_COLUMNS)
-    index = table.index
-    if isinstance(index, pd.PeriodIndex):
-        times = index.to_timestamp(how="start")
-    elif isinstance(index, pd.DatetimeIndex):
-        times = index
-    else:
-        raise InputError(
-            f"{func}: frame must be indexed by period (made by cx.over_time), "
-            f"got {_type_name(index)}"
-        )
-    x = times.to_numpy()
+    x = _period_starts(func, table.index, "cx.over_time")
     values = _floats(table, "value", "plot_trend")
     axes = _axes(func, ax, (8.0, 4.0))
     (line,) = axes.plot(x, values, marker="o", markersize=4, lw=1.6, label="value")
@@ -829,18 +834,6 @@ _CHART_NAMES = {
 }
 
 
-def _period_starts(func: str, index: pd.Index) -> Any:
-    """The start of each period (a PeriodIndex) or the times themselves."""
-    if isinstance(index, pd.PeriodIndex):
-        return index.to_timestamp(how="start").to_numpy()
-    if isinstance(index, pd.DatetimeIndex):
-        return index.to_numpy()
-    raise InputError(
-        f"{func}: frame must be indexed by period (made by cx.control_chart), "
-        f"got {_type_name(index)}"
-    )
-
-
 def _monitored(frame: pd.DataFrame) -> str:
     """The metric's name (``attrs["label"]``), with its unit for a net score."""
     label = str(frame.attrs.get("label", "Value"))
@@ -914,7 +907,7 @@ def plot_control_chart(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """
     func = "plot_control_chart"
     table = _check_frame(func, frame, _LIMIT_COLUMNS)
-    x = _period_starts(func, table.index)
+    x = _period_starts(func, table.index, "cx.control_chart")
     signal = _signals(table)
     chart = str(table.attrs.get("chart", ""))
     if "cusum_upper" in table.columns and "cusum_lower" in table.columns:

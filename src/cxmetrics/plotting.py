@@ -1361,9 +1361,7 @@ def plot_drivers(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         axes.set_xlim(0.0, 1.15 * top)  # room for the share labels
     axes.set_xlabel("Importance (part of R²)")
     r_squared = frame.attrs.get("r_squared")
-    method = {"shapley": "Shapley", "relative_weights": "relative weights"}.get(
-        str(frame.attrs.get("method"))
-    )
+    method = _DRIVER_METHODS.get(str(frame.attrs.get("method")))
     title = "Key drivers" + (f" ({method})" if method else "")
     if isinstance(r_squared, numbers.Real) and math.isfinite(float(r_squared)):
         title += f": R² = {float(r_squared):.3g}"

@@ -186,6 +186,12 @@ def _value_label(frame: pd.DataFrame) -> str:
     return "NPS (points)" if "promoters" in frame.columns else "Value"
 
 
+def _label_rows(axes: Axes, positions: FloatArray, names: Sequence[str]) -> None:
+    """Name the rows of a horizontal chart, the first row at the top."""
+    axes.set_yticks(positions, names)
+    axes.set_ylim(len(names) - 0.5, -0.5)
+
+
 def _ci_text(low: float, high: float) -> str:
     if math.isnan(low) or math.isnan(high):
         return ""
@@ -320,8 +326,7 @@ def plot_nps(
             fontsize=9,
             annotation_clip=False,
         )
-    axes.set_yticks(positions, names)
-    axes.set_ylim(len(names) - 0.5, -0.5)
+    _label_rows(axes, positions, names)
     axes.set_xlim(0.0, 1.0)
     axes.xaxis.set_major_formatter(_percent_formatter())
     axes.set_xlabel("Share of responses")
@@ -645,8 +650,7 @@ def plot_segments(
         axes.axvline(
             line_at, color="#555555", ls="--", lw=1, label=f"overall {line_at:.3g}"
         )
-    axes.set_yticks(positions, names)
-    axes.set_ylim(len(names) - 0.5, -0.5)
+    _label_rows(axes, positions, names)
     axes.set_xlabel(_value_label(table))
     axes.grid(axis="x", alpha=0.3)
     if line_at is not None or "significant" in table.columns:
@@ -1353,8 +1357,7 @@ def plot_drivers(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
                 va="center",
                 fontsize=9,
             )
-    axes.set_yticks(positions, names)
-    axes.set_ylim(len(names) - 0.5, -0.5)
+    _label_rows(axes, positions, names)
     ends = np.concatenate([values, high])
     top = float(np.nanmax(ends)) if np.isfinite(ends).any() else 0.0
     if top > 0:

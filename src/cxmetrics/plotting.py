@@ -192,6 +192,11 @@ def _label_rows(axes: Axes, positions: FloatArray, names: Sequence[str]) -> None
     axes.set_ylim(len(names) - 0.5, -0.5)
 
 
+def _legend_above(axes: Axes, ncols: int, *, y: float = 1.0) -> None:
+    """A frameless legend in a row just above the axes, from the left edge."""
+    axes.legend(loc="lower left", bbox_to_anchor=(0.0, y), ncols=ncols, frameon=False)
+
+
 def _ci_text(low: float, high: float) -> str:
     if math.isnan(low) or math.isnan(high):
         return ""
@@ -330,7 +335,7 @@ def plot_nps(
     axes.set_xlim(0.0, 1.0)
     axes.xaxis.set_major_formatter(_percent_formatter())
     axes.set_xlabel("Share of responses")
-    axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3, frameon=False)
+    _legend_above(axes, ncols=3)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     return axes
@@ -654,7 +659,7 @@ def plot_segments(
     axes.set_xlabel(_value_label(table))
     axes.grid(axis="x", alpha=0.3)
     if line_at is not None or "significant" in table.columns:
-        axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3, frameon=False)
+        _legend_above(axes, ncols=3)
     return axes
 
 
@@ -988,7 +993,7 @@ def plot_control_chart(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     axes.set_title(_CHART_NAMES.get(chart, "Control chart"), pad=30)
     axes.set_xlabel("Period")
     axes.grid(alpha=0.3)
-    axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02), ncols=5, frameon=False)
+    _legend_above(axes, ncols=5, y=1.02)
     _concise_dates(axes)
     return axes
 
@@ -1101,7 +1106,7 @@ def plot_funnel(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     axes.set_xlabel("Size (effective n)")
     axes.set_ylabel(_monitored(table))
     axes.grid(alpha=0.3)
-    axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02), ncols=4, frameon=False)
+    _legend_above(axes, ncols=4, y=1.02)
     return axes
 
 

@@ -127,6 +127,11 @@ def _floats(frame: pd.DataFrame, column: str, func: str) -> FloatArray:
     return numbers.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
+def _flags(frame: pd.DataFrame, column: str) -> npt.NDArray[np.bool_]:
+    """A column of flags as booleans: True where it is True, else False."""
+    return frame[column].eq(True).to_numpy(dtype=bool)
+
+
 def _check_labels(func: str, labels: object, count: int) -> list[str] | None:
     """``labels`` as a list of ``count`` strings (None stays None)."""
     if labels is None:
@@ -633,7 +638,7 @@ def plot_segments(
     color = "#2166ac"
     axes.hlines(positions, low, high, color=color, lw=1.6)
     if "significant" in table.columns:
-        significant = table["significant"].eq(True).to_numpy(dtype=bool)
+        significant = _flags(table, "significant")
         groups: list[tuple[npt.NDArray[np.bool_], str | None, str]] = [
             (significant, "significant", color),
             (~significant, "not significant", "white"),
@@ -860,10 +865,6 @@ def _log_sizes(axes: Axes) -> None:
     axes.tick_params(axis="x", which="minor", labelsize=7)
 
 
-def _signals(frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
-    return frame["signal"].eq(True).to_numpy(dtype=bool)
-
-
 def plot_control_chart(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """A control chart: the values, the center line, the limits and the signals.
 
@@ -917,7 +918,7 @@ def plot_control_chart(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     func = "plot_control_chart"
     table = _check_frame(func, frame, _LIMIT_COLUMNS)
     x = _period_starts(func, table.index, "cx.control_chart")
-    signal = _signals(table)
+    signal = _flags(table, "signal")
     chart = str(table.attrs.get("chart", ""))
     if "cusum_upper" in table.columns and "cusum_lower" in table.columns:
         chart = "cusum"
@@ -1054,7 +1055,7 @@ def plot_funnel(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     low, high = table.attrs.get("bounds", (-math.inf, math.inf))
     sizes = _floats(table, "effective_n", func)
     values = _floats(table, "value", func)
-    signal = _signals(table)
+    signal = _flags(table, "signal")
     shown = sizes > 0
     axes = _axes(func, ax, (8.0, 5.0))
     if shown.any():

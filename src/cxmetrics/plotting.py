@@ -187,8 +187,14 @@ def _period_starts(func: str, index: pd.Index, maker: str) -> Any:
     )
 
 
+def _with_unit(name: str) -> str:
+    """A metric's name for an axis, with the unit of a net score."""
+    return f"{name} (points)" if name == "NPS" else name
+
+
 def _value_label(frame: pd.DataFrame) -> str:
-    return "NPS (points)" if "promoters" in frame.columns else "Value"
+    """The axis label of a table of values: NPS when it counts promoters."""
+    return _with_unit("NPS" if "promoters" in frame.columns else "Value")
 
 
 def _label_rows(axes: Axes, positions: FloatArray, names: Sequence[str]) -> None:
@@ -850,8 +856,7 @@ _CHART_NAMES = {
 
 def _monitored(frame: pd.DataFrame) -> str:
     """The metric's name (``attrs["label"]``), with its unit for a net score."""
-    label = str(frame.attrs.get("label", "Value"))
-    return f"{label} (points)" if label == "NPS" else label
+    return _with_unit(str(frame.attrs.get("label", "Value")))
 
 
 def _log_sizes(axes: Axes) -> None:

@@ -634,10 +634,10 @@ def plot_segments(
     names = _row_labels(table)
     if "n" in table.columns:
         names = [f"{name} (n={n:,})" for name, n in zip(names, table["n"], strict=True)]
-    values = _floats(table, "value", "plot_segments")
+    values = _floats(table, "value", func)
     low, high = (
-        _floats(table, "ci_low", "plot_segments"),
-        _floats(table, "ci_high", "plot_segments"),
+        _floats(table, "ci_low", func),
+        _floats(table, "ci_high", func),
     )
     positions = np.arange(len(names), dtype=np.float64)
     axes = _axes(func, ax, (7.0, 1.2 + 0.45 * len(names)))
@@ -718,13 +718,13 @@ def plot_trend(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     func = "plot_trend"
     table = _check_frame(func, frame, _INTERVAL_COLUMNS)
     x = _period_starts(func, table.index, "cx.over_time")
-    values = _floats(table, "value", "plot_trend")
+    values = _floats(table, "value", func)
     axes = _axes(func, ax, (8.0, 4.0))
     (line,) = axes.plot(x, values, marker="o", markersize=4, lw=1.6, label="value")
     axes.fill_between(
         x,
-        _floats(table, "ci_low", "plot_trend"),
-        _floats(table, "ci_high", "plot_trend"),
+        _floats(table, "ci_low", func),
+        _floats(table, "ci_high", func),
         color=line.get_color(),
         alpha=0.2,
         lw=0,
@@ -1173,14 +1173,14 @@ def plot_holdout(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     axes = _axes(func, ax, (7.0, 4.0))
     axes.plot(
         positions,
-        _floats(frame, "actual", "plot_holdout"),
+        _floats(frame, "actual", func),
         marker="o",
         lw=1.6,
         label="actual",
     )
     axes.plot(
         positions,
-        _floats(frame, "predicted", "plot_holdout"),
+        _floats(frame, "predicted", func),
         marker="s",
         lw=1.6,
         ls="--",

@@ -25,6 +25,7 @@ from cxmetrics.results import CohortTable, NPSResult, ShiftPlan, SurvivalCurve
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.image import AxesImage
 
 __all__ = [
     "plot_cohorts",
@@ -358,6 +359,12 @@ def _percent_formatter() -> Any:
     return PercentFormatter(xmax=1.0, decimals=0)
 
 
+def _percent_colorbar(axes: Axes, image: AxesImage, label: str) -> None:
+    """A colour bar of shares (0 to 1) written as percentages, with its label."""
+    colorbar = axes.figure.colorbar(image, ax=axes, format=_percent_formatter())
+    colorbar.set_label(label)
+
+
 # ---------------------------------------------------------------------------
 # Survival curves
 
@@ -537,8 +544,7 @@ def plot_cohorts(table: CohortTable, *, ax: Axes | None = None) -> Axes:
     axes.set_ylabel("Cohort")
     axes.set_facecolor("white")
     label = "Revenue retained" if table.measure == "revenue" else "Retained"
-    colorbar = axes.figure.colorbar(image, ax=axes, format=_percent_formatter())
-    colorbar.set_label(label)
+    _percent_colorbar(axes, image, label)
     if rows * columns <= _MAX_ANNOTATED_CELLS:
         rgba = np.asarray(image.cmap(image.norm(data.filled(0.0))), dtype=np.float64)
         _annotate_cells(axes, data, rgba)
@@ -1287,8 +1293,7 @@ def plot_p_alive(
     axes.set_xlabel("Recency: time of the last purchase since the first")
     axes.set_ylabel("Frequency: repeat purchases")
     axes.set_title(f"P(alive) at T = {age:g}")
-    colorbar = axes.figure.colorbar(image, ax=axes, format=_percent_formatter())
-    colorbar.set_label("P(alive)")
+    _percent_colorbar(axes, image, "P(alive)")
     return axes
 
 

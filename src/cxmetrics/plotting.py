@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -42,6 +42,7 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
+_Result = TypeVar("_Result")
 
 _INSTALL = 'pip install "cxmetrics[plot]"'
 _NPS_COLUMNS = ("promoters", "passives", "detractors", "value", "ci_low", "ci_high")
@@ -87,6 +88,13 @@ def _axes(func: str, ax: Axes | None, size: tuple[float, float]) -> Axes:
 
 def _type_name(value: object) -> str:
     return type(value).__name__
+
+
+def _check_result(func: str, value: object, kind: type[_Result]) -> _Result:
+    """``value`` itself if it is a ``kind`` of result, else an error naming both."""
+    if not isinstance(value, kind):
+        raise InputError(f"{func}: expected a {kind.__name__}, got {_type_name(value)}")
+    return value
 
 
 def _check_frame(func: str, frame: object, required: Sequence[str]) -> pd.DataFrame:
@@ -528,9 +536,7 @@ def plot_cohorts(table: CohortTable, *, ax: Axes | None = None) -> Axes:
     ((12, 12), 66)
     """
     func = "plot_cohorts"
-    if not isinstance(table, CohortTable):
-        raise InputError(f"{func}: expected a CohortTable, got {_type_name(table)}")
-    rates = table.rates
+    rates = _check_result(func, table, CohortTable).rates
     if rates.size == 0:
         raise InputError(f"{func}: the cohort table is empty")
     data = np.ma.masked_invalid(rates.to_numpy(dtype=np.float64))
@@ -786,8 +792,7 @@ def plot_shift_plan(plan: ShiftPlan, *, ax: Axes | None = None) -> Axes:
     [4.0, 4.0, 4.0, 4.0, 4.0, 4.0, 2.0, 2.0, 2.0, 3.0, 3.0, 3.0, 3.0]
     """
     func = "plot_shift_plan"
-    if not isinstance(plan, ShiftPlan):
-        raise InputError(f"{func}: expected a ShiftPlan, got {_type_name(plan)}")
+    _check_result(func, plan, ShiftPlan)
     required = plan.requirements.reshape(-1).astype(np.float64)
     coverage = plan.coverage.reshape(-1).astype(np.float64)
     periods = np.arange(required.size + 1)

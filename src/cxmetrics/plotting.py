@@ -49,8 +49,15 @@ _NPS_COLUMNS = ("promoters", "passives", "detractors", "value", "ci_low", "ci_hi
 _INTERVAL_COLUMNS = ("value", "ci_low", "ci_high")
 _DRIVER_COLUMNS = ("driver", "importance", "share", "ci_low", "ci_high")
 _DRIVER_METHODS = {"shapley": "Shapley", "relative_weights": "relative weights"}
-# Detractors, passives, promoters: red, grey, blue (readable without red-green).
-_NPS_COLORS = ("#d6604d", "#bababa", "#4393c3")
+# The palette, readable without red-green: red marks what falls short or
+# signals, blues draw values, dark grey draws reference lines.
+_RED = "#d6604d"
+_LIGHT_GREY = "#bababa"
+_BLUE = "#4393c3"
+_DARK_BLUE = "#2166ac"
+_REFERENCE_GREY = "#555555"
+# Detractors, passives, promoters.
+_NPS_COLORS = (_RED, _LIGHT_GREY, _BLUE)
 _MAX_ANNOTATED_CELLS = 400
 
 
@@ -653,7 +660,7 @@ def plot_segments(
     )
     positions = np.arange(len(names), dtype=np.float64)
     axes = _axes(func, ax, (7.0, 1.2 + 0.45 * len(names)))
-    color = "#2166ac"
+    color = _DARK_BLUE
     axes.hlines(positions, low, high, color=color, lw=1.6)
     if "significant" in table.columns:
         significant = _flags(table, "significant")
@@ -676,7 +683,11 @@ def plot_segments(
         )
     if line_at is not None:
         axes.axvline(
-            line_at, color="#555555", ls="--", lw=1, label=f"overall {line_at:.3g}"
+            line_at,
+            color=_REFERENCE_GREY,
+            ls="--",
+            lw=1,
+            label=f"overall {line_at:.3g}",
         )
     _label_rows(axes, positions, names)
     axes.set_xlabel(_value_label(table))
@@ -810,13 +821,13 @@ def plot_shift_plan(plan: ShiftPlan, *, ax: Axes | None = None) -> Axes:
         periods,
         np.append(coverage, coverage[-1]),
         drawstyle="steps-post",
-        color="#4393c3",
+        color=_BLUE,
         lw=1.6,
         label="on duty",
     )
     for gap, color, label in (
-        (coverage < required, "#d6604d", "short"),
-        (coverage > required, "#bababa", "to spare"),
+        (coverage < required, _RED, "short"),
+        (coverage > required, _LIGHT_GREY, "to spare"),
     ):
         axes.fill_between(
             periods[:-1],
@@ -855,8 +866,6 @@ def _concise_dates(axes: Axes) -> None:
 
 
 _LIMIT_COLUMNS = ("value", "center", "lower", "upper", "signal")
-_SIGNAL_COLOR = "#d6604d"
-_LINE_COLOR = "#2166ac"
 _CHART_NAMES = {
     "shewhart": "Shewhart chart",
     "laney": "Laney p′ chart",
@@ -951,7 +960,7 @@ def plot_control_chart(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
             marker="o",
             markersize=3,
             lw=1.4,
-            color=_LINE_COLOR,
+            color=_DARK_BLUE,
             label="upper sum",
         )
         axes.plot(
@@ -960,12 +969,12 @@ def plot_control_chart(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
             marker="o",
             markersize=3,
             lw=1.4,
-            color="#4393c3",
+            color=_BLUE,
             label="lower sum (negated)",
         )
-        axes.axhline(0.0, color="#555555", lw=1)
+        axes.axhline(0.0, color=_REFERENCE_GREY, lw=1)
         for level in (h, -h):
-            axes.axhline(level, color="#555555", ls="--", lw=1)
+            axes.axhline(level, color=_REFERENCE_GREY, ls="--", lw=1)
         marked = np.where(upper > h, upper, lower)
         axes.set_ylabel("CUSUM (standard errors)")
     else:
@@ -981,16 +990,20 @@ def plot_control_chart(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
                 label="value",
             )
         axes.plot(
-            x, line, marker="o", markersize=3, lw=1.4, color=_LINE_COLOR, label=shown
+            x, line, marker="o", markersize=3, lw=1.4, color=_DARK_BLUE, label=shown
         )
         axes.plot(
-            x, _floats(table, "center", func), color="#555555", lw=1, label="center"
+            x,
+            _floats(table, "center", func),
+            color=_REFERENCE_GREY,
+            lw=1,
+            label="center",
         )
         for name in ("lower", "upper"):
             axes.plot(
                 x,
                 _floats(table, name, func),
-                color="#555555",
+                color=_REFERENCE_GREY,
                 ls="--",
                 lw=1,
                 drawstyle="steps-mid",
@@ -1004,7 +1017,7 @@ def plot_control_chart(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         linestyle="none",
         marker="o",
         markersize=7,
-        color=_SIGNAL_COLOR,
+        color=_RED,
         label="signal",
     )
     axes.set_title(_CHART_NAMES.get(chart, "Control chart"), pad=30)
@@ -1081,20 +1094,20 @@ def plot_funnel(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
             axes.plot(
                 grid,
                 np.clip(center + sign * half, low, high),
-                color="#555555",
+                color=_REFERENCE_GREY,
                 ls="--",
                 lw=1,
                 label=f"{float(table.attrs['sigma']):g} sigma limits"
                 if sign > 0
                 else None,
             )
-    axes.axhline(center, color="#555555", lw=1, label=f"overall {center:.3g}")
+    axes.axhline(center, color=_REFERENCE_GREY, lw=1, label=f"overall {center:.3g}")
     axes.plot(
         sizes[~signal],
         values[~signal],
         linestyle="none",
         marker="o",
-        color=_LINE_COLOR,
+        color=_DARK_BLUE,
         alpha=0.8,
         label="within",
     )
@@ -1103,7 +1116,7 @@ def plot_funnel(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         values[signal],
         linestyle="none",
         marker="o",
-        color=_SIGNAL_COLOR,
+        color=_RED,
         label="outside",
     )
     for name, size, value in zip(
@@ -1364,7 +1377,7 @@ def plot_drivers(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     axes = _axes(func, ax, (7.0, 1.2 + 0.45 * len(names)))
     errors = np.vstack([np.maximum(values - low, 0.0), np.maximum(high - values, 0.0)])
     errors = np.where(np.isfinite(errors), errors, 0.0)
-    axes.barh(positions, values, color="#4393c3", xerr=errors, capsize=3)
+    axes.barh(positions, values, color=_BLUE, xerr=errors, capsize=3)
     for position, value, upper, part in zip(
         positions, values, high, share, strict=True
     ):

@@ -79,6 +79,16 @@ def _save(ax: Any, tmp_path: Path, name: str) -> Path:
     return path
 
 
+def _draws_on_the_given_axes(draw: Any) -> Any:
+    """Call ``draw(ax)`` with the right axes of a new pair; it draws there alone."""
+    figure, (left, right) = plt.subplots(1, 2)
+    assert draw(right) is right
+    assert right.has_data()
+    assert not left.has_data()
+    assert plt.get_fignums() == [figure.number]
+    return right
+
+
 def _bars_by_category(ax: Any) -> dict[str, Any]:
     return {c.get_label(): c for c in ax.containers}
 
@@ -373,12 +383,7 @@ def test_every_plot_draws_on_the_given_axes(
         lambda ax: plotting.plot_trend(monthly, ax=ax),
     ]
     for call in calls:
-        figure, (left, right) = plt.subplots(1, 2)
-        assert call(right) is right
-        assert right.has_data()
-        assert not left.has_data()
-        assert plt.get_fignums() == [figure.number]
-        plt.close(figure)
+        plt.close(_draws_on_the_given_axes(call).figure)
 
 
 def test_missing_matplotlib_says_how_to_install(
@@ -563,10 +568,7 @@ def test_shift_plan_draws_requirement_coverage_and_the_gaps(tmp_path: Path) -> N
 
 def test_shift_plan_on_given_axes_and_bad_input() -> None:
     plan = cx.schedule_shifts([1, 2, 1], {"s": [1, 1, 1]})
-    _, (left, right) = plt.subplots(1, 2)
-    assert plotting.plot_shift_plan(plan, ax=right) is right
-    assert right.has_data()
-    assert not left.has_data()
+    _draws_on_the_given_axes(lambda ax: plotting.plot_shift_plan(plan, ax=ax))
     with pytest.raises(cx.InputError, match=r"^plot_shift_plan: expected a ShiftPlan"):
         plotting.plot_shift_plan(plan.to_frame())
 
@@ -654,18 +656,14 @@ def test_funnel_draws_the_funnel_and_names_the_outliers(weekly: pd.DataFrame) ->
 
 
 def test_monitoring_plots_draw_on_the_given_axes(weekly: pd.DataFrame) -> None:
-    tables = [
-        chart(weekly, "laney"),
-        cx.funnel_plot(weekly, cx.nps, column="nps", by="agent"),
+    laney = chart(weekly, "laney")
+    funnel = cx.funnel_plot(weekly, cx.nps, column="nps", by="agent")
+    calls = [
+        lambda ax: plotting.plot_control_chart(laney, ax=ax),
+        lambda ax: plotting.plot_funnel(funnel, ax=ax),
     ]
-    for table, draw in zip(
-        tables, (plotting.plot_control_chart, plotting.plot_funnel), strict=True
-    ):
-        figure, (left, right) = plt.subplots(1, 2)
-        assert draw(table, ax=right) is right
-        assert right.has_data()
-        assert not left.has_data()
-        plt.close(figure)
+    for call in calls:
+        plt.close(_draws_on_the_given_axes(call).figure)
 
 
 def test_monitoring_plots_bad_input(weekly: pd.DataFrame) -> None:
@@ -739,9 +737,7 @@ def test_driver_chart_without_attrs_on_given_axes_and_bad_input(
 ) -> None:
     bare = pd.DataFrame(drivers)  # same columns
     bare.attrs = {}
-    _figure, (left, right) = plt.subplots(1, 2)
-    assert plotting.plot_drivers(bare, ax=right) is right
-    assert not left.has_data()
+    right = _draws_on_the_given_axes(lambda ax: plotting.plot_drivers(bare, ax=ax))
     assert right.get_title(loc="left") == "Key drivers"
     with pytest.raises(cx.InputError, match="plot_drivers: frame lacks the column"):
         plotting.plot_drivers(drivers.drop(columns=["share"]))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +25,7 @@ from cxmetrics.results import CohortTable, NPSResult, ShiftPlan, SurvivalCurve
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.image import AxesImage
 
 __all__ = [
     "plot_cohorts",
@@ -41,14 +42,22 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
+_Result = TypeVar("_Result")
 
 _INSTALL = 'pip install "cxmetrics[plot]"'
 _NPS_COLUMNS = ("promoters", "passives", "detractors", "value", "ci_low", "ci_high")
 _INTERVAL_COLUMNS = ("value", "ci_low", "ci_high")
 _DRIVER_COLUMNS = ("driver", "importance", "share", "ci_low", "ci_high")
 _DRIVER_METHODS = {"shapley": "Shapley", "relative_weights": "relative weights"}
-# Detractors, passives, promoters: red, grey, blue (readable without red-green).
-_NPS_COLORS = ("#d6604d", "#bababa", "#4393c3")
+# The palette, readable without red-green: red marks what falls short or
+# signals, blues draw values, dark grey draws reference lines.
+_RED = "#d6604d"
+_LIGHT_GREY = "#bababa"
+_BLUE = "#4393c3"
+_DARK_BLUE = "#2166ac"
+_REFERENCE_GREY = "#555555"
+# Detractors, passives, promoters.
+_NPS_COLORS = (_RED, _LIGHT_GREY, _BLUE)
 _MAX_ANNOTATED_CELLS = 400
 
 
@@ -88,6 +97,13 @@ def _type_name(value: object) -> str:
     return type(value).__name__
 
 
+def _check_result(func: str, value: object, kind: type[_Result]) -> _Result:
+    """``value`` itself if it is a ``kind`` of result, else an error naming both."""
+    if not isinstance(value, kind):
+        raise InputError(f"{func}: expected a {kind.__name__}, got {_type_name(value)}")
+    return value
+
+
 def _check_frame(func: str, frame: object, required: Sequence[str]) -> pd.DataFrame:
     """A non-empty DataFrame holding every ``required`` column."""
     if not isinstance(frame, pd.DataFrame):
@@ -125,6 +141,11 @@ def _floats(frame: pd.DataFrame, column: str, func: str) -> FloatArray:
             f"{format_examples(bad.tolist())}"
         ) from None
     return numbers.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _flags(frame: pd.DataFrame, column: str) -> npt.NDArray[np.bool_]:
+    """A column of flags as booleans: True where it is True, else False."""
+    return frame[column].eq(True).to_numpy(dtype=bool)
 
 
 def _check_labels(func: str, labels: object, count: int) -> list[str] | None:
@@ -167,8 +188,40 @@ def _items(
     return values, names
 
 
+def _period_starts(func: str, index: pd.Index, maker: str) -> Any:
+    """The start of each period (a PeriodIndex) or the times themselves.
+
+    ``maker`` names the function whose tables are indexed so, for the message.
+    """
+    if isinstance(index, pd.PeriodIndex):
+        return index.to_timestamp(how="start").to_numpy()
+    if isinstance(index, pd.DatetimeIndex):
+        return index.to_numpy()
+    raise InputError(
+        f"{func}: frame must be indexed by period (made by {maker}), "
+        f"got {_type_name(index)}"
+    )
+
+
+def _with_unit(name: str) -> str:
+    """A metric's name for an axis, with the unit of a net score."""
+    return f"{name} (points)" if name == "NPS" else name
+
+
 def _value_label(frame: pd.DataFrame) -> str:
-    return "NPS (points)" if "promoters" in frame.columns else "Value"
+    """The axis label of a table of values: NPS when it counts promoters."""
+    return _with_unit("NPS" if "promoters" in frame.columns else "Value")
+
+
+def _label_rows(axes: Axes, positions: FloatArray, names: Sequence[str]) -> None:
+    """Name the rows of a horizontal chart, the first row at the top."""
+    axes.set_yticks(positions, names)
+    axes.set_ylim(len(names) - 0.5, -0.5)
+
+
+def _legend_above(axes: Axes, ncols: int, *, y: float = 1.0) -> None:
+    """A frameless legend in a row just above the axes, from the left edge."""
+    axes.legend(loc="lower left", bbox_to_anchor=(0.0, y), ncols=ncols, frameon=False)
 
 
 def _ci_text(low: float, high: float) -> str:
@@ -305,12 +358,11 @@ def plot_nps(
             fontsize=9,
             annotation_clip=False,
         )
-    axes.set_yticks(positions, names)
-    axes.set_ylim(len(names) - 0.5, -0.5)
+    _label_rows(axes, positions, names)
     axes.set_xlim(0.0, 1.0)
     axes.xaxis.set_major_formatter(_percent_formatter())
     axes.set_xlabel("Share of responses")
-    axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3, frameon=False)
+    _legend_above(axes, ncols=3)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     return axes
@@ -320,6 +372,12 @@ def _percent_formatter() -> Any:
     from matplotlib.ticker import PercentFormatter
 
     return PercentFormatter(xmax=1.0, decimals=0)
+
+
+def _percent_colorbar(axes: Axes, image: AxesImage, label: str) -> None:
+    """A colour bar of shares (0 to 1) written as percentages, with its label."""
+    colorbar = axes.figure.colorbar(image, ax=axes, format=_percent_formatter())
+    colorbar.set_label(label)
 
 
 # ---------------------------------------------------------------------------
@@ -485,9 +543,7 @@ def plot_cohorts(table: CohortTable, *, ax: Axes | None = None) -> Axes:
     ((12, 12), 66)
     """
     func = "plot_cohorts"
-    if not isinstance(table, CohortTable):
-        raise InputError(f"{func}: expected a CohortTable, got {_type_name(table)}")
-    rates = table.rates
+    rates = _check_result(func, table, CohortTable).rates
     if rates.size == 0:
         raise InputError(f"{func}: the cohort table is empty")
     data = np.ma.masked_invalid(rates.to_numpy(dtype=np.float64))
@@ -501,8 +557,7 @@ def plot_cohorts(table: CohortTable, *, ax: Axes | None = None) -> Axes:
     axes.set_ylabel("Cohort")
     axes.set_facecolor("white")
     label = "Revenue retained" if table.measure == "revenue" else "Retained"
-    colorbar = axes.figure.colorbar(image, ax=axes, format=_percent_formatter())
-    colorbar.set_label(label)
+    _percent_colorbar(axes, image, label)
     if rows * columns <= _MAX_ANNOTATED_CELLS:
         rgba = np.asarray(image.cmap(image.norm(data.filled(0.0))), dtype=np.float64)
         _annotate_cells(axes, data, rgba)
@@ -598,17 +653,17 @@ def plot_segments(
     names = _row_labels(table)
     if "n" in table.columns:
         names = [f"{name} (n={n:,})" for name, n in zip(names, table["n"], strict=True)]
-    values = _floats(table, "value", "plot_segments")
+    values = _floats(table, "value", func)
     low, high = (
-        _floats(table, "ci_low", "plot_segments"),
-        _floats(table, "ci_high", "plot_segments"),
+        _floats(table, "ci_low", func),
+        _floats(table, "ci_high", func),
     )
     positions = np.arange(len(names), dtype=np.float64)
     axes = _axes(func, ax, (7.0, 1.2 + 0.45 * len(names)))
-    color = "#2166ac"
+    color = _DARK_BLUE
     axes.hlines(positions, low, high, color=color, lw=1.6)
     if "significant" in table.columns:
-        significant = table["significant"].eq(True).to_numpy(dtype=bool)
+        significant = _flags(table, "significant")
         groups: list[tuple[npt.NDArray[np.bool_], str | None, str]] = [
             (significant, "significant", color),
             (~significant, "not significant", "white"),
@@ -628,14 +683,17 @@ def plot_segments(
         )
     if line_at is not None:
         axes.axvline(
-            line_at, color="#555555", ls="--", lw=1, label=f"overall {line_at:.3g}"
+            line_at,
+            color=_REFERENCE_GREY,
+            ls="--",
+            lw=1,
+            label=f"overall {line_at:.3g}",
         )
-    axes.set_yticks(positions, names)
-    axes.set_ylim(len(names) - 0.5, -0.5)
+    _label_rows(axes, positions, names)
     axes.set_xlabel(_value_label(table))
     axes.grid(axis="x", alpha=0.3)
     if line_at is not None or "significant" in table.columns:
-        axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3, frameon=False)
+        _legend_above(axes, ncols=3)
     return axes
 
 
@@ -682,24 +740,14 @@ def plot_trend(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """
     func = "plot_trend"
     table = _check_frame(func, frame, _INTERVAL_COLUMNS)
-    index = table.index
-    if isinstance(index, pd.PeriodIndex):
-        times = index.to_timestamp(how="start")
-    elif isinstance(index, pd.DatetimeIndex):
-        times = index
-    else:
-        raise InputError(
-            f"{func}: frame must be indexed by period (made by cx.over_time), "
-            f"got {_type_name(index)}"
-        )
-    x = times.to_numpy()
-    values = _floats(table, "value", "plot_trend")
+    x = _period_starts(func, table.index, "cx.over_time")
+    values = _floats(table, "value", func)
     axes = _axes(func, ax, (8.0, 4.0))
     (line,) = axes.plot(x, values, marker="o", markersize=4, lw=1.6, label="value")
     axes.fill_between(
         x,
-        _floats(table, "ci_low", "plot_trend"),
-        _floats(table, "ci_high", "plot_trend"),
+        _floats(table, "ci_low", func),
+        _floats(table, "ci_high", func),
         color=line.get_color(),
         alpha=0.2,
         lw=0,
@@ -755,8 +803,7 @@ def plot_shift_plan(plan: ShiftPlan, *, ax: Axes | None = None) -> Axes:
     [4.0, 4.0, 4.0, 4.0, 4.0, 4.0, 2.0, 2.0, 2.0, 3.0, 3.0, 3.0, 3.0]
     """
     func = "plot_shift_plan"
-    if not isinstance(plan, ShiftPlan):
-        raise InputError(f"{func}: expected a ShiftPlan, got {_type_name(plan)}")
+    _check_result(func, plan, ShiftPlan)
     required = plan.requirements.reshape(-1).astype(np.float64)
     coverage = plan.coverage.reshape(-1).astype(np.float64)
     periods = np.arange(required.size + 1)
@@ -774,13 +821,13 @@ def plot_shift_plan(plan: ShiftPlan, *, ax: Axes | None = None) -> Axes:
         periods,
         np.append(coverage, coverage[-1]),
         drawstyle="steps-post",
-        color="#4393c3",
+        color=_BLUE,
         lw=1.6,
         label="on duty",
     )
     for gap, color, label in (
-        (coverage < required, "#d6604d", "short"),
-        (coverage > required, "#bababa", "to spare"),
+        (coverage < required, _RED, "short"),
+        (coverage > required, _LIGHT_GREY, "to spare"),
     ):
         axes.fill_between(
             periods[:-1],
@@ -819,8 +866,6 @@ def _concise_dates(axes: Axes) -> None:
 
 
 _LIMIT_COLUMNS = ("value", "center", "lower", "upper", "signal")
-_SIGNAL_COLOR = "#d6604d"
-_LINE_COLOR = "#2166ac"
 _CHART_NAMES = {
     "shewhart": "Shewhart chart",
     "laney": "Laney p′ chart",
@@ -829,22 +874,9 @@ _CHART_NAMES = {
 }
 
 
-def _period_starts(func: str, index: pd.Index) -> Any:
-    """The start of each period (a PeriodIndex) or the times themselves."""
-    if isinstance(index, pd.PeriodIndex):
-        return index.to_timestamp(how="start").to_numpy()
-    if isinstance(index, pd.DatetimeIndex):
-        return index.to_numpy()
-    raise InputError(
-        f"{func}: frame must be indexed by period (made by cx.control_chart), "
-        f"got {_type_name(index)}"
-    )
-
-
 def _monitored(frame: pd.DataFrame) -> str:
     """The metric's name (``attrs["label"]``), with its unit for a net score."""
-    label = str(frame.attrs.get("label", "Value"))
-    return f"{label} (points)" if label == "NPS" else label
+    return _with_unit(str(frame.attrs.get("label", "Value")))
 
 
 def _log_sizes(axes: Axes) -> None:
@@ -856,10 +888,6 @@ def _log_sizes(axes: Axes) -> None:
     axes.xaxis.set_major_formatter(plain)
     axes.xaxis.set_minor_formatter(plain)
     axes.tick_params(axis="x", which="minor", labelsize=7)
-
-
-def _signals(frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
-    return frame["signal"].eq(True).to_numpy(dtype=bool)
 
 
 def plot_control_chart(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
@@ -914,8 +942,8 @@ def plot_control_chart(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """
     func = "plot_control_chart"
     table = _check_frame(func, frame, _LIMIT_COLUMNS)
-    x = _period_starts(func, table.index)
-    signal = _signals(table)
+    x = _period_starts(func, table.index, "cx.control_chart")
+    signal = _flags(table, "signal")
     chart = str(table.attrs.get("chart", ""))
     if "cusum_upper" in table.columns and "cusum_lower" in table.columns:
         chart = "cusum"
@@ -932,7 +960,7 @@ def plot_control_chart(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
             marker="o",
             markersize=3,
             lw=1.4,
-            color=_LINE_COLOR,
+            color=_DARK_BLUE,
             label="upper sum",
         )
         axes.plot(
@@ -941,12 +969,12 @@ def plot_control_chart(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
             marker="o",
             markersize=3,
             lw=1.4,
-            color="#4393c3",
+            color=_BLUE,
             label="lower sum (negated)",
         )
-        axes.axhline(0.0, color="#555555", lw=1)
+        axes.axhline(0.0, color=_REFERENCE_GREY, lw=1)
         for level in (h, -h):
-            axes.axhline(level, color="#555555", ls="--", lw=1)
+            axes.axhline(level, color=_REFERENCE_GREY, ls="--", lw=1)
         marked = np.where(upper > h, upper, lower)
         axes.set_ylabel("CUSUM (standard errors)")
     else:
@@ -962,16 +990,20 @@ def plot_control_chart(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
                 label="value",
             )
         axes.plot(
-            x, line, marker="o", markersize=3, lw=1.4, color=_LINE_COLOR, label=shown
+            x, line, marker="o", markersize=3, lw=1.4, color=_DARK_BLUE, label=shown
         )
         axes.plot(
-            x, _floats(table, "center", func), color="#555555", lw=1, label="center"
+            x,
+            _floats(table, "center", func),
+            color=_REFERENCE_GREY,
+            lw=1,
+            label="center",
         )
         for name in ("lower", "upper"):
             axes.plot(
                 x,
                 _floats(table, name, func),
-                color="#555555",
+                color=_REFERENCE_GREY,
                 ls="--",
                 lw=1,
                 drawstyle="steps-mid",
@@ -985,13 +1017,13 @@ def plot_control_chart(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         linestyle="none",
         marker="o",
         markersize=7,
-        color=_SIGNAL_COLOR,
+        color=_RED,
         label="signal",
     )
     axes.set_title(_CHART_NAMES.get(chart, "Control chart"), pad=30)
     axes.set_xlabel("Period")
     axes.grid(alpha=0.3)
-    axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02), ncols=5, frameon=False)
+    _legend_above(axes, ncols=5, y=1.02)
     _concise_dates(axes)
     return axes
 
@@ -1052,7 +1084,7 @@ def plot_funnel(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     low, high = table.attrs.get("bounds", (-math.inf, math.inf))
     sizes = _floats(table, "effective_n", func)
     values = _floats(table, "value", func)
-    signal = _signals(table)
+    signal = _flags(table, "signal")
     shown = sizes > 0
     axes = _axes(func, ax, (8.0, 5.0))
     if shown.any():
@@ -1062,20 +1094,20 @@ def plot_funnel(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
             axes.plot(
                 grid,
                 np.clip(center + sign * half, low, high),
-                color="#555555",
+                color=_REFERENCE_GREY,
                 ls="--",
                 lw=1,
                 label=f"{float(table.attrs['sigma']):g} sigma limits"
                 if sign > 0
                 else None,
             )
-    axes.axhline(center, color="#555555", lw=1, label=f"overall {center:.3g}")
+    axes.axhline(center, color=_REFERENCE_GREY, lw=1, label=f"overall {center:.3g}")
     axes.plot(
         sizes[~signal],
         values[~signal],
         linestyle="none",
         marker="o",
-        color=_LINE_COLOR,
+        color=_DARK_BLUE,
         alpha=0.8,
         label="within",
     )
@@ -1084,7 +1116,7 @@ def plot_funnel(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         values[signal],
         linestyle="none",
         marker="o",
-        color=_SIGNAL_COLOR,
+        color=_RED,
         label="outside",
     )
     for name, size, value in zip(
@@ -1104,7 +1136,7 @@ def plot_funnel(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     axes.set_xlabel("Size (effective n)")
     axes.set_ylabel(_monitored(table))
     axes.grid(alpha=0.3)
-    axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02), ncols=4, frameon=False)
+    _legend_above(axes, ncols=4, y=1.02)
     return axes
 
 
@@ -1165,14 +1197,14 @@ def plot_holdout(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     axes = _axes(func, ax, (7.0, 4.0))
     axes.plot(
         positions,
-        _floats(frame, "actual", "plot_holdout"),
+        _floats(frame, "actual", func),
         marker="o",
         lw=1.6,
         label="actual",
     )
     axes.plot(
         positions,
-        _floats(frame, "predicted", "plot_holdout"),
+        _floats(frame, "predicted", func),
         marker="s",
         lw=1.6,
         ls="--",
@@ -1279,8 +1311,7 @@ def plot_p_alive(
     axes.set_xlabel("Recency: time of the last purchase since the first")
     axes.set_ylabel("Frequency: repeat purchases")
     axes.set_title(f"P(alive) at T = {age:g}")
-    colorbar = axes.figure.colorbar(image, ax=axes, format=_percent_formatter())
-    colorbar.set_label("P(alive)")
+    _percent_colorbar(axes, image, "P(alive)")
     return axes
 
 
@@ -1346,7 +1377,7 @@ def plot_drivers(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     axes = _axes(func, ax, (7.0, 1.2 + 0.45 * len(names)))
     errors = np.vstack([np.maximum(values - low, 0.0), np.maximum(high - values, 0.0)])
     errors = np.where(np.isfinite(errors), errors, 0.0)
-    axes.barh(positions, values, color="#4393c3", xerr=errors, capsize=3)
+    axes.barh(positions, values, color=_BLUE, xerr=errors, capsize=3)
     for position, value, upper, part in zip(
         positions, values, high, share, strict=True
     ):
@@ -1360,17 +1391,14 @@ def plot_drivers(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
                 va="center",
                 fontsize=9,
             )
-    axes.set_yticks(positions, names)
-    axes.set_ylim(len(names) - 0.5, -0.5)
+    _label_rows(axes, positions, names)
     ends = np.concatenate([values, high])
     top = float(np.nanmax(ends)) if np.isfinite(ends).any() else 0.0
     if top > 0:
         axes.set_xlim(0.0, 1.15 * top)  # room for the share labels
     axes.set_xlabel("Importance (part of R²)")
     r_squared = frame.attrs.get("r_squared")
-    method = {"shapley": "Shapley", "relative_weights": "relative weights"}.get(
-        str(frame.attrs.get("method"))
-    )
+    method = _DRIVER_METHODS.get(str(frame.attrs.get("method")))
     title = "Key drivers" + (f" ({method})" if method else "")
     if isinstance(r_squared, numbers.Real) and math.isfinite(float(r_squared)):
         title += f": R² = {float(r_squared):.3g}"

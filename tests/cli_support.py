@@ -1,7 +1,7 @@
 """Helpers of the command-line tests: run `cxmetrics.cli.main` and read its output.
 
-The tests of ``tests/test_cli*.py`` import these; their ``sample_dir``
-fixtures call `write_sample`.
+The tests of ``tests/test_cli*.py`` import these; the ``sample_dir``
+fixture of ``tests/conftest.py`` calls `write_sample`.
 """
 
 from __future__ import annotations

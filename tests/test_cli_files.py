@@ -33,7 +33,6 @@ from cli_support import (
     run,
     run_json,
     wilson,
-    write_sample,
 )
 from scipy import stats
 
@@ -51,12 +50,6 @@ def t_interval(values: pd.Series, confidence: float = 0.95) -> tuple[float, floa
         / math.sqrt(len(values))
     )
     return values.mean() - half, values.mean() + half
-
-
-@pytest.fixture(scope="module")
-def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled sample data written out as CSV files."""
-    return write_sample(tmp_path_factory.mktemp("sample"))
 
 
 @pytest.fixture(scope="module")

@@ -26,18 +26,12 @@ from cli_support import (
     run,
     run_csv,
     run_json,
-    write_sample,
     write_schedule,
 )
 from test_erlang_a import chain
 
 from cxmetrics import datasets
 from cxmetrics.cli import DemoOptions, build_demo_report, render_json
-
-
-@pytest.fixture(scope="module")
-def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_sample(tmp_path_factory.mktemp("sample"))
 
 
 def sample_calls(sample_dir: Path) -> pd.DataFrame:

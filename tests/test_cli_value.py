@@ -28,7 +28,6 @@ from cli_support import (
     run,
     run_csv,
     run_json,
-    write_sample,
 )
 
 import cxmetrics as cx
@@ -37,12 +36,6 @@ from cxmetrics.cli import demo
 
 #: A twelfth of a year of 365.25 days, in weeks: the default period.
 MONTH_IN_WEEKS = 365.25 / 12 / 7
-
-
-@pytest.fixture(scope="module")
-def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled sample data written out as CSV files."""
-    return write_sample(tmp_path_factory.mktemp("sample"))
 
 
 @pytest.fixture(scope="module")

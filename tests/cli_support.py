@@ -121,6 +121,17 @@ def one_line_error(status: int, out: str, err: str) -> str:
     return err
 
 
+#: The first bytes of every PNG file.
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def check_png(path: Path) -> None:
+    """A PNG file with a drawn chart in it, not an empty canvas."""
+    data = path.read_bytes()
+    assert data[:8] == PNG
+    assert len(data) > 5_000
+
+
 def wilson(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """statsmodels' Wilson interval."""
     low, high = proportion_confint(successes, n, alpha=1 - confidence, method="wilson")

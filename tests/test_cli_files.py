@@ -30,6 +30,7 @@ from cli_support import (
     SUBSCRIPTION_COLUMNS,
     TICKET_COLUMNS,
     block,
+    check_png,
     run,
     run_json,
     wilson,
@@ -906,14 +907,6 @@ def test_error_in_subprocess_has_no_traceback(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------------------
 # --plots
-
-PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def check_png(path: Path) -> None:
-    data = path.read_bytes()
-    assert data[:8] == PNG
-    assert len(data) > 5_000  # a drawn chart, not an empty canvas
 
 
 def test_survey_plots_write_one_chart_per_block(

@@ -22,6 +22,7 @@ from cli_support import (
     HOURS,
     REQUIRED,
     block,
+    check_png,
     one_line_error,
     run,
     run_csv,
@@ -299,9 +300,7 @@ def test_schedule_plots(
     status_plots, with_plots, err = run(capsys, *args, "--plots", tmp_path / "c")
     assert (status, status_plots, err) == (0, 0, "")
     assert with_plots == plain
-    data = (tmp_path / "c" / "shifts.png").read_bytes()
-    assert data.startswith(b"\x89PNG")
-    assert len(data) > 5_000
+    check_png(tmp_path / "c" / "shifts.png")
 
 
 def schedule_errors(folder: Path) -> list[tuple[list[str | Path], str]]:

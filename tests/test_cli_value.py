@@ -24,6 +24,7 @@ from cli_support import (
     TRANSACTION_COLUMNS,
     VALUED_TRANSACTIONS,
     block,
+    check_png,
     one_line_error,
     run,
     run_csv,
@@ -588,9 +589,7 @@ def test_plots_write_the_heat_map_and_the_holdout_chart(
     charts = sorted((tmp_path / "charts").iterdir())
     assert [p.name for p in charts] == ["holdout.png", "p_alive.png"]
     for path in charts:
-        data = path.read_bytes()
-        assert data[:8] == b"\x89PNG\r\n\x1a\n"
-        assert len(data) > 5_000
+        check_png(path)
 
 
 # ---------------------------------------------------------------------------

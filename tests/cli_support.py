@@ -132,6 +132,24 @@ def check_png(path: Path) -> None:
     assert len(data) > 5_000
 
 
+def plot_files(
+    capsys: pytest.CaptureFixture[str], charts: Path, *argv: str | Path
+) -> list[str]:
+    """Run the command without and with ``--plots charts``; the charts' names.
+
+    Both runs succeed silently with the same report, and every chart is a
+    drawn PNG.
+    """
+    status, plain, _ = run(capsys, *argv)
+    status_plots, with_plots, err = run(capsys, *argv, "--plots", charts)
+    assert (status, status_plots, err) == (0, 0, "")
+    assert with_plots == plain  # the report does not change
+    paths = sorted(charts.iterdir())
+    for path in paths:
+        check_png(path)
+    return [path.name for path in paths]
+
+
 def wilson(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """statsmodels' Wilson interval."""
     low, high = proportion_confint(successes, n, alpha=1 - confidence, method="wilson")

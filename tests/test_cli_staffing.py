@@ -22,8 +22,8 @@ from cli_support import (
     HOURS,
     REQUIRED,
     block,
-    check_png,
     one_line_error,
+    plot_files,
     run,
     run_csv,
     run_json,
@@ -296,11 +296,7 @@ def test_schedule_plots(
     pytest.importorskip("matplotlib")
     args = ["schedule", sample_dir / "needs.csv", "--required", "agents"]
     args += ["--day", "day", "--shifts", sample_dir / "shifts.csv"]
-    status, plain, _ = run(capsys, *args)
-    status_plots, with_plots, err = run(capsys, *args, "--plots", tmp_path / "c")
-    assert (status, status_plots, err) == (0, 0, "")
-    assert with_plots == plain
-    check_png(tmp_path / "c" / "shifts.png")
+    assert plot_files(capsys, tmp_path / "c", *args) == ["shifts.png"]
 
 
 def schedule_errors(folder: Path) -> list[tuple[list[str | Path], str]]:

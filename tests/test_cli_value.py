@@ -24,8 +24,8 @@ from cli_support import (
     TRANSACTION_COLUMNS,
     VALUED_TRANSACTIONS,
     block,
-    check_png,
     one_line_error,
+    plot_files,
     run,
     run_csv,
     run_json,
@@ -582,14 +582,8 @@ def test_plots_write_the_heat_map_and_the_holdout_chart(
     pytest.importorskip("matplotlib")
     args = ["value", sample_dir / "transactions.csv", *TRANSACTION_COLUMNS]
     args += ["--calibration-end", "2025-09-30", "--format", "json"]
-    status, plain, _ = run(capsys, *args)
-    status_plots, with_plots, err = run(capsys, *args, "--plots", tmp_path / "charts")
-    assert (status, status_plots, err) == (0, 0, "")
-    assert with_plots == plain
-    charts = sorted((tmp_path / "charts").iterdir())
-    assert [p.name for p in charts] == ["holdout.png", "p_alive.png"]
-    for path in charts:
-        check_png(path)
+    charts = plot_files(capsys, tmp_path / "charts", *args)
+    assert charts == ["holdout.png", "p_alive.png"]
 
 
 # ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Helpers of the command-line tests: run `cxmetrics.cli.main` and read its output.
 
-The tests of ``tests/test_cli*.py`` import these; their ``sample_dir``
-fixtures call `write_sample`.
+The tests of ``tests/test_cli*.py`` import these; the ``sample_dir``
+fixture of ``tests/conftest.py`` calls `write_sample`.
 """
 
 from __future__ import annotations
@@ -119,6 +119,35 @@ def one_line_error(status: int, out: str, err: str) -> str:
     assert err.count("\n") == 1
     assert "Traceback" not in err
     return err
+
+
+#: The first bytes of every PNG file.
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def check_png(path: Path) -> None:
+    """A PNG file with a drawn chart in it, not an empty canvas."""
+    data = path.read_bytes()
+    assert data[:8] == PNG
+    assert len(data) > 5_000
+
+
+def plot_files(
+    capsys: pytest.CaptureFixture[str], charts: Path, *argv: str | Path
+) -> list[str]:
+    """Run the command without and with ``--plots charts``; the charts' names.
+
+    Both runs succeed silently with the same report, and every chart is a
+    drawn PNG.
+    """
+    status, plain, _ = run(capsys, *argv)
+    status_plots, with_plots, err = run(capsys, *argv, "--plots", charts)
+    assert (status, status_plots, err) == (0, 0, "")
+    assert with_plots == plain  # the report does not change
+    paths = sorted(charts.iterdir())
+    for path in paths:
+        check_png(path)
+    return [path.name for path in paths]
 
 
 def wilson(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:

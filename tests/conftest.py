@@ -7,6 +7,7 @@ fast in CI; ``CXMETRICS_FULL=1`` (``make test-full``) runs them at full size.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -38,3 +39,11 @@ def resampling_draws() -> int:
     Each sample costs ``n_resamples`` draws, so these are fewer.
     """
     return 20_000 if FULL else 2_000
+
+
+@pytest.fixture(scope="session")
+def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample data written out as CSV files (see `cli_support`)."""
+    from cli_support import write_sample
+
+    return write_sample(tmp_path_factory.mktemp("sample"))

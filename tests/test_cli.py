@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from cli_support import run
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
@@ -137,12 +138,6 @@ def reference(raw: pd.DataFrame, confidence: float) -> dict[str, dict[str, Any]]
     }
 
 
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    status = cli.main(argv)
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
-
-
 # ---------------------------------------------------------------------------
 # The demo's numbers
 
@@ -152,7 +147,7 @@ def test_demo_json_matches_the_reference(
     raw: pd.DataFrame, capsys: pytest.CaptureFixture[str], confidence: float
 ) -> None:
     status, out, err = run(
-        ["demo", "--format", "json", "--confidence", str(confidence)], capsys
+        capsys, "demo", "--format", "json", "--confidence", str(confidence)
     )
     assert (status, err) == (0, "")
     document = json.loads(out)
@@ -173,7 +168,7 @@ def test_demo_json_matches_the_reference(
 
 
 def test_demo_json_shares_sum_to_one(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(["demo", "--format", "json"], capsys)
+    _, out, _ = run(capsys, "demo", "--format", "json")
     metrics = json.loads(out)["sections"][0]["metrics"]
     shares = [metrics[k]["value"] for k in ("promoter_share", "passive_share")]
     shares.append(metrics["detractor_share"]["value"])
@@ -189,7 +184,7 @@ def test_narrower_confidence_gives_narrower_intervals(
 ) -> None:
     widths = {}
     for level in ("0.8", "0.99"):
-        _, out, _ = run(["demo", "--format", "json", "--confidence", level], capsys)
+        _, out, _ = run(capsys, "demo", "--format", "json", "--confidence", level)
         nps = json.loads(out)["sections"][0]["metrics"]["nps"]
         widths[level] = nps["ci_high"] - nps["ci_low"]
     # Half-widths scale with z: 1.2816 at 80 %, 2.5758 at 99 %.
@@ -207,7 +202,7 @@ def table_row(out: str, label: str) -> list[str]:
 def test_demo_table_matches_the_reference(
     raw: pd.DataFrame, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, out, err = run(["demo"], capsys)
+    status, out, err = run(capsys, "demo")
     assert (status, err) == (0, "")
     ref = reference(raw, 0.95)
     nps, csat, ces = ref["nps"], ref["csat"], ref["ces_mean"]
@@ -243,7 +238,7 @@ def test_demo_table_matches_the_reference(
 
 def test_demo_table_layout(capsys: pytest.CaptureFixture[str]) -> None:
     """Title, section heading, header, rule; numbers right-aligned under it."""
-    _, out, _ = run(["demo", "--confidence", "0.9"], capsys)
+    _, out, _ = run(capsys, "demo", "--confidence", "0.9")
     lines = out.splitlines()
     assert lines[0].startswith("cxmetrics demo:")
     assert (
@@ -298,7 +293,7 @@ def test_module_entry_point_exits_with_the_status(
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, err = run(["--version"], capsys)
+    status, out, err = run(capsys, "--version")
     assert (status, out, err) == (0, f"cxmetrics {cxmetrics.__version__}\n", "")
 
 
@@ -306,7 +301,7 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 def test_help_shows_an_example(
     argv: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, out, err = run(argv, capsys)
+    status, out, err = run(capsys, *argv)
     assert (status, err) == (0, "")
     assert out.startswith("usage: cxmetrics")
     assert "cxmetrics demo --format json" in out
@@ -329,7 +324,7 @@ def test_help_shows_an_example(
 def test_bad_arguments_exit_2_with_one_line(
     argv: list[str], words: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, out, err = run(argv, capsys)
+    status, out, err = run(capsys, *argv)
     assert status == 2
     assert out == ""
     assert err.endswith("\n")
@@ -347,7 +342,7 @@ def test_input_error_exits_2_with_one_line(
     survey = datasets.load_survey()
     survey.loc[[0, 5], "nps"] = [11, 12]
     monkeypatch.setattr(datasets, "load_survey", lambda: survey)
-    status, out, err = run(["demo"], capsys)
+    status, out, err = run(capsys, "demo")
     assert (status, out) == (2, "")
     assert err.startswith(
         "cxmetrics: error: nps: 2 of 3,000 scores are outside the 0-10 scale"

@@ -33,7 +33,6 @@ from cli_support import (
     run,
     run_csv,
     run_json,
-    write_sample,
 )
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
@@ -48,12 +47,6 @@ from cxmetrics.cli import DemoOptions, build_demo_report, render_json
 
 def is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-@pytest.fixture(scope="module")
-def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled sample data written out as CSV files."""
-    return write_sample(tmp_path_factory.mktemp("sample"))
 
 
 # ---------------------------------------------------------------------------

@@ -25,10 +25,10 @@ from cli_support import (
     VALUED_TRANSACTIONS,
     block,
     one_line_error,
+    plot_files,
     run,
     run_csv,
     run_json,
-    write_sample,
 )
 
 import cxmetrics as cx
@@ -37,12 +37,6 @@ from cxmetrics.cli import demo
 
 #: A twelfth of a year of 365.25 days, in weeks: the default period.
 MONTH_IN_WEEKS = 365.25 / 12 / 7
-
-
-@pytest.fixture(scope="module")
-def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled sample data written out as CSV files."""
-    return write_sample(tmp_path_factory.mktemp("sample"))
 
 
 @pytest.fixture(scope="module")
@@ -588,16 +582,8 @@ def test_plots_write_the_heat_map_and_the_holdout_chart(
     pytest.importorskip("matplotlib")
     args = ["value", sample_dir / "transactions.csv", *TRANSACTION_COLUMNS]
     args += ["--calibration-end", "2025-09-30", "--format", "json"]
-    status, plain, _ = run(capsys, *args)
-    status_plots, with_plots, err = run(capsys, *args, "--plots", tmp_path / "charts")
-    assert (status, status_plots, err) == (0, 0, "")
-    assert with_plots == plain
-    charts = sorted((tmp_path / "charts").iterdir())
-    assert [p.name for p in charts] == ["holdout.png", "p_alive.png"]
-    for path in charts:
-        data = path.read_bytes()
-        assert data[:8] == b"\x89PNG\r\n\x1a\n"
-        assert len(data) > 5_000
+    charts = plot_files(capsys, tmp_path / "charts", *args)
+    assert charts == ["holdout.png", "p_alive.png"]
 
 
 # ---------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Rows and tables every command builds the same way, from the library's results.
 
 A metric result becomes a `Row`; a `cx.by_segment` frame a table of the
-segments against the rest; a `cx.over_time` frame a trend. The machine names
+segments against the rest; a `cx.over_time` frame a trend; a
+`cx.control_chart` frame a control chart. The machine names
 of the columns are the library's own field names; the headers are for the
 text table only.
 """
@@ -25,6 +26,7 @@ __all__ = [
     "Layout",
     "cell",
     "cells",
+    "chart_table",
     "check_segment_keys",
     "count_cell",
     "duration_row",
@@ -169,6 +171,18 @@ _TREND_FIELDS = (
     ("change_ci_high", "change {level} CI high", False),
     ("p_value", "p", True),
 )
+_CHART_FIELDS = (
+    ("n", "n", True),
+    ("effective_n", "effective n", True),
+    ("value", "value", True),
+    ("ewma", "EWMA", True),
+    ("cusum_upper", "CUSUM upper", True),
+    ("cusum_lower", "CUSUM lower", True),
+    ("center", "center", True),
+    ("lower", "lower limit", True),
+    ("upper", "upper limit", True),
+    ("signal", "signal", True),
+)
 
 #: Names a ``--by`` column cannot have: they are fields of the output.
 RESERVED_NAMES = frozenset(CSV_FIELDS) | {name for name, _, _ in _SEGMENT_FIELDS}
@@ -208,6 +222,9 @@ def _field_columns(
         "p_adjusted": "p_value",
         "significant": "flag",
         "low_n": "flag",
+        "cusum_upper": "number",
+        "cusum_lower": "number",
+        "signal": "flag",
     }
     level = percent(confidence)
     return [
@@ -340,6 +357,37 @@ def trend_table(
     note = "change from the period before; p-values not adjusted"
     built = _library_table(layout, trend, _TREND_FIELDS, [period], note)
     return built, trend
+
+
+def chart_table(
+    frame: pd.DataFrame,
+    metric: Any,
+    *,
+    column: str,
+    time: str,
+    freq: str,
+    chart: str,
+    layout: Layout,
+    **options: Any,
+) -> tuple[Table, pd.DataFrame]:
+    """The metric's control chart, period by period (`cx.control_chart`).
+
+    Every period is the baseline. Returns the table and the library's frame
+    (for a chart).
+    """
+    if layout.weights is not None:
+        options["weights"] = layout.weights
+    charted = cx.control_chart(
+        frame, metric, column=column, time=time, freq=freq, chart=chart, **options
+    )
+    period = (Column(name="period", header="period", unit="text"), charted.index)
+    note = (
+        "center and spread from every period; a signal is a value"
+        + (" (for the EWMA, the EWMA)" if chart == "ewma" else "")
+        + " outside the limits"
+    )
+    built = _library_table(layout, charted, _CHART_FIELDS, [period], note)
+    return built, charted
 
 
 def file_report(

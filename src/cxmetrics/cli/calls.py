@@ -28,6 +28,7 @@ __all__ = [
     "calls_section",
     "handle_time",
     "patience_row",
+    "plan_staffing",
     "staffing_table",
 ]
 
@@ -164,6 +165,25 @@ def average_day(arrivals: pd.Series, interval: int) -> tuple[pd.Series, int]:
     return slots.dt.strftime("%H:%M").value_counts().sort_index() / days, days
 
 
+def plan_staffing(
+    per_slot: pd.Series, aht: float, targets: CallTargets, *, patience: float | None
+) -> cx.StaffingResult:
+    """`cx.required_agents` for the mean arrivals per interval, by the targets.
+
+    Erlang C's plan; Erlang A's with ``patience`` (mean seconds a caller
+    waits before hanging up). The interval of the arrivals is the targets'.
+    """
+    return cx.required_agents(
+        per_slot.to_numpy(),
+        aht,
+        target_service_level=targets.target,
+        target_time=targets.threshold,
+        interval=60 * targets.interval,
+        shrinkage=targets.shrinkage,
+        patience=patience,
+    )
+
+
 def staffing_table(
     arrivals: pd.Series,
     aht: float,
@@ -180,13 +200,7 @@ def staffing_table(
     ...). ``patience_note`` says where the patience comes from.
     """
     per_slot, days = average_day(arrivals, targets.interval)
-    options = {
-        "target_service_level": targets.target,
-        "target_time": targets.threshold,
-        "interval": 60 * targets.interval,
-        "shrinkage": targets.shrinkage,
-    }
-    plan = cx.required_agents(per_slot.to_numpy(), aht, **options).to_frame()
+    plan = plan_staffing(per_slot, aht, targets, patience=None).to_frame()
     note = (
         f"mean arrivals per {targets.interval} min over {days:,} days, AHT "
         f"{aht:.0f} s; target {targets.target:.0%} answered within "
@@ -220,8 +234,8 @@ def staffing_table(
     ]
     title = "Staffing (Erlang C)"
     if patience is not None:
-        with_patience = cx.required_agents(
-            per_slot.to_numpy(), aht, patience=patience, **options
+        with_patience = plan_staffing(
+            per_slot, aht, targets, patience=patience
         ).to_frame()
         columns += [
             (

@@ -458,17 +458,10 @@ def shift_plan_table(options: DemoOptions) -> Table:
     frame = datasets.load_calls()
     aht = _sample_aht(frame, options)
     per_slot, _ = calls.average_day(frame["arrival"], CALL_TARGETS.interval)
-    needed = np.asarray(
-        cx.required_agents(
-            per_slot.to_numpy(),
-            aht,
-            patience=_sample_patience(frame),
-            target_service_level=CALL_TARGETS.target,
-            target_time=CALL_TARGETS.threshold,
-            interval=60 * CALL_TARGETS.interval,
-            shrinkage=CALL_TARGETS.shrinkage,
-        ).agents
+    staffing = calls.plan_staffing(
+        per_slot, aht, CALL_TARGETS, patience=_sample_patience(frame)
     )
+    needed = np.asarray(staffing.agents)
     periods = len(per_slot)
     patterns = {
         name: np.isin(np.arange(periods), np.arange(start, start + length)).astype(int)

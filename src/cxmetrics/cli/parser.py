@@ -72,7 +72,7 @@ def _confidence(text: str) -> float:
 
 
 def _number_type(
-    name: str, minimum: float, *, strict: bool, whole: bool
+    minimum: float, *, strict: bool, whole: bool
 ) -> Callable[[str], float]:
     """A parser of a number option: at least (or above) ``minimum``, whole or not."""
     kind = "a whole number" if whole else "a number"
@@ -88,14 +88,17 @@ def _number_type(
             raise argparse.ArgumentTypeError(f"expected {kind} {bound}; got {text!r}")
         return int(number) if whole else number
 
-    parse.__name__ = name
     return parse
 
 
-#: ``--max-offset``: a whole number of periods, 0 or more.
-_offset = _number_type("max offset", 0, strict=False, whole=True)
-#: Caps such as ``--max-per-period``: a whole number, 0 or more.
-_whole = _number_type("cap", 0, strict=False, whole=True)
+#: Offsets and caps (``--max-offset``, ``--max-per-period``): 0 or more.
+_whole = _number_type(0, strict=False, whole=True)
+#: Counts of things asked for (``--top``, ``--periods``): 1 or more.
+_count = _number_type(1, strict=False, whole=True)
+#: Lengths (``--period-length``): above 0.
+_positive = _number_type(0, strict=True, whole=False)
+#: Rates (``--discount-rate``): 0 or more.
+_rate = _number_type(0, strict=False, whole=False)
 
 
 def _patience(text: str) -> float | str:
@@ -453,7 +456,7 @@ def _add_retention(commands: Any) -> None:
     )
     parser.add_argument(
         "--max-offset",
-        type=_offset,
+        type=_whole,
         metavar="K",
         help="show cohorts up to K periods on (default: every offset)",
     )
@@ -519,27 +522,27 @@ def _add_value(commands: Any) -> None:
     )
     parser.add_argument(
         "--top",
-        type=_number_type("top", 1, strict=False, whole=True),
+        type=_count,
         default=10,
         metavar="N",
         help="customers listed, the most valuable first (default 10)",
     )
     parser.add_argument(
         "--periods",
-        type=_number_type("periods", 1, strict=False, whole=True),
+        type=_count,
         default=12,
         metavar="N",
         help="periods ahead of the expected purchases and value (default 12)",
     )
     parser.add_argument(
         "--period-length",
-        type=_number_type("period length", 0, strict=True, whole=False),
+        type=_positive,
         metavar="X",
         help="length of a period in the unit (default: a month of 365.25/12 days)",
     )
     parser.add_argument(
         "--discount-rate",
-        type=_number_type("discount rate", 0, strict=False, whole=False),
+        type=_rate,
         metavar="D",
         help="discount rate per period of the value, with --value (default 0)",
     )

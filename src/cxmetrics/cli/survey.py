@@ -17,12 +17,12 @@ import cxmetrics as cx
 from cxmetrics import InputError, plotting
 from cxmetrics.cli.blocks import (
     Layout,
+    chart_table,
     check_segment_keys,
     count_cell,
     file_report,
     metric_row,
     segment_table,
-    table,
     trend_table,
 )
 from cxmetrics.cli.inputs import (
@@ -32,7 +32,7 @@ from cxmetrics.cli.inputs import (
     save_chart,
     source_note,
 )
-from cxmetrics.cli.report import Block, Column, Report, Row, Section, Table, Unit
+from cxmetrics.cli.report import Block, Report, Row, Section, Table, Unit
 from cxmetrics.monitoring import CHARTS
 
 __all__ = [
@@ -247,29 +247,6 @@ def survey_trend(
     )
 
 
-#: The columns of a control chart's table after ``period``: the library's
-#: column, the header, and whether the unit is the metric's own.
-_CHART_FIELDS = (
-    ("n", "n", False),
-    ("effective_n", "effective n", False),
-    ("value", "value", True),
-    ("ewma", "EWMA", True),
-    ("cusum_upper", "CUSUM upper", False),
-    ("cusum_lower", "CUSUM lower", False),
-    ("center", "center", True),
-    ("lower", "lower limit", True),
-    ("upper", "upper limit", True),
-    ("signal", "signal", False),
-)
-_CHART_UNITS: dict[str, Unit] = {
-    "n": "count",
-    "effective_n": "number",
-    "cusum_upper": "number",
-    "cusum_lower": "number",
-    "signal": "flag",
-}
-
-
 def survey_chart(
     frame: pd.DataFrame,
     column: str,
@@ -285,41 +262,17 @@ def survey_chart(
     Every period is the baseline. ``effective_n`` is shown for weighted
     answers only.
     """
-    options = dict(metric.options)
-    if metric.weights is not None:
-        options["weights"] = metric.weights
-    chart_frame = cx.control_chart(
+    layout = metric.layout(key, f"{metric.title} control chart ({chart}, {freq})")
+    return chart_table(
         frame,
         metric.function,
         column=column,
         time=time,
         freq=freq,
         chart=chart,
-        **options,
+        layout=layout,
+        **metric.options,
     )
-    columns: list[tuple[Column, Any]] = [
-        (Column(name="period", header="period", unit="text"), chart_frame.index)
-    ]
-    for name, header, own in _CHART_FIELDS:
-        if name not in chart_frame.columns:
-            continue
-        if name == "effective_n" and metric.weights is None:
-            continue
-        unit = metric.unit if own else _CHART_UNITS[name]
-        columns.append((Column(name=name, header=header, unit=unit), chart_frame[name]))
-    note = (
-        "center and spread from every period; a signal is a value"
-        + (" (for the EWMA, the EWMA)" if chart == "ewma" else "")
-        + " outside the limits"
-        + ("; weighted" if metric.weights is not None else "")
-    )
-    built = table(
-        key=key,
-        title=f"{metric.title} control chart ({chart}, {freq})",
-        note=note,
-        columns=columns,
-    )
-    return built, chart_frame
 
 
 def nps_scale_warning(scores: pd.Series, column: str) -> str | None:

@@ -837,8 +837,8 @@ def test_funnel_bad_input():
         cx.InputError,
         match=exact(
             "funnel_plot: the key column 'value' has the name of an output column "
-            "(n, n_missing, effective_n, value, center, lower, upper, signal); rename it "
-            "first, e.g. frame.rename(columns={'value': 'value_key'})"
+            "(n, n_missing, effective_n, value, center, lower, upper, signal); "
+            "rename it first, e.g. frame.rename(columns={'value': 'value_key'})"
         ),
     ):
         cx.funnel_plot(

@@ -535,8 +535,11 @@ def test_plot_p_alive_cells_are_the_model_s(value_fit):
     assert cells.mask[1:, 0].all()
     assert cells[0, 0] == 1.0
     assert cells[3, 2] == pytest.approx(model.p_alive(3, 19.0, 38.0))
-    with pytest.raises(cx.InputError, match="T must be a positive number"):
-        plotting.plot_p_alive(model, 0)
+    for age in (0, np.inf, np.timedelta64(38, "D"), True):
+        with pytest.raises(cx.InputError, match="T must be a positive number"):
+            plotting.plot_p_alive(model, age)
+    with pytest.raises(cx.InputError, match="T is too large for floating point"):
+        plotting.plot_p_alive(model, 10**400)
     with pytest.raises(cx.InputError, match="model must be"):
         plotting.plot_p_alive("model", 10.0)
 

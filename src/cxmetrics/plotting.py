@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from cxmetrics._validation import InputError, format_examples
+from cxmetrics._validation import InputError, format_examples, is_real, real_float
 from cxmetrics.results import CohortTable, NPSResult, ShiftPlan, SurvivalCurve
 
 if TYPE_CHECKING:
@@ -1286,9 +1286,8 @@ def plot_p_alive(
             f"{func}: model must be a BGNBDModel or ParetoNBDModel, got "
             f"{_type_name(model)}"
         )
-    is_number = isinstance(T, (int, float, np.integer, np.floating))
-    age = float(T) if is_number and not isinstance(T, (bool, np.bool_)) else 0.0
-    if not age > 0:
+    age = real_float(func, "T", T) if is_real(T) else 0.0
+    if not 0 < age < math.inf:
         raise InputError(f"{func}: T must be a positive number, got {T!r}")
     top = check_positive_int(func, "max_frequency", max_frequency)
     columns = check_positive_int(func, "steps", steps)
